@@ -1,0 +1,27 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { LogChannel, type NotificationChannel } from '../activities/notifications';
+import type { Db } from '../db/client';
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: Db;
+  channel?: NotificationChannel;
+  /** Pre-bundled workflow code (tests bundle once and share it). */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** The one worker of the system: every procedure's workflows and activities. */
+export async function createWorker(deps: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    ...(deps.workflowBundle
+      ? { workflowBundle: deps.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
+    activities: createActivities(deps.db, deps.channel ?? new LogChannel()),
+  });
+}

@@ -1,0 +1,22 @@
+/** Worker process: runs workflows and activities until SIGINT/SIGTERM, then drains. */
+import { NativeConnection } from '@temporalio/worker';
+import { createDb } from '../db/client';
+import { temporalConfig } from './config';
+import { createWorker } from './createWorker';
+
+async function main(): Promise<void> {
+  const cfg = temporalConfig();
+  const db = createDb();
+  const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const worker = await createWorker({ connection, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, db });
+  console.log(JSON.stringify({ level: 'info', msg: 'worker started', taskQueue: cfg.TEMPORAL_TASK_QUEUE, address: cfg.TEMPORAL_ADDRESS }));
+  // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets in-flight tasks finish.
+  await worker.run();
+  await connection.close();
+  await db.$disconnect();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+/** Every workflow the worker runs. */
+export { repairRequest } from './repair/repairRequest';

@@ -1,0 +1,67 @@
+/**
+ * Staff actions: one table per procedure says, for each action, its input
+ * schema, which roles may take it and in which stages. The API and the
+ * workflow's update validators both check against the same table, so a
+ * rejected action never reaches history.
+ */
+import type { UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod';
+import { type Actor, type Role, roles } from './roles';
+
+export interface ActionRule<S extends z.ZodType = z.ZodType, Stage extends string = string> {
+  /** What staff see in the audit trail and error messages. */
+  label: string;
+  input: S;
+  roles: readonly Role[];
+  stages: readonly Stage[];
+}
+
+export type ActionTable<Stage extends string = string> = Record<string, ActionRule<z.ZodType, Stage>>;
+
+export const actorSchema = z.strictObject({
+  id: z.string().min(1).max(64),
+  role: z.enum(roles),
+});
+
+export interface ActionRequest<I = unknown> {
+  actor: Actor;
+  input: I;
+}
+
+/** Failure types the API turns into HTTP statuses. */
+export const rejection = {
+  invalidInput: 'InvalidInput', // 400
+  forbidden: 'Forbidden', // 403
+  invalidStage: 'InvalidStage', // 409
+} as const;
+
+export type InputOf<T extends ActionTable, K extends keyof T> = z.infer<T[K]['input']>;
+
+export function actionUpdate<View>(procedure: string, action: string): UpdateDefinition<View, [ActionRequest]> {
+  return defineUpdate<View, [ActionRequest]>(`${procedure}.${action}`);
+}
+
+/** Role and input checks (the part the API can do without asking the workflow). */
+export function checkRoleAndInput(table: ActionTable, action: string, req: ActionRequest): void {
+  const rule = table[action];
+  if (!rule) throw ApplicationFailure.nonRetryable(`未知操作：${action}`, rejection.invalidInput);
+  const actor = actorSchema.safeParse(req.actor);
+  if (!actor.success) throw ApplicationFailure.nonRetryable('操作人身份无效', rejection.invalidInput);
+  if (!rule.roles.includes(req.actor.role)) {
+    throw ApplicationFailure.nonRetryable(`角色「${req.actor.role}」无权执行「${rule.label}」`, rejection.forbidden);
+  }
+  const input = rule.input.safeParse(req.input);
+  if (!input.success) {
+    throw ApplicationFailure.nonRetryable(`「${rule.label}」的输入无效`, rejection.invalidInput, input.error.issues);
+  }
+}
+
+/** Full check used by update validators: role, input, and whether the stage allows it. */
+export function checkAction(table: ActionTable, action: string, stage: string, req: ActionRequest): void {
+  checkRoleAndInput(table, action, req);
+  const rule = table[action] as ActionRule;
+  if (!rule.stages.includes(stage)) {
+    throw ApplicationFailure.nonRetryable(`当前阶段「${stage}」不能执行「${rule.label}」`, rejection.invalidStage);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The audit trail and the visible face of a case: every step is persisted with
+ * who acted (one activity call, idempotent by its sequence key), and the case's
+ * search attributes and current details are kept in step for the Temporal UI.
+ */
+import { proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { Actor, Recipient } from './roles';
+import { caseAssignee, caseBreached, caseNextDue, caseStage } from './searchAttributes';
+import { workflowNow } from './time';
+
+const { recordStep } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export interface Notice {
+  recipient: Recipient;
+  text: string;
+}
+
+export interface CaseFace {
+  stage: string;
+  assignee?: string;
+  nextDue?: Date;
+  breached: boolean;
+  /** Markdown for the UI's "current details": the step, who must act, by when. */
+  details: string;
+}
+
+export class CaseTrail {
+  constructor(
+    private readonly caseId: string,
+    private seq = 0,
+  ) {}
+
+  get sequence(): number {
+    return this.seq;
+  }
+
+  /** Persist one step of the procedure (audit entry + case row + outbox), in one transaction. */
+  async record(
+    action: string,
+    actor: Actor,
+    face: CaseFace,
+    detail: Record<string, unknown> = {},
+    notices: Notice[] = [],
+    extra: { closedAt?: Date; outcome?: string } = {},
+  ): Promise<void> {
+    this.seq += 1;
+    await recordStep({
+      caseId: this.caseId,
+      seq: this.seq,
+      action,
+      actor,
+      stage: face.stage,
+      assignee: face.assignee ?? null,
+      detail,
+      at: new Date(workflowNow()).toISOString(),
+      notices,
+      closedAt: extra.closedAt?.toISOString(),
+      outcome: extra.outcome,
+    });
+  }
+}
+
+/** Refresh what a supervisor sees in the Temporal UI. */
+export function showCase(face: CaseFace): void {
+  upsertSearchAttributes([
+    { key: caseStage, value: face.stage },
+    { key: caseAssignee, value: face.assignee ?? null },
+    { key: caseNextDue, value: face.nextDue ?? null },
+    { key: caseBreached, value: face.breached },
+  ]);
+  setCurrentDetails(face.details);
+}

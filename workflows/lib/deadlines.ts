@@ -1,0 +1,198 @@
+/**
+ * The deadline board of one case: several clocks at once, one background
+ * runner that sleeps until the next warning/breach/escalation (a single timer,
+ * re-armed only when a clock changes), and every event persisted and notified
+ * through one activity call. Shared by every procedure.
+ */
+import { condition, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { BusinessCalendar } from './calendar';
+import {
+  type ClockEvent,
+  type ClockSpec,
+  type ClockState,
+  collectDue,
+  isActive,
+  nextClockEventAt,
+  pauseClock,
+  resumeClock,
+  startClock,
+  stopClock,
+} from './clock';
+import { deadlineEventText } from './texts';
+import { workflowNow } from './time';
+
+const { recordDeadlineEvents } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export interface DeadlineBoardSnapshot {
+  clocks: ClockState[];
+  started: Record<string, number>;
+}
+
+export interface ClockView {
+  name: string;
+  step: string;
+  owner: string;
+  status: ClockState['status'];
+  dueAt?: string;
+  breached: boolean;
+  pauseReason?: string;
+  resumeAt?: string;
+}
+
+export class DeadlineBoard {
+  private readonly clocks = new Map<string, ClockState>();
+  private readonly started: Record<string, number>;
+  private queue: ClockEvent[] = [];
+  private version = 0;
+
+  constructor(
+    private readonly cal: BusinessCalendar,
+    private readonly caseId: string,
+    private readonly caseLabel: string,
+    /** Called after events are persisted, so the case can refresh its search attributes. */
+    private readonly onChange: () => void,
+    snapshot?: DeadlineBoardSnapshot,
+  ) {
+    this.started = { ...(snapshot?.started ?? {}) };
+    for (const c of snapshot?.clocks ?? []) this.clocks.set(c.spec.name, c);
+  }
+
+  snapshot(): DeadlineBoardSnapshot {
+    return { clocks: [...this.clocks.values()], started: { ...this.started } };
+  }
+
+  start(spec: ClockSpec): void {
+    this.stop(spec.name, 'cancelled', '重新计时');
+    const n = (this.started[spec.name] = (this.started[spec.name] ?? 0) + 1);
+    const { state, events } = startClock(this.cal, `${this.caseId}:${spec.name}#${n}`, spec, workflowNow());
+    this.clocks.set(spec.name, state);
+    this.push(events);
+  }
+
+  /** Pause while the case waits on the owner; `until` resumes it by itself. */
+  pause(name: string, reason: string, until?: Date): void {
+    const c = this.clocks.get(name);
+    if (c) this.push(pauseClock(this.cal, c, workflowNow(), reason, until?.getTime()));
+  }
+
+  resume(name: string): void {
+    const c = this.clocks.get(name);
+    if (c) this.push(resumeClock(this.cal, c, workflowNow()));
+  }
+
+  stop(name: string, outcome: 'met' | 'cancelled' = 'met', reason?: string): void {
+    const c = this.clocks.get(name);
+    if (c && isActive(c)) this.push(stopClock(this.cal, c, workflowNow(), outcome, reason));
+  }
+
+  /** Stop every clock still running: the case has ended. */
+  stopAll(reason: string): void {
+    for (const name of this.clocks.keys()) this.stop(name, 'cancelled', reason);
+  }
+
+  isBreached(name: string): boolean {
+    const c = this.clocks.get(name);
+    return c !== undefined && isActive(c) && c.breached;
+  }
+
+  isRunning(name: string): boolean {
+    const c = this.clocks.get(name);
+    return c !== undefined && isActive(c);
+  }
+
+  dueAt(name: string): Date | undefined {
+    const due = this.clocks.get(name)?.dueAt;
+    return due === undefined ? undefined : new Date(due);
+  }
+
+  /** The soonest due time among active clocks (for the NextDue search attribute and inbox). */
+  nextDue(): Date | undefined {
+    const dues = [...this.clocks.values()]
+      .filter((c) => c.status === 'running' && c.dueAt !== undefined)
+      .map((c) => c.dueAt as number);
+    return dues.length ? new Date(Math.min(...dues)) : undefined;
+  }
+
+  /** True once any clock of the case has been breached. */
+  everBreached(): boolean {
+    return [...this.clocks.values()].some((c) => c.breached);
+  }
+
+  view(): ClockView[] {
+    return [...this.clocks.values()].map((c) => ({
+      name: c.spec.name,
+      step: c.spec.step,
+      owner: c.spec.owner,
+      status: c.status,
+      dueAt: c.dueAt === undefined ? undefined : new Date(c.dueAt).toISOString(),
+      breached: c.breached,
+      pauseReason: c.pauseReason,
+      resumeAt: c.resumeAt === undefined ? undefined : new Date(c.resumeAt).toISOString(),
+    }));
+  }
+
+  hasPendingEvents(): boolean {
+    return this.queue.length > 0;
+  }
+
+  /**
+   * Runs for the life of the case: persists queued events, then sleeps until the
+   * next clock event or a change, whichever comes first. No polling: a paused or
+   * idle board waits on one condition without a timer.
+   */
+  async run(done: () => boolean): Promise<void> {
+    for (;;) {
+      await this.flush();
+      if (done()) return;
+      const seen = this.version;
+      const next = this.nextEventAt();
+      const changed = () => this.version !== seen || this.queue.length > 0 || done();
+      if (next === undefined) await condition(changed);
+      else await condition(changed, Math.max(1, next - workflowNow()));
+      const now = workflowNow();
+      for (const c of this.clocks.values()) this.push(collectDue(this.cal, c, now));
+    }
+  }
+
+  /** Persist everything queued so far (also called before the case closes). */
+  async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      await recordDeadlineEvents({
+        caseId: this.caseId,
+        events: batch.map((e) => ({
+          key: e.key,
+          clock: e.clock,
+          step: e.step,
+          kind: e.kind,
+          at: new Date(e.at).toISOString(),
+          dueAt: new Date(e.dueAt).toISOString(),
+          level: e.level,
+          recipient: e.recipient,
+          reason: e.reason,
+          text: e.recipient ? deadlineEventText(this.caseLabel, e, this.cal) : undefined,
+        })),
+        nextDueAt: this.nextDue()?.toISOString() ?? null,
+        breached: this.everBreached(),
+      });
+      this.onChange();
+    }
+  }
+
+  private nextEventAt(): number | undefined {
+    const times = [...this.clocks.values()]
+      .map((c) => nextClockEventAt(this.cal, c))
+      .filter((t): t is number => t !== undefined);
+    return times.length ? Math.min(...times) : undefined;
+  }
+
+  private push(events: ClockEvent[]): void {
+    this.version += 1;
+    this.queue.push(...events);
+  }
+}

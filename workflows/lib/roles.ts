@@ -1,0 +1,38 @@
+/** Staff roles of DOMAIN.md "People and roles". Owners are customers, not staff. */
+export const roles = ['csr', 'supervisor', 'manager', 'executive', 'technician', 'department'] as const;
+export type Role = (typeof roles)[number];
+
+export const roleNames: Record<Role, string> = {
+  csr: '客服员',
+  supervisor: '客服主管',
+  manager: '服务中心经理',
+  executive: '公司领导',
+  technician: '工程部',
+  department: '其他部门',
+};
+
+/** The person taking an action; comes from the request's identity, never from the action body. */
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+/**
+ * Who receives a notification or owns a step: a person (`staff:<id>`), everyone
+ * holding a role (`role:<role>`), or the owner by phone (`owner:<phone>`).
+ */
+export type Recipient = `staff:${string}` | `role:${Role}` | `owner:${string}`;
+
+export const staff = (id: string): Recipient => `staff:${id}`;
+export const role = (r: Role): Recipient => `role:${r}`;
+export const owner = (phone: string): Recipient => `owner:${phone}`;
+
+/** Escalation chain on a missed deadline, after the step's owner (三级负责制). */
+export const escalationChain: Recipient[] = [role('supervisor'), role('manager'), role('executive')];
+
+export function describeRecipient(r: Recipient): string {
+  const [kind, who] = r.split(':') as [string, string];
+  if (kind === 'role') return roleNames[who as Role] ?? who;
+  if (kind === 'owner') return '业主';
+  return who;
+}

@@ -1,0 +1,191 @@
+/**
+ * The repair procedure's contract (DOMAIN.md §2): input, stages, staff actions,
+ * the state query and the workflow id. Imported by the workflow, the API and
+ * the tests; it does not import the workflow body.
+ */
+import { defineQuery } from '@temporalio/workflow';
+import { z } from 'zod';
+import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { calendarConfigSchema } from '../lib/calendar';
+import type { ClockView } from '../lib/deadlines';
+
+export const repairProcedure = 'repair';
+export const taskQueue = 'property-service';
+
+/** Workflow id from the business key (the receipt number, 受理编号). */
+export const repairWorkflowId = (caseId: string): string => `repair-${caseId}`;
+
+export const repairStages = [
+  'awaitingFeeConfirmation', // 2. paid repair: the owner must confirm the quoted fee
+  'dispatching', // 3. service record filled, engineering notified, waiting for a technician
+  'inProgress', // 5. a technician has the job
+  'awaitingReturnVisit', // 6. done; the csr must visit the owner
+  'rework', // 6. the return visit found a problem
+  'closed', // 7. filed in the owner's archive
+  'cancelled', // the owner declined the fee
+] as const;
+export type RepairStage = (typeof repairStages)[number];
+
+const fen = z.number().int().min(0).max(10_000_000);
+const text = (max: number) => z.string().trim().min(1).max(max);
+const isoInstant = z.iso.datetime({ offset: true });
+
+/** 有偿维修: a listed price quoted at registration, or a price agreed on site. */
+export const paidRepairSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('free') }),
+  z.strictObject({ kind: z.literal('listed'), item: text(100), feeFen: fen }),
+  z.strictObject({ kind: z.literal('onSite') }),
+]);
+
+/** 1. Register the call or visit (来电来访登记). */
+export const openRepairSchema = z.strictObject({
+  unit: text(40),
+  ownerName: text(40),
+  ownerPhone: z.string().regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确'),
+  fault: text(500),
+  channel: z.enum(['phone', 'visit', 'online']),
+  paid: paidRepairSchema.default({ kind: 'free' }),
+});
+export type OpenRepair = z.infer<typeof openRepairSchema>;
+
+export const repairInputSchema = openRepairSchema.extend({
+  caseId: text(40),
+  receivedBy: actorSchema,
+  calendar: calendarConfigSchema,
+  /** Warning points as fractions of each step's allowed time (default 50% and 80%). */
+  warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
+});
+export type RepairInput = z.infer<typeof repairInputSchema>;
+
+const charge = z.strictObject({
+  kind: z.enum(['labour', 'material']),
+  item: text(100),
+  amountFen: fen,
+});
+
+const open: RepairStage[] = ['awaitingFeeConfirmation', 'dispatching', 'inProgress', 'awaitingReturnVisit', 'rework'];
+
+/** Who may do what, in which stage. */
+export const repairActions = {
+  confirmFee: {
+    label: '业主确认费用',
+    input: z.strictObject({ accepted: z.boolean(), note: z.string().max(500).default('') }),
+    roles: ['csr', 'supervisor'],
+    stages: ['awaitingFeeConfirmation'],
+  },
+  respondToOwner: {
+    label: '回复业主',
+    input: z.strictObject({ channel: z.enum(['phone', 'visit', 'sms', 'online']), note: text(500) }),
+    roles: ['csr', 'supervisor'],
+    stages: open,
+  },
+  takeJob: {
+    label: '接单',
+    input: z.strictObject({}),
+    roles: ['technician'],
+    stages: ['dispatching'],
+  },
+  declineJob: {
+    label: '拒单',
+    input: z.strictObject({ reason: text(300) }),
+    roles: ['technician'],
+    stages: ['dispatching'],
+  },
+  handBack: {
+    label: '退单',
+    input: z.strictObject({ reason: text(300) }),
+    roles: ['technician'],
+    stages: ['inProgress'],
+  },
+  reassign: {
+    label: '改派',
+    input: z.strictObject({ technician: text(64), reason: text(300) }),
+    roles: ['supervisor', 'manager'],
+    stages: ['dispatching', 'inProgress', 'rework'],
+  },
+  bookAppointment: {
+    label: '预约维修时间',
+    input: z.strictObject({ at: isoInstant, reason: text(300) }),
+    roles: ['csr', 'supervisor'],
+    stages: ['dispatching', 'inProgress'],
+  },
+  confirmOnSiteFee: {
+    label: '现场确认费用',
+    input: z.strictObject({ item: text(100), feeFen: fen, ownerAgreed: z.boolean() }),
+    roles: ['technician'],
+    stages: ['inProgress'],
+  },
+  reportUnfinished: {
+    label: '报告未完工',
+    input: z.strictObject({ reason: text(300) }),
+    roles: ['technician'],
+    stages: ['inProgress'],
+  },
+  recordFollowUp: {
+    label: '跟进业主',
+    input: z.strictObject({ note: text(500) }),
+    roles: ['csr', 'supervisor'],
+    stages: ['inProgress'],
+  },
+  reportCompletion: {
+    label: '完工报告',
+    input: z.strictObject({ workDone: text(1000), charges: z.array(charge).max(50).default([]) }),
+    roles: ['technician'],
+    stages: ['inProgress'],
+  },
+  recordReturnVisit: {
+    label: '回访',
+    input: z.strictObject({
+      satisfied: z.boolean(),
+      rating: z.number().int().min(1).max(5),
+      feeConfirmed: z.boolean().optional(),
+      problemFound: z.boolean(),
+      note: z.string().max(1000).default(''),
+    }),
+    roles: ['csr', 'supervisor', 'manager'],
+    stages: ['awaitingReturnVisit'],
+  },
+  reportReworkDone: {
+    label: '返修完成',
+    input: z.strictObject({ workDone: text(1000) }),
+    roles: ['technician'],
+    stages: ['rework'],
+  },
+} as const satisfies ActionTable<RepairStage>;
+
+export type RepairAction = keyof typeof repairActions;
+export const repairActionNames = Object.keys(repairActions) as RepairAction[];
+export type RepairActionInput<A extends RepairAction> = z.infer<(typeof repairActions)[A]['input']>;
+
+export interface RepairView {
+  caseId: string;
+  procedure: typeof repairProcedure;
+  unit: string;
+  ownerName: string;
+  fault: string;
+  stage: RepairStage;
+  firstReceiver: string;
+  assignee?: string;
+  /** Whom the case waits on, for what, and by when. */
+  waitingOn?: { who: string; what: string; dueAt?: string };
+  appointmentAt?: string;
+  quote?: { item: string; feeFen: number; accepted?: boolean };
+  chargesFen: number;
+  returnVisits: number;
+  reworks: number;
+  followUps: number;
+  declinedBy: string[];
+  clocks: ClockView[];
+  breached: boolean;
+  nextDueAt?: string;
+  registeredAt: string;
+  closedAt?: string;
+}
+
+export const repairState = defineQuery<RepairView>('repair.state');
+
+export const repairUpdates = Object.fromEntries(
+  repairActionNames.map((a) => [a, actionUpdate<RepairView>(repairProcedure, a)]),
+) as Record<RepairAction, ReturnType<typeof actionUpdate<RepairView>>>;
+
+export type RepairOutcome = { caseId: string; outcome: 'closed' | 'cancelled'; view: RepairView };

@@ -1,0 +1,399 @@
+/**
+ * 报修 — the repair request procedure (DOMAIN.md §2), in the manual's order.
+ *
+ * 1. register → 2. paid repair: quote, owner confirms → 3. service record and
+ * engineering notified, a technician takes it within 5 minutes → 4. the owner
+ * hears back within 1 hour → 5. completion report with charges, daily follow-up
+ * while unfinished → 6. return visit within 2 days, rework within 1 working day
+ * → 7. close and file in the owner's archive.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { type ActionRequest, checkAction, rejection } from '../lib/actions';
+import { BusinessCalendar } from '../lib/calendar';
+import type { ClockSpec } from '../lib/clock';
+import { CaseTrail, type CaseFace, type Notice, showCase } from '../lib/caseTrail';
+import { DeadlineBoard, type DeadlineBoardSnapshot } from '../lib/deadlines';
+import { type Actor, escalationChain, owner, role, staff } from '../lib/roles';
+import { workflowNow } from '../lib/time';
+import {
+  type RepairAction,
+  type RepairActionInput,
+  repairActionNames,
+  repairActions,
+  type RepairInput,
+  type RepairOutcome,
+  type RepairStage,
+  repairState,
+  repairUpdates,
+  type RepairView,
+} from './repair.messages';
+import { defaultWarnAt, historyEventsBeforeContinueAsNew, repairDeadlines, repairSteps } from './repair.policy';
+import { repairTexts } from './repair.texts';
+
+const { openCase, recordServiceRecord, recordCharges, recordReturnVisit, fileToOwnerArchive } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** What a long-running case carries over when it continues as new. */
+export interface RepairCarryOver {
+  view: RepairView;
+  board: DeadlineBoardSnapshot;
+  seq: number;
+}
+
+export async function repairRequest(input: RepairInput, carried?: RepairCarryOver): Promise<RepairOutcome> {
+  const cal = BusinessCalendar.from(input.calendar);
+  const warnAt = input.warnAt ?? defaultWarnAt;
+  const system: Actor = { id: 'system', role: 'supervisor' };
+  const label = `报修 ${input.caseId}（${input.unit}）`;
+  const texts = repairTexts(input, cal);
+
+  const view: RepairView = carried?.view ?? {
+    caseId: input.caseId,
+    procedure: 'repair',
+    unit: input.unit,
+    ownerName: input.ownerName,
+    fault: input.fault,
+    stage: input.paid.kind === 'listed' ? 'awaitingFeeConfirmation' : 'dispatching',
+    firstReceiver: input.receivedBy.id,
+    chargesFen: 0,
+    returnVisits: 0,
+    reworks: 0,
+    followUps: 0,
+    declinedBy: [],
+    clocks: [],
+    breached: false,
+    registeredAt: new Date(workflowNow()).toISOString(),
+    quote: input.paid.kind === 'listed' ? { item: input.paid.item, feeFen: input.paid.feeFen } : undefined,
+  };
+  const trail = new CaseTrail(input.caseId, carried?.seq ?? 0);
+  const board = new DeadlineBoard(cal, input.caseId, label, () => publish(), carried?.board);
+  const receiver = staff(input.receivedBy.id);
+
+  const clock = (name: keyof typeof repairDeadlines, owner: ClockSpec['owner']): ClockSpec => ({
+    name,
+    step: repairSteps[name],
+    rule: repairDeadlines[name],
+    owner,
+    warnAt,
+    escalateTo: escalationChain,
+  });
+
+  function face(): CaseFace {
+    const waiting = waitingOn();
+    view.waitingOn = waiting;
+    view.clocks = board.view();
+    view.nextDueAt = board.nextDue()?.toISOString();
+    view.breached = board.everBreached();
+    const details = [
+      `**${label}** — ${input.fault}`,
+      `阶段：${view.stage}${view.assignee ? `；维修人员：${view.assignee}` : ''}`,
+      waiting ? `等待：${waiting.who} ${waiting.what}${waiting.dueAt ? `，时限 ${cal.formatLocal(new Date(waiting.dueAt))}` : ''}` : '',
+      view.breached ? '⚠ 已有时限超时' : '',
+    ].filter(Boolean);
+    return {
+      stage: view.stage,
+      assignee: view.assignee,
+      nextDue: board.nextDue(),
+      breached: view.breached,
+      details: details.join('\n\n'),
+    };
+  }
+
+  function currentView(): RepairView {
+    face();
+    return view;
+  }
+
+  function publish(): CaseFace {
+    const f = face();
+    showCase(f);
+    return f;
+  }
+
+  function waitingOn(): RepairView['waitingOn'] {
+    const due = (name: string) => board.dueAt(name)?.toISOString();
+    switch (view.stage) {
+      case 'awaitingFeeConfirmation':
+        return { who: '业主', what: '确认维修费用' };
+      case 'dispatching':
+        return { who: '工程部', what: '接单', dueAt: due('dispatch') };
+      case 'inProgress':
+        return { who: view.assignee ?? '工程部', what: '完工', dueAt: due('completion') ?? due('followUp') };
+      case 'awaitingReturnVisit':
+        return { who: input.receivedBy.id, what: '回访业主', dueAt: due('returnVisit') };
+      case 'rework':
+        return { who: view.assignee ?? '工程部', what: '返修', dueAt: due('rework') };
+      default:
+        return undefined;
+    }
+  }
+
+  /** Persist a step, refresh the UI face. */
+  async function step(action: string, actor: Actor, detail: Record<string, unknown> = {}, notices: Notice[] = []) {
+    await trail.record(action, actor, publish(), detail, notices);
+  }
+
+  // ---- staff actions (updates): validators reject before history; handlers move the case on ----
+  const handlers: { [A in RepairAction]: (actor: Actor, i: RepairActionInput<A>) => Promise<void> } = {
+    async confirmFee(actor, i) {
+      view.quote = view.quote && { ...view.quote, accepted: i.accepted };
+      if (!i.accepted) {
+        view.stage = 'cancelled';
+        await step('confirmFee', actor, i, [{ recipient: owner(input.ownerPhone), text: texts.feeDeclined() }]);
+        return;
+      }
+      view.stage = 'dispatching';
+      board.resume('dispatch');
+      await step('confirmFee', actor, i);
+      await dispatchToEngineering();
+    },
+    async respondToOwner(actor, i) {
+      board.stop('response');
+      await step('respondToOwner', actor, i);
+    },
+    async takeJob(actor) {
+      await assignTechnician(actor.id, actor, 'takeJob', {});
+    },
+    async declineJob(actor, i) {
+      view.declinedBy.push(actor.id);
+      await step('declineJob', actor, i, [{ recipient: role('supervisor'), text: texts.declined(actor.id, i.reason) }]);
+    },
+    async handBack(actor, i) {
+      view.stage = 'dispatching';
+      view.assignee = undefined;
+      board.stop('completion', 'cancelled', '退单');
+      board.start(clock('dispatch', role('technician')));
+      await step('handBack', actor, i, [
+        { recipient: role('technician'), text: texts.dispatch() },
+        { recipient: role('supervisor'), text: texts.handedBack(actor.id, i.reason) },
+      ]);
+    },
+    async reassign(actor, i) {
+      if (view.stage === 'rework') {
+        view.assignee = i.technician;
+        await step('reassign', actor, i, [{ recipient: staff(i.technician), text: texts.assigned(i.technician) }]);
+        return;
+      }
+      await assignTechnician(i.technician, actor, 'reassign', i);
+    },
+    async bookAppointment(actor, i) {
+      const at = new Date(i.at);
+      view.appointmentAt = at.toISOString();
+      // The owner chose a later time: the 5-minute dispatch rule is answered by the booking,
+      // and the completion clock waits until the appointment.
+      board.stop('dispatch', 'met', '已预约维修时间');
+      if (board.isRunning('completion')) board.pause('completion', '业主预约维修时间', at);
+      await recordServiceRecord({ caseId: input.caseId, fault: input.fault, appointment: at.toISOString() });
+      await step('bookAppointment', actor, i, [{ recipient: owner(input.ownerPhone), text: texts.appointment(at) }]);
+    },
+    async confirmOnSiteFee(actor, i) {
+      view.quote = { item: i.item, feeFen: i.feeFen, accepted: i.ownerAgreed };
+      await recordCharges({
+        caseId: input.caseId,
+        charges: [{ key: `${input.caseId}:onsite:${trail.sequence + 1}`, kind: 'quote', item: i.item, amountFen: i.feeFen }],
+      });
+      await step('confirmOnSiteFee', actor, i);
+    },
+    async reportUnfinished(actor, i) {
+      startFollowUps();
+      await step('reportUnfinished', actor, i, [{ recipient: receiver, text: texts.unfinished(i.reason) }]);
+    },
+    async recordFollowUp(actor, i) {
+      view.followUps += 1;
+      board.stop('followUp');
+      scheduleNextFollowUp();
+      await step('recordFollowUp', actor, i);
+    },
+    async reportCompletion(actor, i) {
+      view.stage = 'awaitingReturnVisit';
+      const total = i.charges.reduce((s, c) => s + c.amountFen, 0);
+      view.chargesFen += total;
+      board.stop('completion');
+      board.stop('followUp', 'cancelled', '已完工');
+      board.start(clock('returnVisit', receiver));
+      const now = new Date(workflowNow()).toISOString();
+      await recordServiceRecord({ caseId: input.caseId, fault: input.fault, completedAt: now, workDone: i.workDone });
+      await recordCharges({
+        caseId: input.caseId,
+        charges: i.charges.map((c, n) => ({ key: `${input.caseId}:completion:${n}`, ...c })),
+      });
+      await step('reportCompletion', actor, i, [
+        { recipient: owner(input.ownerPhone), text: texts.completed(total) },
+        { recipient: receiver, text: texts.returnVisitDue(board.dueAt('returnVisit')) },
+      ]);
+    },
+    async recordReturnVisit(actor, i) {
+      view.returnVisits += 1;
+      board.stop('returnVisit');
+      await recordReturnVisit({ caseId: input.caseId, round: view.returnVisits, visitor: actor.id, ...i });
+      if (i.problemFound) {
+        view.stage = 'rework';
+        view.reworks += 1;
+        board.start(clock('rework', view.assignee ? staff(view.assignee) : role('technician')));
+        await step('recordReturnVisit', actor, i, [
+          { recipient: view.assignee ? staff(view.assignee) : role('technician'), text: texts.rework(board.dueAt('rework')) },
+        ]);
+        return;
+      }
+      view.stage = 'closed';
+      await step('recordReturnVisit', actor, i);
+    },
+    async reportReworkDone(actor, i) {
+      view.stage = 'awaitingReturnVisit';
+      board.stop('rework');
+      board.start(clock('returnVisit', receiver));
+      await step('reportReworkDone', actor, i, [{ recipient: receiver, text: texts.returnVisitDue(board.dueAt('returnVisit')) }]);
+    },
+  };
+
+  /** A technician has the job (took it, or the supervisor assigned it). */
+  async function assignTechnician(technician: string, actor: Actor, action: string, detail: Record<string, unknown>) {
+    const wasDispatching = view.stage === 'dispatching';
+    view.stage = 'inProgress';
+    view.assignee = technician;
+    board.stop('dispatch');
+    if (wasDispatching || !board.isRunning('completion')) {
+      board.start(clock('completion', staff(technician)));
+      const appointment = view.appointmentAt ? new Date(view.appointmentAt) : undefined;
+      if (appointment && appointment.getTime() > workflowNow()) board.pause('completion', '业主预约维修时间', appointment);
+    }
+    const now = new Date(workflowNow()).toISOString();
+    await recordServiceRecord({ caseId: input.caseId, fault: input.fault, technician, takenAt: now });
+    await step(action, actor, detail, [
+      { recipient: staff(technician), text: texts.assigned(technician) },
+      { recipient: owner(input.ownerPhone), text: texts.technicianOnTheWay(technician) },
+    ]);
+  }
+
+  /** 3. Service record filled in, engineering notified to take the job. */
+  async function dispatchToEngineering() {
+    await recordServiceRecord({ caseId: input.caseId, fault: input.fault });
+    await step('dispatch', system, {}, [{ recipient: role('technician'), text: texts.dispatch() }]);
+  }
+
+  /** 5. A job not finished the same day: the csr follows it up with the owner every day. */
+  function startFollowUps() {
+    if (!board.isRunning('followUp')) board.start(clock('followUp', receiver));
+  }
+
+  function scheduleNextFollowUp() {
+    // The next follow-up is due by the end of the next business day.
+    board.start(clock('followUp', receiver));
+    const nextDay = cal.nextOpening(cal.endOfBusinessDay(new Date(workflowNow())));
+    board.pause('followUp', '次日跟进', nextDay);
+  }
+
+  for (const name of repairActionNames) {
+    setHandler(
+      repairUpdates[name],
+      async (req: ActionRequest) => {
+        const parsed = repairActions[name].input.parse(req.input);
+        await (handlers[name] as (a: Actor, i: unknown) => Promise<void>)(req.actor, parsed);
+        return currentView();
+      },
+      {
+        validator: (req: ActionRequest) => {
+          checkAction(repairActions, name, view.stage, req);
+          assertAssignee(name, req.actor);
+        },
+      },
+    );
+  }
+  setHandler(repairState, currentView);
+
+  /** Only the technician who has the job reports on it (the supervisor reassigns instead). */
+  function assertAssignee(name: RepairAction, actor: Actor) {
+    const own: RepairAction[] = ['handBack', 'confirmOnSiteFee', 'reportUnfinished', 'reportCompletion', 'reportReworkDone'];
+    if (own.includes(name) && view.assignee && actor.id !== view.assignee) {
+      throw ApplicationFailure.nonRetryable(`该工单由 ${view.assignee} 负责`, rejection.forbidden);
+    }
+  }
+
+  const finished = () => view.stage === 'closed' || view.stage === 'cancelled';
+
+  // ---- the procedure ----
+  const clocksRunning = board.run(() => finished() && !board.hasPendingEvents());
+  if (!carried) {
+    // 1. Register the call or visit; 4. the owner hears back within 1 hour.
+    board.start(clock('response', receiver));
+    // 3. Within 5 minutes a technician takes it (paused while the owner decides on a quoted fee).
+    board.start(clock('dispatch', role('technician')));
+    await openCase({
+      caseId: input.caseId,
+      procedure: 'repair',
+      workflowId: workflowInfo().workflowId,
+      unit: input.unit,
+      ownerName: input.ownerName,
+      ownerPhone: input.ownerPhone,
+      summary: input.fault,
+      stage: view.stage,
+      firstReceiver: input.receivedBy.id,
+      openedAt: view.registeredAt,
+    });
+    await step('register', input.receivedBy, { channel: input.channel, paid: input.paid });
+    if (input.paid.kind === 'listed') {
+      // 2. Paid repair: quote the fee; work waits for the owner's confirmation.
+      board.pause('dispatch', '等待业主确认费用');
+      await recordCharges({
+        caseId: input.caseId,
+        charges: [{ key: `${input.caseId}:quote`, kind: 'quote', item: input.paid.item, amountFen: input.paid.feeFen }],
+      });
+      await step('quoteFee', input.receivedBy, input.paid, [
+        { recipient: owner(input.ownerPhone), text: texts.quote(input.paid.item, input.paid.feeFen) },
+      ]);
+    } else {
+      await dispatchToEngineering();
+    }
+  }
+
+  // 5.–6. Staff actions drive the case. A job still unfinished when its day ends is
+  // reported back to the csr, who then follows it up with the owner every day.
+  const needsFollowUp = () =>
+    view.stage === 'inProgress' && board.isBreached('completion') && !board.isRunning('followUp');
+  const historyTooLong = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyEventsBeforeContinueAsNew;
+  while (!finished()) {
+    await condition(() => finished() || needsFollowUp() || historyTooLong());
+    if (needsFollowUp()) {
+      startFollowUps();
+      await step('completionOverdue', system, {}, [{ recipient: receiver, text: texts.unfinished('当日未完工') }]);
+    }
+    if (!finished() && historyTooLong()) {
+      await condition(allHandlersFinished);
+      await board.flush();
+      await continueAsNew<typeof repairRequest>(input, { view, board: board.snapshot(), seq: trail.sequence });
+    }
+  }
+
+  // 7. Close: the record goes into the owner's file.
+  await condition(allHandlersFinished);
+  board.stopAll('工单已结束');
+  view.closedAt = new Date(workflowNow()).toISOString();
+  if (view.stage === 'closed') {
+    await fileToOwnerArchive({
+      unit: input.unit,
+      kind: 'repair',
+      ref: input.caseId,
+      summary: `报修：${input.fault}`,
+      content: { ...view },
+    });
+  }
+  await clocksRunning;
+  await board.flush();
+  await trail.record('close', system, publish(), { outcome: view.stage }, [], {
+    closedAt: new Date(view.closedAt),
+    outcome: view.stage,
+  });
+  return { caseId: input.caseId, outcome: view.stage === 'closed' ? 'closed' : 'cancelled', view };
+}
