@@ -1,0 +1,23 @@
+/**
+ * Once per jest run: migrate a template SQLite database (each test file copies
+ * it), or the PostgreSQL database when DATABASE_URL points at one.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { databaseProvider, databaseUrl, projectRoot } from '../../db/config';
+import { templateDbFile } from './db';
+
+export default async function globalSetup(): Promise<void> {
+  const url = databaseUrl();
+  const target = databaseProvider(url) === 'sqlite' ? `file:${templateDbFile}` : url;
+  if (databaseProvider(url) === 'sqlite') {
+    fs.mkdirSync(path.dirname(templateDbFile), { recursive: true });
+    fs.rmSync(templateDbFile, { force: true });
+  }
+  execFileSync(path.join(projectRoot, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: target },
+    stdio: 'pipe',
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Scenario helpers: put the test server's clock at a named local time, open a
+ * repair case as the front desk would, act as staff, read what was persisted.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Db } from '../../db/client';
+import { calendarConfigSchema, type CalendarConfig } from '../../workflows/lib/calendar';
+import type { Actor } from '../../workflows/lib/roles';
+import {
+  type OpenRepair,
+  type RepairAction,
+  type RepairActionInput,
+  repairState,
+  repairUpdates,
+  repairWorkflowId,
+  type RepairView,
+} from '../../workflows/repair/repair.messages';
+import type { repairRequest } from '../../workflows/repair/repairRequest';
+import { taskQueue } from './temporal';
+
+/** '2026-11-27T16:00' read as Asia/Shanghai local time. */
+export const local = (isoLocal: string): Date => new Date(`${isoLocal}:00+08:00`);
+
+export const csr: Actor = { id: 'csr-li', role: 'csr' };
+export const supervisor: Actor = { id: 'sup-wang', role: 'supervisor' };
+export const technician: Actor = { id: 'tech-zhao', role: 'technician' };
+export const technician2: Actor = { id: 'tech-qian', role: 'technician' };
+
+/** Calendar of the tests: the default rules, with the holidays each scenario needs. */
+export function testCalendar(extra: Partial<CalendarConfig> = {}): CalendarConfig {
+  return calendarConfigSchema.parse({ holidays: [], makeUpWorkdays: [], ...extra });
+}
+
+/** Skip the server's clock forward to `at` (which must lie ahead). */
+export async function clockTo(env: TestWorkflowEnvironment, at: Date): Promise<void> {
+  const now = await env.currentTimeMs();
+  if (at.getTime() < now) throw new Error(`test clock is already past ${at.toISOString()}`);
+  if (at.getTime() > now) await env.sleep(at.getTime() - now);
+}
+
+/** The first instant at or after the server's current time that is `weekday` (0=Sun) at HH:MM local. */
+export async function nextLocal(env: TestWorkflowEnvironment, weekday: number, hhmm: string): Promise<Date> {
+  const now = await env.currentTimeMs();
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const localNow = new Date(now + 8 * 3600_000);
+  for (let d = 0; d < 15; d++) {
+    const day = new Date(Date.UTC(localNow.getUTCFullYear(), localNow.getUTCMonth(), localNow.getUTCDate() + d, h, m));
+    const instant = new Date(day.getTime() - 8 * 3600_000);
+    if (day.getUTCDay() === weekday && instant.getTime() > now) return instant;
+  }
+  throw new Error('unreachable');
+}
+
+/** Local date 'YYYY-MM-DD' of an instant plus `days`. */
+export function localDate(at: Date, days = 0): string {
+  return new Date(at.getTime() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export const fridayLocal = 5;
+export const mondayLocal = 1;
+
+export type RepairHandle = WorkflowHandle<typeof repairRequest>;
+
+export async function openRepair(
+  env: TestWorkflowEnvironment,
+  opts: { calendar?: CalendarConfig; paid?: OpenRepair['paid']; warnAt?: number[] } = {},
+): Promise<RepairHandle> {
+  const caseId = `T${randomUUID().slice(0, 8)}`;
+  return env.client.workflow.start('repairRequest', {
+    taskQueue,
+    workflowId: repairWorkflowId(caseId),
+    args: [
+      {
+        caseId,
+        unit: '3-2-1101',
+        ownerName: '张先生',
+        ownerPhone: '13800000000',
+        fault: '厨房水龙头漏水',
+        channel: 'phone',
+        paid: opts.paid ?? { kind: 'free' },
+        receivedBy: csr,
+        calendar: opts.calendar ?? testCalendar(),
+        warnAt: opts.warnAt,
+      },
+    ],
+  }) as Promise<RepairHandle>;
+}
+
+export function act<A extends RepairAction>(
+  handle: RepairHandle,
+  action: A,
+  actor: Actor,
+  input: RepairActionInput<A> | Record<string, unknown>,
+): Promise<RepairView> {
+  return handle.executeUpdate(repairUpdates[action], { args: [{ actor, input }] });
+}
+
+export const stateOf = (handle: RepairHandle): Promise<RepairView> => handle.query(repairState);
+
+export const caseIdOf = (handle: RepairHandle): string => handle.workflowId.replace(/^repair-/, '');
+
+/**
+ * The test server's clock moves on in real time while a test talks to it, so an
+ * instant computed from "now" may lie a few milliseconds after the scenario's
+ * round time: equal to the second.
+ */
+export function expectSameInstant(actual: Date | string | undefined, expected: Date): void {
+  expect(actual).toBeDefined();
+  const ms = new Date(actual as string).getTime();
+  expect(Math.abs(ms - expected.getTime())).toBeLessThan(1_000);
+}
+
+/** Waits (real time, briefly) until `probe` returns something truthy: activities run after timers fire. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function deadlineEvents(db: Db, caseId: string, clock?: string) {
+  return db.deadlineEvent.findMany({ where: { caseId, ...(clock ? { clock } : {}) }, orderBy: { id: 'asc' } });
+}

@@ -1,0 +1,74 @@
+/**
+ * The time-skipping test environment: the Java test server started through the
+ * `existing-path` wrapper, the project's search attributes registered, one
+ * worker with the real activities on a real database. Kept in one place so the
+ * server can be swapped when Temporal ships time skipping in the dev server.
+ */
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import type { Db } from '../../db/client';
+import { projectRoot } from '../../db/config';
+import { createWorker } from '../../worker/createWorker';
+import { searchAttributeTypes } from '../../worker/searchAttributes';
+import { type CapturingChannel, capturingChannel } from './channel';
+import { createTestDb } from './db';
+
+export const taskQueue = 'property-service-test';
+
+export interface TimeSkippingSystem {
+  env: TestWorkflowEnvironment;
+  worker: Worker;
+  db: Db;
+  channel: CapturingChannel;
+  teardown(): Promise<void>;
+}
+
+let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>> | undefined;
+
+export async function startTimeSkippingSystem(): Promise<TimeSkippingSystem> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: path.join(projectRoot, 'scripts', 'temporal-test-server') } },
+  });
+  await registerSearchAttributes(env);
+  bundle ??= await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const db = createTestDb();
+  const channel = capturingChannel();
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    db,
+    channel,
+    workflowBundle: bundle,
+  });
+  const running = worker.run();
+  return {
+    env,
+    worker,
+    db,
+    channel,
+    async teardown() {
+      worker.shutdown();
+      await running;
+      await db.$disconnect();
+      await env.teardown();
+    },
+  };
+}
+
+export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: searchAttributeTypes(),
+  });
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => console.error(m),
+};
