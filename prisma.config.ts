@@ -14,9 +14,7 @@ process.env.DATABASE_URL = url; // the schema reads env("DATABASE_URL")
 // catalog types `name` (oid 19), `"char"` (18) and `name[]` (1003) that the
 // schema engine reads during `migrate deploy`. Report them as text / text[].
 class CatalogTypesAsTextPool extends pg.Pool {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override async query(...args: any[]): Promise<any> {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const result = await (super.query as any)(...args);
     for (const field of result?.fields ?? []) {
       if (field.dataTypeID === 19 || field.dataTypeID === 18) field.dataTypeID = 25;

@@ -8,6 +8,14 @@ import path from 'node:path';
 import { databaseProvider, databaseUrl, projectRoot } from '../../db/config';
 import { templateDbFile } from './db';
 
+/** The CLI runs on WASM engines; stub paths stop it from downloading native ones. */
+function prismaCliEnv(): Record<string, string> {
+  const stub = path.join(projectRoot, '.tools', 'prisma-stub', 'engine');
+  fs.mkdirSync(path.dirname(stub), { recursive: true });
+  if (!fs.existsSync(stub)) fs.writeFileSync(stub, '');
+  return { PRISMA_SCHEMA_ENGINE_BINARY: stub, PRISMA_QUERY_ENGINE_LIBRARY: stub, CHECKPOINT_DISABLE: '1' };
+}
+
 export default async function globalSetup(): Promise<void> {
   const url = databaseUrl();
   const target = databaseProvider(url) === 'sqlite' ? `file:${templateDbFile}` : url;
@@ -17,7 +25,7 @@ export default async function globalSetup(): Promise<void> {
   }
   execFileSync(path.join(projectRoot, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], {
     cwd: projectRoot,
-    env: { ...process.env, DATABASE_URL: target },
+    env: { ...process.env, DATABASE_URL: target, ...prismaCliEnv() },
     stdio: 'pipe',
   });
 }

@@ -88,8 +88,10 @@ export function startClock(
   id: string,
   spec: ClockSpec,
   now: number,
+  /** Count from this later instant instead of now (e.g. the next business day). */
+  from: number = now,
 ): { state: ClockState; events: ClockEvent[] } {
-  const start = new Date(now);
+  const start = new Date(Math.max(now, from));
   const allowedMs = cal.allowedMs(start, spec.rule);
   const basis = cal.basisOf(spec.rule);
   const escalateEveryMs = spec.escalateEvery ? cal.allowedMs(start, spec.escalateEvery) : allowedMs;
@@ -101,7 +103,7 @@ export function startClock(
     allowedMs,
     escalateEveryMs,
     consumedMs: 0,
-    runningSince: now,
+    runningSince: start.getTime(),
     status: 'running',
     pauses: 0,
     pausedBusinessMs: 0,

@@ -37,6 +37,8 @@ export interface ClockView {
   step: string;
   owner: string;
   status: ClockState['status'];
+  /** A clock that counts from a later instant (the next business day). */
+  startsAt?: string;
   dueAt?: string;
   breached: boolean;
   pauseReason?: string;
@@ -65,10 +67,12 @@ export class DeadlineBoard {
     return { clocks: [...this.clocks.values()], started: { ...this.started } };
   }
 
-  start(spec: ClockSpec): void {
+  /** Start (or restart) a clock now, or counting from a later instant (`from`). */
+  start(spec: ClockSpec, from?: Date): void {
     this.stop(spec.name, 'cancelled', '重新计时');
     const n = (this.started[spec.name] = (this.started[spec.name] ?? 0) + 1);
-    const { state, events } = startClock(this.cal, `${this.caseId}:${spec.name}#${n}`, spec, workflowNow());
+    const now = workflowNow();
+    const { state, events } = startClock(this.cal, `${this.caseId}:${spec.name}#${n}`, spec, now, from?.getTime());
     this.clocks.set(spec.name, state);
     this.push(events);
   }
@@ -128,6 +132,7 @@ export class DeadlineBoard {
       step: c.spec.step,
       owner: c.spec.owner,
       status: c.status,
+      startsAt: c.runningSince !== undefined && c.runningSince > c.startedAt ? new Date(c.runningSince).toISOString() : undefined,
       dueAt: c.dueAt === undefined ? undefined : new Date(c.dueAt).toISOString(),
       breached: c.breached,
       pauseReason: c.pauseReason,

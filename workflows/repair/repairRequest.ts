@@ -288,16 +288,20 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
   }
 
   function scheduleNextFollowUp() {
-    // The next follow-up is due by the end of the next business day.
-    board.start(clock('followUp', receiver));
+    // The next follow-up counts from the next business day's opening, due by its end.
     const nextDay = cal.nextOpening(cal.endOfBusinessDay(new Date(workflowNow())));
-    board.pause('followUp', '次日跟进', nextDay);
+    board.start(clock('followUp', receiver), nextDay);
   }
 
   for (const name of repairActionNames) {
     setHandler(
       repairUpdates[name],
       async (req: ActionRequest) => {
+        if (!registered) {
+          await condition(() => registered);
+          checkAction(repairActions, name, view.stage, req); // the case may have moved on meanwhile
+          assertAssignee(name, req.actor);
+        }
         const parsed = repairActions[name].input.parse(req.input);
         await (handlers[name] as (a: Actor, i: unknown) => Promise<void>)(req.actor, parsed);
         return currentView();
@@ -320,15 +324,20 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     }
   }
 
+  /** Actions wait until registration is on record, so the audit trail keeps the manual's order. */
+  let registered = carried !== undefined;
+
   const finished = () => view.stage === 'closed' || view.stage === 'cancelled';
 
   // ---- the procedure ----
-  const clocksRunning = board.run(() => finished() && !board.hasPendingEvents());
+  const runClocks = () => board.run(() => finished() && !board.hasPendingEvents());
+  let clocksRunning = carried ? runClocks() : undefined;
   if (!carried) {
-    // 1. Register the call or visit; 4. the owner hears back within 1 hour.
+    // 4. The owner hears back within 1 hour of registering.
     board.start(clock('response', receiver));
     // 3. Within 5 minutes a technician takes it (paused while the owner decides on a quoted fee).
     board.start(clock('dispatch', role('technician')));
+    // 1. Register the call or visit.
     await openCase({
       caseId: input.caseId,
       procedure: 'repair',
@@ -341,6 +350,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       firstReceiver: input.receivedBy.id,
       openedAt: view.registeredAt,
     });
+    clocksRunning = runClocks();
     await step('register', input.receivedBy, { channel: input.channel, paid: input.paid });
     if (input.paid.kind === 'listed') {
       // 2. Paid repair: quote the fee; work waits for the owner's confirmation.
@@ -355,6 +365,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     } else {
       await dispatchToEngineering();
     }
+    registered = true;
   }
 
   // 5.–6. Staff actions drive the case. A job still unfinished when its day ends is
