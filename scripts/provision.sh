@@ -26,8 +26,8 @@ schema_hash="$(hash_of prisma/schema.prisma package-lock.json)"
 if [ ! -f generated/.provisioned ] || [ "$(cat generated/.provisioned)" != "$schema_hash" ]; then
   echo "provision: generating Prisma clients"
   bash scripts/syncPostgresSchema.sh
-  npx prisma generate --schema prisma/schema.prisma >/dev/null
-  npx prisma generate --schema prisma/postgresql/schema.prisma >/dev/null
+  npx prisma generate --schema prisma/schema.prisma >/dev/null 2>&1
+  npx prisma generate --schema prisma/postgresql/schema.prisma >/dev/null 2>&1
   echo "$schema_hash" > generated/.provisioned
 fi
 

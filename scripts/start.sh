@@ -13,7 +13,7 @@ port="${PORT:-3000}"
 ui_port="${TEMPORAL_UI_PORT:-8233}"
 
 echo "start: applying database migrations"
-npx prisma migrate deploy >/dev/null
+npx prisma migrate deploy >/dev/null 2>&1 || npx prisma migrate deploy
 
 pids=()
 stop() {
@@ -39,9 +39,9 @@ else
   ui="(your cluster's Web UI)"
 fi
 
-npx tsx worker/main.ts &
+node_modules/.bin/tsx worker/main.ts &
 pids+=($!)
-PORT="$port" npx tsx api/main.ts &
+PORT="$port" node_modules/.bin/tsx api/main.ts &
 pids+=($!)
 
 echo ""

@@ -271,3 +271,32 @@ describe('6. return visit and rework', () => {
     expect(view.clocks.find((c) => c.name === 'completion')?.dueAt).toBe(local(`${localDate(monday, 1)}T17:30`).toISOString());
   });
 });
+
+describe('a job that stays unfinished for weeks', () => {
+  it('continues as new before its history grows large, keeping its follow-ups, clocks and audit sequence', async () => {
+    const h = await openRepair(sys.env, { continueAsNewAfterEvents: 150 });
+    const caseId = caseIdOf(h);
+    const firstRun = (await h.describe()).runId;
+    await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
+    await act(h, 'takeJob', technician, {});
+    await act(h, 'reportUnfinished', technician, { reason: '等待厂家配件' });
+    const latest = () => sys.env.client.workflow.getHandle(h.workflowId) as typeof h;
+    let days = 0;
+    while ((await latest().describe()).runId === firstRun && days < 30) {
+      await sys.env.sleep(24 * HOUR);
+      await act(latest(), 'recordFollowUp', csr, { note: `第${days + 1}天跟进` });
+      days += 1;
+    }
+    expect(days).toBeLessThan(30);
+    const old = await sys.env.client.workflow.getHandle(h.workflowId, firstRun).describe();
+    expect(old.status.name).toBe('CONTINUED_AS_NEW');
+    const view = await act(latest(), 'recordFollowUp', csr, { note: '新一轮跟进' });
+    expect(view.followUps).toBe(days + 1);
+    expect(view.assignee).toBe('tech-zhao');
+    await act(latest(), 'reportCompletion', technician, { workDone: '配件到货已更换', charges: [] });
+    await act(latest(), 'recordReturnVisit', csr, { satisfied: true, rating: 4, problemFound: false, note: '' });
+    expect((await latest().result()).outcome).toBe('closed');
+    const seqs = (await sys.db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } })).map((a) => a.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+});

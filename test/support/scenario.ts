@@ -65,7 +65,7 @@ export type RepairHandle = WorkflowHandle<typeof repairRequest>;
 
 export async function openRepair(
   env: TestWorkflowEnvironment,
-  opts: { calendar?: CalendarConfig; paid?: OpenRepair['paid']; warnAt?: number[] } = {},
+  opts: { calendar?: CalendarConfig; paid?: OpenRepair['paid']; warnAt?: number[]; continueAsNewAfterEvents?: number } = {},
 ): Promise<RepairHandle> {
   const caseId = `T${randomUUID().slice(0, 8)}`;
   return env.client.workflow.start('repairRequest', {
@@ -83,6 +83,7 @@ export async function openRepair(
         receivedBy: csr,
         calendar: opts.calendar ?? testCalendar(),
         warnAt: opts.warnAt,
+        continueAsNewAfterEvents: opts.continueAsNewAfterEvents,
       },
     ],
   }) as Promise<RepairHandle>;

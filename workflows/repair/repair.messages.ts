@@ -54,6 +54,8 @@ export const repairInputSchema = openRepairSchema.extend({
   calendar: calendarConfigSchema,
   /** Warning points as fractions of each step's allowed time (default 50% and 80%). */
   warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
+  /** History size at which a long-unfinished case continues as new (default in repair.policy.ts). */
+  continueAsNewAfterEvents: z.number().int().min(100).max(40_000).optional(),
 });
 export type RepairInput = z.infer<typeof repairInputSchema>;
 

@@ -373,7 +373,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
   const needsFollowUp = () =>
     view.stage === 'inProgress' && board.isBreached('completion') && !board.isRunning('followUp');
   const historyTooLong = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyEventsBeforeContinueAsNew;
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.continueAsNewAfterEvents ?? historyEventsBeforeContinueAsNew);
   while (!finished()) {
     await condition(() => finished() || needsFollowUp() || historyTooLong());
     if (needsFollowUp()) {
