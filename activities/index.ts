@@ -4,7 +4,7 @@
  * Every write is keyed, so a retried activity never writes a record twice.
  */
 import type { Db } from '../db/client';
-import type { Actor } from '../workflows/lib/roles';
+import type { StepActor } from '../workflows/lib/roles';
 import { deliverPending, type NotificationChannel } from './notifications';
 
 export interface OpenCaseInput {
@@ -24,7 +24,7 @@ export interface StepInput {
   caseId: string;
   seq: number;
   action: string;
-  actor: Actor;
+  actor: StepActor;
   stage: string;
   assignee: string | null;
   detail: Record<string, unknown>;

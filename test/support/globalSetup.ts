@@ -20,8 +20,9 @@ export default async function globalSetup(): Promise<void> {
   const url = databaseUrl();
   const target = databaseProvider(url) === 'sqlite' ? `file:${templateDbFile}` : url;
   if (databaseProvider(url) === 'sqlite') {
+    // Start from a clean folder: the template and every test file's copy of it.
+    fs.rmSync(path.dirname(templateDbFile), { recursive: true, force: true });
     fs.mkdirSync(path.dirname(templateDbFile), { recursive: true });
-    fs.rmSync(templateDbFile, { force: true });
   }
   execFileSync(path.join(projectRoot, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], {
     cwd: projectRoot,

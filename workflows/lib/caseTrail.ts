@@ -5,7 +5,7 @@
  */
 import { proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { Actor, Recipient } from './roles';
+import type { Recipient, StepActor } from './roles';
 import { caseAssignee, caseBreached, caseNextDue, caseStage } from './searchAttributes';
 import { workflowNow } from './time';
 
@@ -41,7 +41,7 @@ export class CaseTrail {
   /** Persist one step of the procedure (audit entry + case row + outbox), in one transaction. */
   async record(
     action: string,
-    actor: Actor,
+    actor: StepActor,
     face: CaseFace,
     detail: Record<string, unknown> = {},
     notices: Notice[] = [],
@@ -64,13 +64,31 @@ export class CaseTrail {
   }
 }
 
-/** Refresh what a supervisor sees in the Temporal UI. */
-export function showCase(face: CaseFace): void {
-  upsertSearchAttributes([
-    { key: caseStage, value: face.stage },
-    { key: caseAssignee, value: face.assignee ?? null },
-    { key: caseNextDue, value: face.nextDue ?? null },
-    { key: caseBreached, value: face.breached },
-  ]);
-  setCurrentDetails(face.details);
+/**
+ * What a supervisor sees in the Temporal UI. Search attributes are upserted only
+ * when they change (each upsert is a history event); the current details text
+ * is refreshed every time.
+ */
+export class CaseScreen {
+  private shown = '';
+
+  show(face: CaseFace): void {
+    const attributes = {
+      stage: face.stage,
+      assignee: face.assignee ?? null,
+      nextDue: face.nextDue ?? null,
+      breached: face.breached,
+    };
+    const key = JSON.stringify(attributes);
+    if (key !== this.shown) {
+      this.shown = key;
+      upsertSearchAttributes([
+        { key: caseStage, value: attributes.stage },
+        { key: caseAssignee, value: attributes.assignee },
+        { key: caseNextDue, value: attributes.nextDue },
+        { key: caseBreached, value: attributes.breached },
+      ]);
+    }
+    setCurrentDetails(face.details);
+  }
 }

@@ -17,6 +17,10 @@ export interface Actor {
   role: Role;
 }
 
+/** Who a recorded step is attributed to: a staff member, or the workflow itself (dispatch, closing). */
+export type StepActor = Actor | { id: 'system'; role: 'system' };
+export const systemActor: StepActor = { id: 'system', role: 'system' };
+
 /**
  * Who receives a notification or owns a step: a person (`staff:<id>`), everyone
  * holding a role (`role:<role>`), or the owner by phone (`owner:<phone>`).

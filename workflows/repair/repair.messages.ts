@@ -26,6 +26,16 @@ export const repairStages = [
 ] as const;
 export type RepairStage = (typeof repairStages)[number];
 
+export const repairStageNames: Record<RepairStage, string> = {
+  awaitingFeeConfirmation: '待业主确认费用',
+  dispatching: '待接单',
+  inProgress: '维修中',
+  awaitingReturnVisit: '待回访',
+  rework: '返修中',
+  closed: '已结案',
+  cancelled: '已取消',
+};
+
 const fen = z.number().int().min(0).max(10_000_000);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const isoInstant = z.iso.datetime({ offset: true });

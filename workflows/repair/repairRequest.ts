@@ -20,9 +20,9 @@ import type { Activities } from '../../activities';
 import { type ActionRequest, checkAction, rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import type { ClockSpec } from '../lib/clock';
-import { CaseTrail, type CaseFace, type Notice, showCase } from '../lib/caseTrail';
+import { CaseScreen, CaseTrail, type CaseFace, type Notice } from '../lib/caseTrail';
 import { DeadlineBoard, type DeadlineBoardSnapshot } from '../lib/deadlines';
-import { type Actor, escalationChain, owner, role, staff } from '../lib/roles';
+import { type Actor, escalationChain, owner, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { workflowNow } from '../lib/time';
 import {
   type RepairAction,
@@ -30,6 +30,7 @@ import {
   repairActionNames,
   repairActions,
   type RepairInput,
+  repairStageNames,
   type RepairOutcome,
   type RepairStage,
   repairState,
@@ -54,7 +55,7 @@ export interface RepairCarryOver {
 export async function repairRequest(input: RepairInput, carried?: RepairCarryOver): Promise<RepairOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
   const warnAt = input.warnAt ?? defaultWarnAt;
-  const system: Actor = { id: 'system', role: 'supervisor' };
+  const system = systemActor;
   const label = `报修 ${input.caseId}（${input.unit}）`;
   const texts = repairTexts(input, cal);
 
@@ -97,7 +98,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     view.breached = board.everBreached();
     const details = [
       `**${label}** — ${input.fault}`,
-      `阶段：${view.stage}${view.assignee ? `；维修人员：${view.assignee}` : ''}`,
+      `阶段：${repairStageNames[view.stage]}${view.assignee ? `；维修人员：${view.assignee}` : ''}`,
       waiting ? `等待：${waiting.who} ${waiting.what}${waiting.dueAt ? `，时限 ${cal.formatLocal(new Date(waiting.dueAt))}` : ''}` : '',
       view.breached ? '⚠ 已有时限超时' : '',
     ].filter(Boolean);
@@ -115,9 +116,10 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     return view;
   }
 
+  const screen = new CaseScreen();
   function publish(): CaseFace {
     const f = face();
-    showCase(f);
+    screen.show(f);
     return f;
   }
 
@@ -140,7 +142,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
   }
 
   /** Persist a step, refresh the UI face. */
-  async function step(action: string, actor: Actor, detail: Record<string, unknown> = {}, notices: Notice[] = []) {
+  async function step(action: string, actor: StepActor, detail: Record<string, unknown> = {}, notices: Notice[] = []) {
     await trail.record(action, actor, publish(), detail, notices);
   }
 

@@ -1,0 +1,89 @@
+/**
+ * One error class for the API and one middleware that writes it. Every error
+ * body is `{ code, message, issues? }`: `code` for programs, `message` in
+ * Simplified Chinese for staff, `issues` (zod issues) for developers.
+ */
+import type { ErrorRequestHandler } from 'express';
+import type { z } from 'zod';
+
+/** zod issues (`ZodError['issues']`), or the same shape carried back from a workflow's validator. */
+export type Issues = z.ZodError['issues'] | unknown[];
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: Issues,
+  ) {
+    super(message);
+  }
+
+  toBody(): ErrorBody {
+    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+  }
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  issues?: Issues;
+}
+
+export const badRequest = (issues?: Issues, message = '请求内容有误', code = 'InvalidInput') =>
+  new ApiError(400, code, message, issues);
+export const unauthorized = (message = '缺少或无效的操作人身份（X-Staff-Id / X-Staff-Role）') =>
+  new ApiError(401, 'Unauthenticated', message);
+export const forbidden = (message = '无权执行此操作') => new ApiError(403, 'Forbidden', message);
+export const notFound = (message = '未找到', code = 'NotFound') => new ApiError(404, code, message);
+export const conflict = (message: string, code = 'Conflict') => new ApiError(409, code, message);
+
+/** Errors body-parser raises (malformed JSON, body too large...): they carry `type` and `status`. */
+function fromBodyParser(err: unknown): ApiError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { type, status } = err as { type?: unknown; status?: unknown };
+  if (typeof type !== 'string' || typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new ApiError(400, 'MalformedJson', '请求体不是有效的 JSON');
+    case 'entity.too.large':
+      return new ApiError(413, 'PayloadTooLarge', '请求体过大');
+    default:
+      return new ApiError(status, 'BadRequest', '无法读取请求体');
+  }
+}
+
+export type ErrorLog = (entry: Record<string, unknown>) => void;
+
+const stderrLog: ErrorLog = (entry) => process.stderr.write(`${JSON.stringify(entry)}\n`);
+
+/** The last middleware: known errors as they are; anything else 500 without internals. */
+export function errorMiddleware(log: ErrorLog = stderrLog): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const known = err instanceof ApiError ? err : fromBodyParser(err);
+    if (known) {
+      res.status(known.status).json(known.toBody());
+      return;
+    }
+    log({
+      level: 'error',
+      msg: 'unhandled API error',
+      method: req.method,
+      path: req.originalUrl,
+      error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+    });
+    res.status(500).json({ code: 'Internal', message: '服务器内部错误，请稍后重试' } satisfies ErrorBody);
+  };
+}
+
+/** Parse with a zod schema or throw 400 with its issues. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, message?: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(result.error.issues, message);
+  return result.data;
+}

@@ -1,0 +1,56 @@
+/** API process: configuration from the environment, then serve until SIGINT/SIGTERM. */
+import { Client, Connection } from '@temporalio/client';
+import { z } from 'zod';
+import { loadCalendarConfig } from '../config/loadCalendar';
+import { createDb } from '../db/client';
+import { temporalConfig } from '../worker/config';
+import { startApiServer } from './server';
+
+const apiConfigSchema = z.object({
+  PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(65_535).default(3000)),
+  HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+async function main(): Promise<void> {
+  const { PORT, HOST } = apiConfigSchema.parse(process.env);
+  const temporal = temporalConfig();
+  const calendar = loadCalendarConfig();
+  const db = createDb();
+  const connection = await Connection.connect({ address: temporal.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
+  const server = await startApiServer({ client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE }, PORT, HOST);
+  console.log(
+    JSON.stringify({
+      level: 'info',
+      msg: 'api started',
+      url: server.url,
+      temporal: temporal.TEMPORAL_ADDRESS,
+      namespace: temporal.TEMPORAL_NAMESPACE,
+      taskQueue: temporal.TEMPORAL_TASK_QUEUE,
+    }),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(JSON.stringify({ level: 'info', msg: 'api stopping', signal }));
+    await server.close();
+    await connection.close();
+    await db.$disconnect();
+    process.exit(0);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      stop(signal).catch((err) => {
+        console.error(err);
+        process.exit(1);
+      });
+    });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+/**
+ * What a new repair case is born with besides its input: the receipt number
+ * (受理编号) and the summary and details a supervisor sees in the Temporal UI.
+ */
+import { randomInt } from 'node:crypto';
+import type { BusinessCalendar } from '../workflows/lib/calendar';
+import { type Actor, roleNames } from '../workflows/lib/roles';
+import type { OpenRepair } from '../workflows/repair/repair.messages';
+
+const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** `BX` + local yyyymmdd + `-` + 6 random base36 characters, e.g. BX20261122-7QK2ZD. */
+export const repairCaseIdPattern = /^BX\d{8}-[0-9A-Z]{6}$/;
+
+export function newRepairCaseId(cal: BusinessCalendar, now: Date): string {
+  const day = cal.formatLocal(now).slice(0, 10).replace(/-/g, '');
+  const suffix = Array.from({ length: 6 }, () => BASE36[randomInt(BASE36.length)]).join('');
+  return `BX${day}-${suffix}`;
+}
+
+/** 13800000000 → 138****0000; short numbers keep only their last two digits. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length >= 7) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  return `****${digits.slice(-2)}`;
+}
+
+const channelNames: Record<OpenRepair['channel'], string> = { phone: '来电', visit: '来访', online: '网上报修' };
+
+const yuan = (fen: number) => `${(fen / 100).toFixed(2)}元`;
+
+function describePaid(paid: OpenRepair['paid']): string {
+  switch (paid.kind) {
+    case 'free':
+      return '无偿维修';
+    case 'listed':
+      return `有偿维修（标价）：${paid.item}，${yuan(paid.feeFen)}，待业主确认`;
+    case 'onSite':
+      return '有偿维修（现场定价）';
+  }
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** One line for lists: `报修 BX20261122-ABC123 · 3-2-1101 · 厨房水龙头漏水`. */
+export function repairSummary(caseId: string, input: OpenRepair): string {
+  return `报修 ${caseId} · ${input.unit} · ${clip(input.fault, 60)}`;
+}
+
+/** Markdown shown on the workflow's page. */
+export function repairDetails(caseId: string, input: OpenRepair, receivedBy: Actor, cal: BusinessCalendar, now: Date): string {
+  return [
+    `**报修 ${caseId}** · ${input.unit}`,
+    '',
+    `- 故障：${clip(input.fault, 200)}`,
+    `- 业主：${input.ownerName}（${maskPhone(input.ownerPhone)}）`,
+    `- 来源：${channelNames[input.channel]}`,
+    `- 费用：${describePaid(input.paid)}`,
+    `- 登记：${roleNames[receivedBy.role]} ${receivedBy.id}，${cal.formatLocal(now)}`,
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# `npm run bench [-- --cases N --concurrency C ...]`: throughput and action latency of
+# the repair procedure against a real Temporal dev server, through the bare Temporal
+# client and through the HTTP API (scripts/bench.ts; results in docs/bench.md).
+# Everything lives in a fresh .data/bench/ (previous run removed); the dev server is
+# always stopped at the end, and the whole run is bounded by BENCH_TIMEOUT (seconds).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/provision.sh bench
+source scripts/prisma-env.sh
+export TEMPORAL_VERSION_CHECK_DISABLED=1
+
+dir="$root/.data/bench"
+rm -rf "$dir"
+mkdir -p "$dir"
+
+# A free port for the dev server's frontend, from BENCH_TEMPORAL_PORT (default 7433) up.
+port_in_use() { (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port="${BENCH_TEMPORAL_PORT:-7433}"
+for _ in $(seq 1 50); do port_in_use "$port" || break; port=$((port + 1)); done
+if port_in_use "$port"; then echo "bench: no free port found near ${BENCH_TEMPORAL_PORT:-7433}" >&2; exit 1; fi
+
+server_pid=""
+stop_server() {
+  trap - EXIT INT TERM
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+}
+trap stop_server EXIT
+trap 'stop_server; exit 130' INT
+trap 'stop_server; exit 143' TERM
+
+mapfile -t sa_flags < <(npx tsx scripts/searchAttributeFlags.ts)
+# Extra dev-server flags for experiments, e.g.
+#   BENCH_SERVER_FLAGS='--dynamic-config-value matching.numTaskqueueReadPartitions=1'
+read -r -a extra_flags <<< "${BENCH_SERVER_FLAGS:-}"
+
+echo "bench: starting Temporal dev server on 127.0.0.1:$port (log: .data/bench/temporal-server.log)"
+.tools/bin/temporal server start-dev \
+  --ip 127.0.0.1 --port "$port" --headless \
+  --db-filename "$dir/temporal.db" --namespace default \
+  --log-level warn "${sa_flags[@]}" ${extra_flags[@]+"${extra_flags[@]}"} > "$dir/temporal-server.log" 2>&1 &
+server_pid=$!
+
+for _ in $(seq 1 300); do
+  port_in_use "$port" && break
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "bench: the dev server exited; its log:" >&2; cat "$dir/temporal-server.log" >&2; exit 1
+  fi
+  sleep 0.2
+done
+if ! port_in_use "$port"; then echo "bench: the dev server did not open port $port within 60 s" >&2; exit 1; fi
+
+export DATABASE_URL="file:$dir/app.db"
+echo "bench: migrating $DATABASE_URL"
+npx prisma migrate deploy > "$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log" >&2; exit 1; }
+
+export TEMPORAL_ADDRESS="127.0.0.1:$port"
+export TEMPORAL_NAMESPACE=default
+# Not `exec`: the EXIT trap must still stop the dev server afterwards.
+status=0
+timeout --kill-after=15 "${BENCH_TIMEOUT:-1800}" npx tsx scripts/bench.ts "$@" || status=$?
+if [ "$status" -eq 124 ]; then echo "bench: timed out after ${BENCH_TIMEOUT:-1800} s" >&2; fi
+exit "$status"

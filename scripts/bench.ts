@@ -1,0 +1,600 @@
+/**
+ * Benchmark (not a test): the repair procedure end to end against a real Temporal
+ * dev server, once through the bare Temporal client and once through the HTTP API,
+ * in the same process and the same run. Started by scripts/bench.sh, which provides
+ * TEMPORAL_ADDRESS and a freshly migrated DATABASE_URL. Results: docs/bench.md.
+ *
+ *   npx tsx scripts/bench.ts [--cases N] [--concurrency C] [--warmup W] [--rounds R]
+ *
+ * Each case: open → respondToOwner (csr) → takeJob (technician) → reportCompletion
+ * (technician, one labour charge) → recordReturnVisit (csr, satisfied) → the workflow's
+ * result (closed). Latency is measured per call (open and each action); the wait for
+ * the result is not an action and is reported apart. Throughput is cases / wall time
+ * of the phase, the wall time running until the last case has closed.
+ * Exits non-zero only on errors, not when the throughput target is missed.
+ */
+import diagnostics from 'node:diagnostics_channel';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection, ServiceError } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { NotificationChannel, OutgoingMessage } from '../activities/notifications';
+import { startApiServer, type ApiServer } from '../api/server';
+import { newRepairCaseId, repairDetails, repairSummary } from '../api/repairStart';
+import { loadCalendarConfig } from '../config/loadCalendar';
+import { createDb, type Db } from '../db/client';
+import { temporalConfig } from '../worker/config';
+import { createWorker } from '../worker/createWorker';
+import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
+import type { Actor } from '../workflows/lib/roles';
+import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
+import {
+  type OpenRepair,
+  openRepairSchema,
+  repairActions,
+  type RepairInput,
+  repairProcedure,
+  repairState,
+  repairUpdates,
+  repairWorkflowId,
+  type RepairView,
+} from '../workflows/repair/repair.messages';
+import type { repairRequest } from '../workflows/repair/repairRequest';
+
+// ---- options ----
+
+interface Options {
+  cases: number;
+  concurrency: number;
+  warmup: number;
+  rounds: number;
+  strict: boolean;
+  settle: boolean;
+}
+
+const usage = 'usage: bench [--cases N (40)] [--concurrency C (8)] [--warmup W (4)] [--rounds R (1, alternating order)] [--strict] [--settle]';
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { cases: 40, concurrency: 8, warmup: 4, rounds: 1, strict: false, settle: false };
+  const min = { cases: 1, concurrency: 1, warmup: 0, rounds: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') {
+      console.log(usage);
+      process.exit(0);
+    }
+    if (arg === '--strict' || arg === '--settle') {
+      opts[arg === '--strict' ? 'strict' : 'settle'] = true;
+      continue;
+    }
+    const m = /^--(cases|concurrency|warmup|rounds)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new Error(`unknown argument ${arg}\n${usage}`);
+    const key = m[1] as keyof typeof min;
+    const raw = m[2] ?? argv[++i];
+    const value = Number(raw);
+    if (raw === undefined || !Number.isInteger(value) || value < min[key]) {
+      throw new Error(`--${key} needs an integer ≥ ${min[key]} (got ${raw ?? 'nothing'})`);
+    }
+    opts[key] = value;
+  }
+  return opts;
+}
+
+// ---- the case ----
+
+type Step = 'open' | 'respondToOwner' | 'takeJob' | 'reportCompletion' | 'recordReturnVisit';
+const steps: Step[] = ['open', 'respondToOwner', 'takeJob', 'reportCompletion', 'recordReturnVisit'];
+type PathName = 'bare' | 'api';
+
+const csr: Actor = { id: 'csr-bench', role: 'csr' };
+const technician: Actor = { id: 'tech-bench', role: 'technician' };
+
+/** What the front desk types in (the POST /repairs body). */
+const registration = {
+  unit: '3-2-1101',
+  ownerName: '张先生',
+  ownerPhone: '13800000000',
+  fault: '厨房水龙头漏水',
+  channel: 'phone',
+} as const;
+
+/** The raw action bodies, as a client sends them over HTTP. */
+const actionBodies = {
+  respondToOwner: { channel: 'phone', note: '已回电，师傅马上到' },
+  takeJob: {},
+  reportCompletion: { workDone: '更换阀芯', charges: [{ kind: 'labour', item: '人工', amountFen: 3000 }] },
+  recordReturnVisit: { satisfied: true, rating: 5, problemFound: false },
+} as const;
+type ActionStep = keyof typeof actionBodies;
+const actionSteps: ActionStep[] = ['respondToOwner', 'takeJob', 'reportCompletion', 'recordReturnVisit'];
+const actorOf: Record<ActionStep, Actor> = {
+  respondToOwner: csr,
+  takeJob: technician,
+  reportCompletion: technician,
+  recordReturnVisit: csr,
+};
+
+interface Ctx {
+  client: Client;
+  api: ApiServer;
+  calendar: CalendarConfig;
+  taskQueue: string;
+  /** The registration as the API has it after validation (defaults applied), parsed once. */
+  openInput: OpenRepair;
+  /** Each action's input as the API passes it to the update (parsed, defaults applied). */
+  actionInputs: Record<ActionStep, unknown>;
+  /** Unexpected errors the API logged (500s), by request path. */
+  apiErrors: Map<string, Record<string, unknown>>;
+  /** Actions retried after the early-update failure (see `earlyUpdateFailure`), per path: calls, failed attempts. */
+  retried: Record<PathName, { calls: number; attempts: number; first?: string }>;
+  /** No retries: the first failure fails the run. */
+  strict: boolean;
+  /** Wait (untimed, through the client) until the workflow has run its first task before the first action. */
+  settle: boolean;
+}
+
+/**
+ * An update that reaches the workflow in its first workflow task (the case was
+ * opened a moment before) fails that task: repairRequest's update handlers read
+ * `registered` before its `let` declaration has run (temporal dead zone) when
+ * the SDK dispatches the buffered update from `setHandler`. The client gets a
+ * ServiceError "Workflow Update failed" (gRPC FAILED_PRECONDITION "Workflow Task
+ * in failed state"; over HTTP a 500 Internal), and the server keeps refusing
+ * updates until a later workflow task attempt completes, which can take 10-20 s.
+ * Unless --strict, the bench retries such an action with backoff (the retries
+ * count in its latency) and reports how often it happened. --settle avoids the
+ * race altogether.
+ */
+const earlyUpdateFailure = 'Workflow Update failed';
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause as { code?: unknown; details?: unknown; message?: unknown } | undefined;
+  return cause ? `${err.name}: ${err.message} (cause: code ${String(cause.code)}, ${String(cause.details ?? cause.message)})` : `${err.name}: ${err.message}`;
+}
+
+async function withRetry<T>(ctx: Ctx, path: PathName, fn: () => Promise<T>, isEarlyUpdateFailure: (err: unknown) => boolean): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (process.env['BENCH_DEBUG']) console.error(`debug ${performance.now().toFixed(0)} attempt ${attempt}: ${describe(err)}`);
+      if (ctx.strict || attempt >= 12 || !isEarlyUpdateFailure(err)) throw err;
+      const r = ctx.retried[path];
+      if (attempt === 1) r.calls++;
+      r.attempts++;
+      r.first ??= describe(err);
+      // The server refuses updates until a later workflow task attempt completes.
+      await sleep(Math.min(100 * 2 ** (attempt - 1), 2_000));
+    }
+  }
+}
+
+interface CaseTimes {
+  latency: Partial<Record<Step, number>>;
+  /** From the last action's reply to the workflow's result (not an action). */
+  resultWait: number;
+  /** --settle: from the open call's reply until the workflow answered a query (not an action). */
+  settleWait?: number;
+}
+
+/**
+ * --settle: the first action waits until the workflow has completed its first
+ * workflow task, as it would with a person in the loop (the case is opened, the
+ * owner called back later). A query answers only after that task completed.
+ */
+async function settle(ctx: Ctx, caseId: string, times: CaseTimes): Promise<void> {
+  if (!ctx.settle) return;
+  const t0 = performance.now();
+  const handle = ctx.client.workflow.getHandle(repairWorkflowId(caseId));
+  for (;;) {
+    try {
+      await handle.query(repairState);
+      break;
+    } catch (err) {
+      if (process.env['BENCH_DEBUG']) console.error(`debug settle: ${describe(err)}`);
+      if (performance.now() - t0 > 30_000) throw err;
+      await sleep(10);
+    }
+  }
+  times.settleWait = performance.now() - t0;
+}
+
+async function timed<T>(times: CaseTimes, step: Step, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const value = await fn();
+  times.latency[step] = performance.now() - t0;
+  return value;
+}
+
+async function awaitClosed(ctx: Ctx, caseId: string, times: CaseTimes): Promise<void> {
+  const t0 = performance.now();
+  const outcome = await ctx.client.workflow.getHandle<typeof repairRequest>(repairWorkflowId(caseId)).result();
+  times.resultWait = performance.now() - t0;
+  if (outcome.outcome !== 'closed') throw new Error(`case ${caseId} ended ${outcome.outcome}, expected closed`);
+}
+
+function expectStage(view: RepairView, step: ActionStep, caseId: string): void {
+  const expected: Record<ActionStep, RepairView['stage']> = {
+    respondToOwner: 'dispatching',
+    takeJob: 'inProgress',
+    reportCompletion: 'awaitingReturnVisit',
+    recordReturnVisit: 'closed',
+  };
+  if (view.stage !== expected[step]) throw new Error(`case ${caseId}: after ${step} the stage is ${view.stage}, expected ${expected[step]}`);
+}
+
+/** The bare client: the same start call as the API's openRepairCase, then the updates. */
+async function bareCase(ctx: Ctx): Promise<CaseTimes> {
+  const times: CaseTimes = { latency: {}, resultWait: 0 };
+  const now = new Date();
+  const cal = new BusinessCalendar(ctx.calendar);
+  const caseId = newRepairCaseId(cal, now);
+  const input = ctx.openInput;
+  const args: [RepairInput] = [{ ...input, caseId, receivedBy: csr, calendar: ctx.calendar }];
+  const handle = await timed(times, 'open', () =>
+    ctx.client.workflow.start<typeof repairRequest>('repairRequest', {
+      taskQueue: ctx.taskQueue,
+      workflowId: repairWorkflowId(caseId),
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args,
+      typedSearchAttributes: [
+        { key: caseProcedure, value: repairProcedure },
+        { key: caseStage, value: 'dispatching' },
+        { key: caseUnit, value: input.unit },
+        { key: caseBreached, value: false },
+      ],
+      staticSummary: repairSummary(caseId, input),
+      staticDetails: repairDetails(caseId, input, csr, cal, now),
+    }),
+  );
+  await settle(ctx, caseId, times);
+  for (const step of actionSteps) {
+    const view = await timed(times, step, () =>
+      withRetry(
+        ctx,
+        'bare',
+        () => handle.executeUpdate(repairUpdates[step], { args: [{ actor: actorOf[step], input: ctx.actionInputs[step] }] }),
+        (err) => err instanceof ServiceError && err.message === earlyUpdateFailure,
+      ),
+    );
+    expectStage(view, step, caseId);
+  }
+  await awaitClosed(ctx, caseId, times);
+  return times;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly path: string,
+    body: string,
+  ) {
+    super(`POST ${path} → ${status} ${body}`);
+  }
+}
+
+/** HTTP requests sent and TCP connections fetch (undici) opened for them: keep-alive reuse. */
+const http = { requests: 0, connections: 0 };
+diagnostics.subscribe('undici:client:connected', () => {
+  http.connections++;
+});
+
+async function post(ctx: Ctx, path: string, actor: Actor, body: unknown, expectStatus: number): Promise<unknown> {
+  http.requests++;
+  const res = await fetch(`${ctx.api.url}${path}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Staff-Id': actor.id, 'X-Staff-Role': actor.role },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status !== expectStatus) throw new HttpError(res.status, path, text);
+  return JSON.parse(text) as unknown;
+}
+
+/** A 500 whose logged cause is the early-update failure (the API logs the error, the body hides it). */
+function isEarlyUpdateFailureOverHttp(ctx: Ctx, err: unknown): boolean {
+  if (!(err instanceof HttpError) || err.status !== 500) return false;
+  const logged = ctx.apiErrors.get(err.path);
+  ctx.apiErrors.delete(err.path);
+  const error = logged?.['error'] as { message?: unknown } | undefined;
+  return error?.message === earlyUpdateFailure;
+}
+
+/** The HTTP API: POST /repairs, POST /repairs/:caseId/actions/:action; the result through the client. */
+async function apiCase(ctx: Ctx): Promise<CaseTimes> {
+  const times: CaseTimes = { latency: {}, resultWait: 0 };
+  const opened = (await timed(times, 'open', () => post(ctx, '/repairs', csr, registration, 201))) as { caseId: string };
+  const caseId = opened.caseId;
+  await settle(ctx, caseId, times);
+  for (const step of actionSteps) {
+    const path = `/repairs/${caseId}/actions/${step}`;
+    const view = (await timed(times, step, () =>
+      withRetry(ctx, 'api', () => post(ctx, path, actorOf[step], actionBodies[step], 200), (err) => isEarlyUpdateFailureOverHttp(ctx, err)),
+    )) as RepairView;
+    expectStage(view, step, caseId);
+  }
+  await awaitClosed(ctx, caseId, times);
+  return times;
+}
+
+// ---- phases ----
+
+interface PhaseResult {
+  path: PathName;
+  cases: number;
+  wallMs: number;
+  latency: Record<Step, number[]>;
+  resultWait: number[];
+  /** Actions (calls) that had to be retried after the early-update failure. */
+  retries: number;
+  settleWait: number[];
+}
+
+const emptyLatency = (): Record<Step, number[]> => ({ open: [], respondToOwner: [], takeJob: [], reportCompletion: [], recordReturnVisit: [] });
+
+async function runPhase(ctx: Ctx, path: PathName, cases: number, concurrency: number, guard: Promise<void>): Promise<PhaseResult> {
+  const runCase = path === 'bare' ? bareCase : apiCase;
+  const result: PhaseResult = { path, cases, wallMs: 0, latency: emptyLatency(), resultWait: [], retries: 0, settleWait: [] };
+  const retriedBefore = ctx.retried[path].calls;
+  let next = 0;
+  let failed = false;
+  const runner = async () => {
+    while (!failed && next < cases) {
+      next++;
+      try {
+        const times = await runCase(ctx);
+        for (const s of steps) result.latency[s].push(times.latency[s] as number);
+        result.resultWait.push(times.resultWait);
+        if (times.settleWait !== undefined) result.settleWait.push(times.settleWait);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  const t0 = performance.now();
+  await Promise.race([Promise.all(Array.from({ length: Math.min(concurrency, cases) }, runner)), guard]);
+  result.wallMs = performance.now() - t0;
+  result.retries = ctx.retried[path].calls - retriedBefore;
+  return result;
+}
+
+function merge(a: PhaseResult | undefined, b: PhaseResult): PhaseResult {
+  if (!a) return b;
+  const latency = emptyLatency();
+  for (const s of steps) latency[s] = [...a.latency[s], ...b.latency[s]];
+  return {
+    path: a.path,
+    cases: a.cases + b.cases,
+    wallMs: a.wallMs + b.wallMs,
+    latency,
+    resultWait: [...a.resultWait, ...b.resultWait],
+    retries: a.retries + b.retries,
+    settleWait: [...a.settleWait, ...b.settleWait],
+  };
+}
+
+// ---- statistics and report ----
+
+/** Nearest-rank percentile. */
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+const allActions = (r: PhaseResult): number[] => steps.flatMap((s) => r.latency[s]);
+const throughput = (r: PhaseResult): number => r.cases / (r.wallMs / 1000);
+const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+const f1 = (x: number) => x.toFixed(1);
+const f2 = (x: number) => x.toFixed(2);
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+
+function report(bare: PhaseResult, api: PhaseResult): void {
+  const summary = (r: PhaseResult) => {
+    const lat = allActions(r);
+    return [
+      r.path === 'bare' ? 'bare client' : 'HTTP API',
+      String(r.cases),
+      f1(r.wallMs / 1000),
+      f2(throughput(r)),
+      f1(percentile(lat, 50)),
+      f1(percentile(lat, 99)),
+      f1(mean(lat)),
+      String(r.retries),
+    ];
+  };
+  console.log('');
+  console.log(table(['path', 'cases', 'wall s', 'cases/s', 'p50 ms', 'p99 ms', 'mean ms', 'retried'], [summary(bare), summary(api)]));
+
+  const tput = throughput(api) / throughput(bare);
+  const p50 = percentile(allActions(api), 50) / percentile(allActions(bare), 50);
+  const p99 = percentile(allActions(api), 99) / percentile(allActions(bare), 99);
+  console.log('');
+  console.log(`API / bare: throughput ${pct(tput)}, p50 latency ${f2(p50)}× (${pct(p50)}), p99 latency ${f2(p99)}× (${pct(p99)})`);
+  console.log(`Target "API throughput ≥ 80% of bare client": ${tput >= 0.8 ? 'MET' : 'NOT MET'} (${pct(tput)})`);
+
+  console.log('');
+  console.log(
+    `Per call, p50 / p99 ms (result wait = last action → workflow closed${bare.settleWait.length > 0 ? '; settle wait = open → first task done' : ''}; not actions):`,
+  );
+  const extra = bare.settleWait.length > 0 ? (['settle wait', 'result wait'] as const) : (['result wait'] as const);
+  const rows = [...steps, ...extra].map((s) => {
+    const of = (r: PhaseResult) => (s === 'result wait' ? r.resultWait : s === 'settle wait' ? r.settleWait : r.latency[s]);
+    return [s, f1(percentile(of(bare), 50)), f1(percentile(of(bare), 99)), f1(percentile(of(api), 50)), f1(percentile(of(api), 99)), f2(percentile(of(api), 50) / percentile(of(bare), 50))];
+  });
+  console.log(table(['call', 'bare p50', 'bare p99', 'API p50', 'API p99', 'p50 API/bare'], rows));
+}
+
+function reportRetries(ctx: Ctx): void {
+  for (const path of ['bare', 'api'] as const) {
+    const r = ctx.retried[path];
+    if (r.calls === 0) continue;
+    console.log(
+      `WARNING: ${path}: ${r.calls} action(s) failed with "${earlyUpdateFailure}" and were retried (${r.attempts} failed attempts, warm-up included); ` +
+        `first: ${r.first ?? '?'}. An update sent right after the case opened failed the workflow's first task ` +
+        '(see the note at `earlyUpdateFailure` in scripts/bench.ts). Run with --strict to fail instead.',
+    );
+  }
+}
+
+// ---- wiring ----
+
+/** Notifications go nowhere (outbox rows are still written by the activities). */
+const silentChannel: NotificationChannel = {
+  name: 'bench',
+  async deliver(_message: OutgoingMessage): Promise<void> {
+    // intentionally empty
+  },
+};
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The dev server opens its port before the namespace answers: retry until it does. */
+async function connectWhenReady(address: string, namespace: string, timeoutMs = 60_000): Promise<Connection> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ address });
+      await connection.workflowService.describeNamespace({ namespace });
+      return connection;
+    } catch (err) {
+      await connection?.close().catch(() => undefined);
+      if (Date.now() > until) throw err;
+      await sleep(250);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const temporal = temporalConfig();
+  const calendar = loadCalendarConfig();
+  const cpus = os.cpus();
+  console.log(
+    `bench: ${opts.cases} cases × ${opts.rounds} round(s) per path, concurrency ${opts.concurrency}, warm-up ${opts.warmup} per path, ` +
+      `${opts.settle ? 'settle before the first action' : 'actions back to back'}${opts.strict ? ', strict' : ''}; ` +
+      `Temporal ${temporal.TEMPORAL_ADDRESS}; ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, Node ${process.version}`,
+  );
+
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let stopping = false;
+  try {
+    const db: Db = createDb();
+    cleanups.push(() => db.$disconnect());
+    const connection = await connectWhenReady(temporal.TEMPORAL_ADDRESS, temporal.TEMPORAL_NAMESPACE);
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
+
+    const t0 = performance.now();
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger });
+    const nativeConnection = await NativeConnection.connect({ address: temporal.TEMPORAL_ADDRESS });
+    cleanups.push(() => nativeConnection.close());
+    const worker: Worker = await createWorker({
+      connection: nativeConnection,
+      namespace: temporal.TEMPORAL_NAMESPACE,
+      taskQueue: temporal.TEMPORAL_TASK_QUEUE,
+      db,
+      channel: silentChannel,
+      workflowBundle,
+    });
+    const running = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    // Fails the phase at once if the worker stops while cases are in flight.
+    const guard = running.then(() => {
+      if (!stopping) throw new Error('the worker stopped unexpectedly');
+      return new Promise<void>(() => undefined);
+    });
+    guard.catch(() => undefined);
+
+    const apiErrors = new Map<string, Record<string, unknown>>();
+    const log = (entry: Record<string, unknown>) => {
+      apiErrors.set(String(entry['path']), entry);
+      if (opts.strict) process.stderr.write(`${JSON.stringify(entry)}\n`);
+    };
+    const api = await startApiServer({ client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, log }, 0);
+    cleanups.push(() => api.close(2_000));
+    console.log(`bench: worker and API (${api.url}) up in ${f1((performance.now() - t0) / 1000)} s`);
+
+    const ctx: Ctx = {
+      client,
+      api,
+      calendar,
+      taskQueue: temporal.TEMPORAL_TASK_QUEUE,
+      openInput: openRepairSchema.parse(registration),
+      actionInputs: Object.fromEntries(actionSteps.map((s) => [s, repairActions[s].input.parse(actionBodies[s])])) as Record<ActionStep, unknown>,
+      apiErrors,
+      retried: { bare: { calls: 0, attempts: 0 }, api: { calls: 0, attempts: 0 } },
+      strict: opts.strict,
+      settle: opts.settle,
+    };
+
+    if (opts.warmup > 0) {
+      for (const path of ['bare', 'api'] as const) await runPhase(ctx, path, opts.warmup, opts.concurrency, guard);
+      console.log(`bench: warm-up done (${opts.warmup} cases per path)`);
+    }
+
+    let bare: PhaseResult | undefined;
+    let viaApi: PhaseResult | undefined;
+    for (let round = 0; round < opts.rounds; round++) {
+      const order: PathName[] = round % 2 === 0 ? ['bare', 'api'] : ['api', 'bare'];
+      for (const path of order) {
+        const r = await runPhase(ctx, path, opts.cases, opts.concurrency, guard);
+        console.log(`bench: round ${round + 1} ${path.padEnd(4)} ${r.cases} cases in ${f2(r.wallMs / 1000)} s → ${f2(throughput(r))} cases/s`);
+        if (path === 'bare') bare = merge(bare, r);
+        else viaApi = merge(viaApi, r);
+      }
+    }
+    report(bare as PhaseResult, viaApi as PhaseResult);
+    reportRetries(ctx);
+
+    // Sanity: every case is on record as closed, with its outbox rows.
+    const total = (opts.warmup + opts.cases * opts.rounds) * 2;
+    const closed = await db.case.count({ where: { outcome: 'closed' } });
+    const notifications = await db.notification.count();
+    console.log('');
+    console.log(`bench: database: ${closed} of ${total} cases closed, ${notifications} outbox rows`);
+    console.log(`bench: HTTP: ${http.requests} requests over ${http.connections} connection(s) (keep-alive)`);
+    if (closed !== total) throw new Error(`expected ${total} closed cases in the database, found ${closed}`);
+  } finally {
+    stopping = true;
+    // Everything below is closed so the process ends by itself; if a shutdown hangs
+    // or a handle stays open, this (unreferenced) timer still ends it, as a failure.
+    setTimeout(() => {
+      console.error('bench: still running 30 s after shutdown began (a handle was left open), exiting');
+      process.exit(1);
+    }, 30_000).unref();
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((err: unknown) => console.error('bench: cleanup failed:', err));
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('bench: failed:', err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,398 @@
+/**
+ * The staff API over real HTTP, backed by the time-skipping Temporal server, the
+ * real worker and a real SQLite database. The API's clock is the test server's
+ * (`now` below), so registration and due times agree with the workflow's even
+ * after the scenario skipped time.
+ */
+import { randomUUID } from 'node:crypto';
+import { type ApiServer, startApiServer } from '../api/server';
+import type { Actor } from '../workflows/lib/roles';
+import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
+import { repairWorkflowId, type RepairView } from '../workflows/repair/repair.messages';
+import { csr, eventually, localDate, supervisor, technician, technician2, testCalendar } from './support/scenario';
+import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './support/temporal';
+
+let sys: TimeSkippingSystem;
+let api: ApiServer;
+const unexpected: unknown[] = [];
+
+beforeAll(async () => {
+  sys = await startTimeSkippingSystem();
+  api = await startApiServer(
+    {
+      client: sys.env.client,
+      db: sys.db,
+      calendar: testCalendar(),
+      taskQueue,
+      now: async () => new Date(await sys.env.currentTimeMs()),
+      log: (entry) => unexpected.push(entry),
+    },
+    0,
+  );
+});
+afterAll(async () => {
+  await api?.close();
+  await sys?.teardown();
+});
+afterEach(() => {
+  expect(unexpected).toEqual([]); // no 500s
+});
+
+// ---- helpers ----
+
+interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+const headersOf = (actor?: Actor): Record<string, string> =>
+  actor ? { 'X-Staff-Id': actor.id, 'X-Staff-Role': actor.role } : {};
+
+async function request<T = any>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string): Promise<Reply<T>> {
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers: { ...headersOf(actor), ...(body !== undefined || raw !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+const post = <T = any>(path: string, actor: Actor | undefined, body?: unknown) => request<T>('POST', path, actor, body);
+const get = <T = any>(path: string, actor: Actor | undefined = csr) => request<T>('GET', path, actor);
+const action = (caseId: string, name: string, actor: Actor, input: unknown = {}) =>
+  post<RepairView>(`/repairs/${caseId}/actions/${name}`, actor, input);
+
+/** A registration with a unit of its own, so "nothing was written" can be checked by unit. */
+function registration(extra: Record<string, unknown> = {}) {
+  return {
+    unit: `3-2-${randomUUID().slice(0, 6)}`,
+    ownerName: '张先生',
+    ownerPhone: '13812345678',
+    fault: '厨房水龙头漏水',
+    channel: 'phone',
+    ...extra,
+  };
+}
+
+interface Opened {
+  caseId: string;
+  workflowId: string;
+  stage: string;
+  dueAt: { response: string; dispatch: string | null };
+}
+
+async function open(extra: Record<string, unknown> = {}): Promise<Opened> {
+  const reply = await post<Opened>('/repairs', csr, registration(extra));
+  expect(reply.status).toBe(201);
+  return reply.body;
+}
+
+/** Real time: a rejected request has had every chance to write something. */
+const settle = () => new Promise((r) => setTimeout(r, 500));
+
+async function expectNoCaseFor(unit: string): Promise<void> {
+  await settle();
+  expect(await sys.db.case.count({ where: { unit } })).toBe(0);
+}
+
+const historyWith = (caseId: string, last: string) =>
+  eventually(async () => {
+    const h = await get(`/repairs/${caseId}/history`);
+    return h.status === 200 && h.body.steps.some((s: { action: string }) => s.action === last) ? h.body : undefined;
+  });
+
+/**
+ * Staff act once the front desk has finished registering: the workflow's own
+ * steps (register, quote or dispatch) are in the trail. An action sent sooner
+ * is recorded before them (see the report).
+ */
+const registered = (caseId: string, last: 'dispatch' | 'quoteFee' = 'dispatch') => historyWith(caseId, last);
+
+const issuePaths = (body: { issues?: { path: unknown[] }[] }) => (body.issues ?? []).map((i) => i.path.join('.'));
+
+// ---- scenarios ----
+
+describe('GET /healthz and unknown routes', () => {
+  it('when the health check is called without identity, then 200 ok', async () => {
+    expect(await request('GET', '/healthz')).toEqual({ status: 200, body: { ok: true } });
+  });
+
+  it('when a route does not exist, then 404 with the error shape', async () => {
+    const reply = await request('GET', '/nowhere');
+    expect(reply.status).toBe(404);
+    expect(reply.body).toEqual({ code: 'NotFound', message: '接口不存在' });
+  });
+});
+
+describe('POST /repairs', () => {
+  it('when a csr registers a free repair, then 201 with the receipt number, stage and due times 1 hour / 5 minutes from registration', async () => {
+    // Skip the server's clock far from the wall clock: due times must follow the server's.
+    await sys.env.sleep(3 * 86_400_000);
+    const before = await sys.env.currentTimeMs();
+    const body = registration();
+    const reply = await post<Opened>('/repairs', csr, body);
+    const after = await sys.env.currentTimeMs();
+
+    expect(reply.status).toBe(201);
+    const { caseId, workflowId, stage, dueAt } = reply.body;
+    expect(caseId).toMatch(new RegExp(`^BX${localDate(new Date(before)).replace(/-/g, '')}-[0-9A-Z]{6}$`));
+    expect(workflowId).toBe(repairWorkflowId(caseId));
+    expect(stage).toBe('dispatching');
+    // Registration time is the server's clock during the request (it runs in real time: < 1 s).
+    expect(after - before).toBeLessThan(1_000);
+    const response = Date.parse(dueAt.response);
+    const dispatch = Date.parse(dueAt.dispatch as string);
+    expect(response - 3_600_000).toBeGreaterThanOrEqual(before);
+    expect(response - 3_600_000).toBeLessThanOrEqual(after);
+    expect(dispatch - 300_000).toBe(response - 3_600_000);
+
+    // The workflow's own clocks agree, up to when it starts them: after its first task(s),
+    // not at the start event (a fraction of a second here; see the report). Until then a
+    // query shows no clocks, so wait for them.
+    const view = await eventually(async () => {
+      const v = (await get<RepairView>(`/repairs/${caseId}`)).body;
+      return v.clocks.length >= 2 ? v : undefined;
+    });
+    const lag = (name: string, apiDue: number) => Date.parse(view.clocks.find((c) => c.name === name)?.dueAt ?? '') - apiDue;
+    expect(lag('response', response)).toBeGreaterThanOrEqual(0);
+    expect(lag('response', response)).toBeLessThan(5_000);
+    expect(lag('dispatch', dispatch)).toBe(lag('response', response));
+    expect(Date.parse(view.registeredAt) - (response - 3_600_000)).toBeLessThan(5_000);
+
+    // What a supervisor sees in the Temporal UI.
+    const described = await sys.env.client.workflow.getHandle(workflowId).describe();
+    expect(described.typedSearchAttributes.get(caseProcedure)).toBe('repair');
+    expect(described.typedSearchAttributes.get(caseUnit)).toBe(body.unit);
+    expect(described.typedSearchAttributes.get(caseBreached)).toBe(false);
+    expect(described.typedSearchAttributes.get(caseStage)).toBe('dispatching');
+  });
+
+  it('when the fault is missing, then 400 with the zod issue and no case is written', async () => {
+    const body = registration();
+    delete (body as Partial<typeof body>).fault;
+    const reply = await post('/repairs', csr, body);
+    expect(reply.status).toBe(400);
+    expect(reply.body.code).toBe('InvalidInput');
+    expect(reply.body.message).toBe('报修登记内容有误');
+    expect(issuePaths(reply.body)).toEqual(['fault']);
+    await expectNoCaseFor(body.unit);
+  });
+
+  it('when the body has an unknown field, then 400 naming it and no case is written', async () => {
+    const body = registration({ priority: 'urgent' });
+    const reply = await post('/repairs', csr, body);
+    expect(reply.status).toBe(400);
+    expect(reply.body.issues).toEqual([expect.objectContaining({ code: 'unrecognized_keys', keys: ['priority'] })]);
+    await expectNoCaseFor(body.unit);
+  });
+
+  it('when fields have the wrong types, then 400 listing each of them and no case is written', async () => {
+    const body = registration({ ownerPhone: 13812345678, channel: 'fax', paid: { kind: 'listed', item: '换锁', feeFen: -5 } });
+    const reply = await post('/repairs', csr, body);
+    expect(reply.status).toBe(400);
+    expect(issuePaths(reply.body).sort()).toEqual(['channel', 'ownerPhone', 'paid.feeFen']);
+    await expectNoCaseFor(body.unit);
+  });
+
+  it('when the body is not valid JSON, then 400 MalformedJson', async () => {
+    const reply = await request('POST', '/repairs', csr, undefined, '{"unit": "3-2-1101",');
+    expect(reply.status).toBe(400);
+    expect(reply.body).toEqual({ code: 'MalformedJson', message: '请求体不是有效的 JSON' });
+  });
+
+  it('when the identity headers are missing or invalid, then 401 and no case is written', async () => {
+    const body = registration();
+    const none = await post('/repairs', undefined, body);
+    expect(none.status).toBe(401);
+    expect(none.body.code).toBe('Unauthenticated');
+    const owner = await request('POST', '/repairs', { id: 'owner-1', role: 'owner' } as unknown as Actor, body);
+    expect(owner.status).toBe(401);
+    const noRole = await fetch(`${api.url}/repairs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Staff-Id': 'csr-li' },
+      body: JSON.stringify(body),
+    });
+    expect(noRole.status).toBe(401);
+    expect((await request('GET', '/repairs/BX20261122-ABC123')).status).toBe(401);
+    await expectNoCaseFor(body.unit);
+  });
+
+  it('when a technician registers a repair, then 403 and no case is written', async () => {
+    const body = registration();
+    const reply = await post('/repairs', technician, body);
+    expect(reply.status).toBe(403);
+    expect(reply.body).toEqual({ code: 'Forbidden', message: '角色「工程部」不能登记报修' });
+    await expectNoCaseFor(body.unit);
+  });
+
+  it('when a paid listed repair is registered, then it waits for the owner to confirm the fee, and when the owner declines, then the case is cancelled', async () => {
+    const opened = await open({ paid: { kind: 'listed', item: '更换水龙头', feeFen: 8_000 } });
+    expect(opened.stage).toBe('awaitingFeeConfirmation');
+    expect(opened.dueAt.dispatch).toBeNull();
+
+    const view = (await get<RepairView>(`/repairs/${opened.caseId}`)).body;
+    expect(view.stage).toBe('awaitingFeeConfirmation');
+    expect(view.waitingOn).toEqual({ who: '业主', what: '确认维修费用' });
+    expect(view.quote).toEqual({ item: '更换水龙头', feeFen: 8_000 });
+    await registered(opened.caseId, 'quoteFee');
+
+    const tooEarly = await action(opened.caseId, 'takeJob', technician);
+    expect(tooEarly.status).toBe(409);
+
+    const declined = await action(opened.caseId, 'confirmFee', csr, { accepted: false, note: '业主嫌贵' });
+    expect(declined.status).toBe(200);
+    expect(declined.body.stage).toBe('cancelled');
+
+    const history = await historyWith(opened.caseId, 'close');
+    expect(history.outcome).toBe('cancelled');
+    expect(history.steps.map((s: { action: string }) => s.action)).toEqual(['register', 'quoteFee', 'confirmFee', 'close']);
+    const quote = await sys.db.charge.findMany({ where: { caseId: opened.caseId } });
+    expect(quote.map((c) => [c.kind, c.item, c.amountFen])).toEqual([['quote', '更换水龙头', 8_000]]);
+  });
+});
+
+describe('GET /repairs/:caseId and /history', () => {
+  it('when the case does not exist, then 404 CaseNotFound for the state and the history', async () => {
+    const state = await get('/repairs/BX20200101-NOPE00');
+    expect(state.status).toBe(404);
+    expect(state.body).toEqual({ code: 'CaseNotFound', message: '工单 BX20200101-NOPE00 不存在' });
+    expect((await get('/repairs/BX20200101-NOPE00/history')).status).toBe(404);
+  });
+
+  it('when the receipt number is garbage, then 400 with the zod issue', async () => {
+    const reply = await get('/repairs/..%2Fetc%2Fpasswd');
+    expect(reply.status).toBe(400);
+    expect(reply.body.code).toBe('InvalidInput');
+    expect(reply.body.issues).toHaveLength(1);
+    expect((await get('/repairs/bx20261122-abc123/history')).status).toBe(400);
+  });
+});
+
+describe('POST /repairs/:caseId/actions/:action', () => {
+  it('when a repair goes open → respond → take → complete with charges → satisfied return visit, then the case is closed, its trail lists every step with its actor, charges and the owner file are persisted', async () => {
+    const { caseId } = await open();
+    await registered(caseId);
+
+    const responded = await action(caseId, 'respondToOwner', csr, { channel: 'phone', note: '已回电，师傅马上到' });
+    expect(responded.status).toBe(200);
+    expect(responded.body.stage).toBe('dispatching');
+
+    const taken = await post<RepairView>(`/repairs/${caseId}/actions/takeJob`, technician); // no body at all
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ stage: 'inProgress', assignee: technician.id });
+
+    const charges = [
+      { kind: 'labour', item: '更换阀芯人工', amountFen: 3_000 },
+      { kind: 'material', item: '陶瓷阀芯', amountFen: 2_500 },
+    ];
+    const done = await action(caseId, 'reportCompletion', technician, { workDone: '更换阀芯，试水无渗漏', charges });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ stage: 'awaitingReturnVisit', chargesFen: 5_500 });
+
+    const visited = await action(caseId, 'recordReturnVisit', csr, { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false });
+    expect(visited.status).toBe(200);
+    expect(visited.body.stage).toBe('closed');
+
+    const state = await get<RepairView>(`/repairs/${caseId}`);
+    expect(state.status).toBe(200);
+    expect(state.body.stage).toBe('closed');
+
+    const history = await historyWith(caseId, 'close');
+    expect(history.outcome).toBe('closed');
+    expect(history.steps.map((s: { seq: number; action: string; actor: Actor }) => [s.seq, s.action, s.actor.id])).toEqual([
+      [1, 'register', csr.id],
+      [2, 'dispatch', 'system'],
+      [3, 'respondToOwner', csr.id],
+      [4, 'takeJob', technician.id],
+      [5, 'reportCompletion', technician.id],
+      [6, 'recordReturnVisit', csr.id],
+      [7, 'close', 'system'],
+    ]);
+    expect(history.steps[2]).toMatchObject({ label: '回复业主', actor: csr, detail: { channel: 'phone', note: '已回电，师傅马上到' } });
+    expect(history.steps[4].detail.charges).toEqual(charges);
+    const times = history.steps.map((s: { at: string }) => Date.parse(s.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(history.deadlines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ clock: 'response', kind: 'met' }),
+        expect.objectContaining({ clock: 'dispatch', kind: 'met' }),
+        expect.objectContaining({ clock: 'returnVisit', kind: 'met' }),
+      ]),
+    );
+
+    const persisted = await sys.db.charge.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
+    expect(persisted.map((c) => ({ kind: c.kind, item: c.item, amountFen: c.amountFen }))).toEqual(charges);
+    const file = await eventually(() => sys.db.ownerFileEntry.findFirst({ where: { kind: 'repair', ref: caseId } }));
+    expect(file.summary).toBe('报修：厨房水龙头漏水');
+    expect(JSON.parse(file.content)).toMatchObject({ caseId, stage: 'closed' });
+  });
+
+  it('when a csr takes a job, then 403 and the case is unchanged', async () => {
+    const { caseId } = await open();
+    const reply = await action(caseId, 'takeJob', csr);
+    expect(reply.status).toBe(403);
+    expect(reply.body).toEqual({ code: 'Forbidden', message: '角色「客服员」无权执行「接单」' });
+    const state = (await get<RepairView>(`/repairs/${caseId}`)).body;
+    expect(state.stage).toBe('dispatching');
+    expect(state.assignee).toBeUndefined();
+    const history = await registered(caseId);
+    await settle();
+    expect((await get(`/repairs/${caseId}/history`)).body.steps).toHaveLength(history.steps.length);
+  });
+
+  it('when another technician reports completion of a job someone else took, then 403 from the workflow', async () => {
+    const { caseId } = await open();
+    expect((await action(caseId, 'takeJob', technician)).status).toBe(200);
+    const reply = await action(caseId, 'reportCompletion', technician2, { workDone: '已修好' });
+    expect(reply.status).toBe(403);
+    expect(reply.body).toEqual({ code: 'Forbidden', message: `该工单由 ${technician.id} 负责` });
+  });
+
+  it('when an action input is invalid, then 400 with the zod issues and nothing is recorded', async () => {
+    const { caseId } = await open();
+    const before = await registered(caseId);
+    const reply = await post(`/repairs/${caseId}/actions/respondToOwner`, csr, { channel: 'fax', note: '', extra: 1 });
+    expect(reply.status).toBe(400);
+    expect(reply.body.message).toBe('「回复业主」的输入无效');
+    expect(issuePaths(reply.body).sort()).toEqual(['', 'channel', 'note']);
+    await settle();
+    const after = (await get(`/repairs/${caseId}/history`)).body;
+    expect(after.steps).toHaveLength(before.steps.length);
+    expect(after.deadlines.filter((d: { clock: string; kind: string }) => d.clock === 'response' && d.kind === 'met')).toEqual([]);
+  });
+
+  it('when the action does not exist, then 404 UnknownAction', async () => {
+    const { caseId } = await open();
+    const reply = await post(`/repairs/${caseId}/actions/fly`, supervisor, {});
+    expect(reply.status).toBe(404);
+    expect(reply.body).toEqual({ code: 'UnknownAction', message: '未知操作：fly' });
+    expect((await action(caseId, 'constructor', supervisor)).status).toBe(404);
+  });
+
+  it('when the case does not exist, then 404 CaseNotFound', async () => {
+    const reply = await post('/repairs/BX20200101-NOPE00/actions/takeJob', technician, {});
+    expect(reply.status).toBe(404);
+    expect(reply.body.code).toBe('CaseNotFound');
+  });
+
+  it('when a completion is reported while the case is still dispatching, then 409 InvalidStage', async () => {
+    const { caseId } = await open();
+    const reply = await action(caseId, 'reportCompletion', technician, { workDone: '已修好' });
+    expect(reply.status).toBe(409);
+    expect(reply.body).toEqual({ code: 'InvalidStage', message: '当前阶段「dispatching」不能执行「完工报告」' });
+    expect((await get<RepairView>(`/repairs/${caseId}`)).body.stage).toBe('dispatching');
+  });
+
+  it('when an action arrives after the case closed, then 409 工单已结束', async () => {
+    const opened = await open({ paid: { kind: 'listed', item: '换锁芯', feeFen: 5_000 } });
+    await registered(opened.caseId, 'quoteFee');
+    expect((await action(opened.caseId, 'confirmFee', supervisor, { accepted: false })).status).toBe(200);
+    await sys.env.client.workflow.getHandle(opened.workflowId).result();
+
+    const reply = await action(opened.caseId, 'respondToOwner', csr, { channel: 'phone', note: '再联系' });
+    expect(reply.status).toBe(409);
+    expect(reply.body).toEqual({ code: 'CaseEnded', message: '工单已结束' });
+    // Reads still work on a closed case.
+    expect((await get<RepairView>(`/repairs/${opened.caseId}`)).body.stage).toBe('cancelled');
+  });
+});
