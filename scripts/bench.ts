@@ -494,7 +494,8 @@ async function main(): Promise<void> {
   console.log(
     `bench: ${opts.cases} cases × ${opts.rounds} round(s) per path, concurrency ${opts.concurrency}, warm-up ${opts.warmup} per path, ` +
       `${opts.settle ? 'settle before the first action' : 'actions back to back'}${opts.strict ? ', strict' : ''}; ` +
-      `Temporal ${temporal.TEMPORAL_ADDRESS}; ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, Node ${process.version}`,
+      `Temporal ${temporal.TEMPORAL_ADDRESS}; ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, ` +
+      `load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
   );
 
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -579,6 +580,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`bench: database: ${closed} of ${total} cases closed, ${notifications} outbox rows`);
     console.log(`bench: HTTP: ${http.requests} requests over ${http.connections} connection(s) (keep-alive)`);
+    console.log(`bench: load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (1/5/15 min; other processes on the machine skew the figures)`);
     if (closed !== total) throw new Error(`expected ${total} closed cases in the database, found ${closed}`);
   } finally {
     stopping = true;

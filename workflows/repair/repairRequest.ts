@@ -17,7 +17,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { type ActionRequest, checkAction, rejection } from '../lib/actions';
+import { rejection } from '../lib/actions';
+import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { BusinessCalendar } from '../lib/calendar';
 import type { ClockSpec } from '../lib/clock';
 import { CaseScreen, CaseTrail, type CaseFace, type Notice } from '../lib/caseTrail';
@@ -26,8 +27,6 @@ import { type Actor, escalationChain, owner, role, staff, type StepActor, system
 import { workflowNow } from '../lib/time';
 import {
   type RepairAction,
-  type RepairActionInput,
-  repairActionNames,
   repairActions,
   type RepairInput,
   repairStageNames,
@@ -147,7 +146,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
   }
 
   // ---- staff actions (updates): validators reject before history; handlers move the case on ----
-  const handlers: { [A in RepairAction]: (actor: Actor, i: RepairActionInput<A>) => Promise<void> } = {
+  const handlers: ActionHandlers<typeof repairActions> = {
     async confirmFee(actor, i) {
       view.quote = view.quote && { ...view.quote, accepted: i.accepted };
       if (!i.accepted) {
@@ -295,27 +294,15 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     board.start(clock('followUp', receiver), nextDay);
   }
 
-  for (const name of repairActionNames) {
-    setHandler(
-      repairUpdates[name],
-      async (req: ActionRequest) => {
-        if (!registered) {
-          await condition(() => registered);
-          checkAction(repairActions, name, view.stage, req); // the case may have moved on meanwhile
-          assertAssignee(name, req.actor);
-        }
-        const parsed = repairActions[name].input.parse(req.input);
-        await (handlers[name] as (a: Actor, i: unknown) => Promise<void>)(req.actor, parsed);
-        return currentView();
-      },
-      {
-        validator: (req: ActionRequest) => {
-          checkAction(repairActions, name, view.stage, req);
-          assertAssignee(name, req.actor);
-        },
-      },
-    );
-  }
+  handleStaffActions({
+    table: repairActions,
+    updates: repairUpdates,
+    stage: () => view.stage,
+    ready: () => registered,
+    authorize: assertAssignee,
+    handlers,
+    view: currentView,
+  });
   setHandler(repairState, currentView);
 
   /** Only the technician who has the job reports on it (the supervisor reassigns instead). */

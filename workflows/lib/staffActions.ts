@@ -1,0 +1,47 @@
+/**
+ * Wires a procedure's action table to its updates: the validator rejects a
+ * wrong role, bad input or wrong stage before anything reaches history; the
+ * handler waits until the case is registered (so the audit trail keeps the
+ * manual's order), checks again, then runs the procedure's handler.
+ */
+import type { UpdateDefinition } from '@temporalio/common';
+import { condition, setHandler } from '@temporalio/workflow';
+import { type ActionRequest, type ActionTable, checkAction } from './actions';
+import type { Actor } from './roles';
+
+export type ActionHandlers<T extends ActionTable> = {
+  [A in keyof T]: (actor: Actor, input: ReturnType<T[A]['input']['parse']>) => Promise<void>;
+};
+
+export function handleStaffActions<T extends ActionTable, View>(opts: {
+  table: T;
+  updates: Record<keyof T, UpdateDefinition<View, [ActionRequest]>>;
+  stage: () => string;
+  /** True once registration is on record. */
+  ready: () => boolean;
+  /** Extra rules beyond the table (e.g. only the assignee reports on a job); throws to reject. */
+  authorize?: (action: keyof T & string, actor: Actor) => void;
+  handlers: ActionHandlers<T>;
+  view: () => View;
+}): void {
+  const check = (name: keyof T & string, req: ActionRequest) => {
+    checkAction(opts.table, name, opts.stage(), req);
+    opts.authorize?.(name, req.actor);
+  };
+  for (const name of Object.keys(opts.table) as (keyof T & string)[]) {
+    const update: UpdateDefinition<View, [ActionRequest]> = opts.updates[name];
+    setHandler(
+      update,
+      async (req: ActionRequest): Promise<View> => {
+        if (!opts.ready()) {
+          await condition(opts.ready);
+          check(name, req); // the case may have moved on meanwhile
+        }
+        const input = opts.table[name]!.input.parse(req.input);
+        await (opts.handlers[name] as (a: Actor, i: unknown) => Promise<void>)(req.actor, input);
+        return opts.view();
+      },
+      { validator: (req: ActionRequest) => check(name, req) },
+    );
+  }
+}
