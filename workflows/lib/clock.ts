@@ -88,10 +88,10 @@ export function startClock(
   id: string,
   spec: ClockSpec,
   now: number,
-  /** Count from this later instant instead of now (e.g. the next business day). */
+  /** Count from this instant instead of now: a later one (the next business day) or an earlier one (the receipt). */
   from: number = now,
 ): { state: ClockState; events: ClockEvent[] } {
-  const start = new Date(Math.max(now, from));
+  const start = new Date(from);
   const allowedMs = cal.allowedMs(start, spec.rule);
   const basis = cal.basisOf(spec.rule);
   const escalateEveryMs = spec.escalateEvery ? cal.allowedMs(start, spec.escalateEvery) : allowedMs;

@@ -67,7 +67,7 @@ export class DeadlineBoard {
     return { clocks: [...this.clocks.values()], started: { ...this.started } };
   }
 
-  /** Start (or restart) a clock now, or counting from a later instant (`from`). */
+  /** Start (or restart) a clock now, or counting from another instant (`from`). */
   start(spec: ClockSpec, from?: Date): void {
     this.stop(spec.name, 'cancelled', '重新计时');
     const n = (this.started[spec.name] = (this.started[spec.name] ?? 0) + 1);

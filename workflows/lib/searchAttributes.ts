@@ -11,6 +11,8 @@ export const caseAssignee = defineSearchAttributeKey('CaseAssignee', SearchAttri
 export const caseNextDue = defineSearchAttributeKey('CaseNextDue', SearchAttributeType.DATETIME);
 export const caseBreached = defineSearchAttributeKey('CaseBreached', SearchAttributeType.BOOL);
 export const complaintGrade = defineSearchAttributeKey('ComplaintGrade', SearchAttributeType.KEYWORD);
+/** A repeat complaint from the same unit about the same matter (flagged for the monthly report). */
+export const caseRepeat = defineSearchAttributeKey('CaseRepeat', SearchAttributeType.BOOL);
 
 export const allSearchAttributes = [
   caseProcedure,
@@ -20,4 +22,5 @@ export const allSearchAttributes = [
   caseNextDue,
   caseBreached,
   complaintGrade,
+  caseRepeat,
 ] as const;

@@ -1,0 +1,176 @@
+/**
+ * The complaint procedure's contract (DOMAIN.md §3): input, stages, staff
+ * actions with the roles that may take them, the state query, the workflow id.
+ */
+import { defineQuery } from '@temporalio/workflow';
+import { z } from 'zod';
+import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { calendarConfigSchema } from '../lib/calendar';
+import type { ClockView } from '../lib/deadlines';
+
+export const complaintProcedure = 'complaint';
+export const complaintWorkflowId = (caseId: string): string => `complaint-${caseId}`;
+
+export const complaintStages = [
+  'verifying', // 2. the first receiver judges whether it is valid
+  'grading', // 3. the supervisor grades it
+  'handling', // 4. being handled (in scope, or by the department it was transferred to)
+  'awaitingSignOff', // 4. complex: the level above signs off the answer
+  'replying', // 5. reply to the customer, ask whether satisfied
+  'awaitingReturnVisit', // 6. return visit
+  'closed', // 7. filed in the owner's archive
+  'invalid', // 2. not valid: explained, recorded, closed
+] as const;
+export type ComplaintStage = (typeof complaintStages)[number];
+
+export const complaintStageNames: Record<ComplaintStage, string> = {
+  verifying: '待核实',
+  grading: '待定级',
+  handling: '处理中',
+  awaitingSignOff: '待上级审核',
+  replying: '待答复客户',
+  awaitingReturnVisit: '待回访',
+  closed: '已结案',
+  invalid: '无效投诉',
+};
+
+export const grades = ['general', 'complex', 'major'] as const;
+export type Grade = (typeof grades)[number];
+export const gradeNames: Record<Grade, string> = { general: '一般', complex: '复杂', major: '重大' };
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** 1. Receive and log it. `matter` names what it is about, so a repeat can be recognised. */
+export const openComplaintSchema = z.strictObject({
+  unit: text(40),
+  customerName: text(40),
+  customerPhone: z.string().regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确'),
+  channel: z.enum(['phone', 'visit', 'letter', 'online']),
+  matter: text(60),
+  content: text(2000),
+});
+export type OpenComplaint = z.infer<typeof openComplaintSchema>;
+
+export const complaintInputSchema = openComplaintSchema.extend({
+  caseId: text(40),
+  receivedBy: actorSchema,
+  calendar: calendarConfigSchema,
+  warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
+  /** An earlier complaint from the same unit about the same matter (found by the API at intake). */
+  repeatOf: z.string().max(40).optional(),
+});
+export type ComplaintInput = z.infer<typeof complaintInputSchema>;
+
+const open: ComplaintStage[] = [
+  'grading',
+  'handling',
+  'awaitingSignOff',
+  'replying',
+  'awaitingReturnVisit',
+];
+
+export const complaintActions = {
+  verify: {
+    label: '核实投诉',
+    input: z.discriminatedUnion('valid', [
+      z.strictObject({ valid: z.literal(true), note: z.string().max(500).default('') }),
+      z.strictObject({
+        valid: z.literal(false),
+        reason: z.enum(['unreasonable', 'outsideService']),
+        explanation: text(1000),
+      }),
+    ]),
+    roles: ['csr', 'supervisor'],
+    stages: ['verifying'],
+  },
+  respond: {
+    label: '回复客户',
+    input: z.strictObject({ channel: z.enum(['phone', 'visit', 'letter', 'online']), note: text(500) }),
+    roles: ['csr', 'supervisor', 'manager'],
+    stages: ['verifying', ...open],
+  },
+  grade: {
+    label: '投诉定级',
+    input: z.strictObject({
+      grade: z.enum(grades),
+      route: z.enum(['inScope', 'transferred']),
+      department: z.string().trim().max(40).optional(),
+      method: text(1000),
+    }).refine((g) => g.route === 'inScope' || (g.department ?? '') !== '', {
+      message: '转交其他部门时须注明部门',
+      path: ['department'],
+    }),
+    roles: ['supervisor'],
+    stages: ['grading'],
+  },
+  recordCorrectivePlan: {
+    label: '制定纠正措施',
+    input: z.strictObject({ plan: text(2000) }),
+    roles: ['executive'],
+    stages: ['handling'],
+  },
+  recordHandling: {
+    label: '处理结果',
+    input: z.strictObject({ resolution: text(2000) }),
+    roles: ['csr', 'supervisor', 'department', 'manager'],
+    stages: ['handling'],
+  },
+  signOff: {
+    label: '上级审核答复',
+    input: z.strictObject({ approved: z.boolean(), comment: z.string().max(1000).default('') }),
+    roles: ['manager', 'executive'],
+    stages: ['awaitingSignOff'],
+  },
+  replyToCustomer: {
+    label: '答复客户',
+    input: z.strictObject({
+      channel: z.enum(['phone', 'visit', 'letter', 'online']),
+      satisfied: z.boolean(),
+      note: z.string().max(1000).default(''),
+    }),
+    roles: ['csr', 'supervisor', 'manager'],
+    stages: ['replying'],
+  },
+  recordReturnVisit: {
+    label: '投诉回访',
+    input: z.strictObject({ satisfied: z.boolean(), note: z.string().max(1000).default('') }),
+    roles: ['csr', 'supervisor', 'manager', 'executive'],
+    stages: ['awaitingReturnVisit'],
+  },
+} as const satisfies ActionTable<ComplaintStage>;
+
+export type ComplaintAction = keyof typeof complaintActions;
+
+export interface ComplaintView {
+  caseId: string;
+  procedure: typeof complaintProcedure;
+  unit: string;
+  matter: string;
+  stage: ComplaintStage;
+  firstReceiver: string;
+  grade?: Grade;
+  route?: 'inScope' | 'transferred';
+  department?: string;
+  method?: string;
+  /** Rounds of handling (a dissatisfied customer sends it back). */
+  round: number;
+  repeatOf?: string;
+  invalidReason?: string;
+  correctivePlan?: string;
+  resolution?: string;
+  satisfied?: boolean;
+  waitingOn?: { who: string; what: string; dueAt?: string };
+  clocks: ClockView[];
+  breached: boolean;
+  nextDueAt?: string;
+  receivedAt: string;
+  closedAt?: string;
+}
+
+export const complaintState = defineQuery<ComplaintView>('complaint.state');
+
+export const complaintUpdates = Object.fromEntries(
+  (Object.keys(complaintActions) as ComplaintAction[]).map((a) => [a, actionUpdate<ComplaintView>(complaintProcedure, a)]),
+) as Record<ComplaintAction, ReturnType<typeof actionUpdate<ComplaintView>>>;
+
+export type ComplaintOutcome = { caseId: string; outcome: 'closed' | 'invalid'; view: ComplaintView };

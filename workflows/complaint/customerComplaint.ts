@@ -1,0 +1,264 @@
+/**
+ * 投诉 — the complaint procedure (DOMAIN.md §3), in the manual's order.
+ *
+ * 1. receive and log; the receiver is first-responsible → 2. verify: invalid is
+ * explained and closed; valid goes to the supervisor at once, the customer hears
+ * back within 1 hour → 3. the supervisor grades it → 4. handled the same day in
+ * scope, 3 days when transferred; complex answers are signed off by the level
+ * above; major complaints go to the executive for a corrective plan → 5. reply,
+ * and handle again while the customer is not satisfied → 6. return visit within
+ * 3 days (a repeat complaint: rework and special visit within 24 hours) → 7. file.
+ */
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { rejection } from '../lib/actions';
+import { BusinessCalendar } from '../lib/calendar';
+import { CaseRuntime } from '../lib/caseRuntime';
+import type { Notice } from '../lib/caseTrail';
+import { type Actor, escalationChain, owner as customer, role, staff, type StepActor, systemActor } from '../lib/roles';
+import { caseRepeat, complaintGrade } from '../lib/searchAttributes';
+import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
+import { workflowNow } from '../lib/time';
+import {
+  type ComplaintAction,
+  complaintActions,
+  type ComplaintInput,
+  type ComplaintOutcome,
+  complaintStageNames,
+  complaintState,
+  complaintUpdates,
+  type ComplaintView,
+  gradeNames,
+} from './complaint.messages';
+import { complaintDeadlines as due, complaintSteps as steps } from './complaint.policy';
+import { complaintTexts } from './complaint.texts';
+import { defaultWarnAt } from '../repair/repair.policy';
+
+const { openCase, fileToOwnerArchive } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export async function customerComplaint(input: ComplaintInput): Promise<ComplaintOutcome> {
+  const cal = BusinessCalendar.from(input.calendar);
+  const receivedAt = new Date(workflowNow());
+  const receiver = staff(input.receivedBy.id);
+  const texts = complaintTexts(input, cal);
+  const view: ComplaintView = {
+    caseId: input.caseId,
+    procedure: 'complaint',
+    unit: input.unit,
+    matter: input.matter,
+    stage: 'verifying',
+    firstReceiver: input.receivedBy.id,
+    round: 1,
+    repeatOf: input.repeatOf,
+    clocks: [],
+    breached: false,
+    receivedAt: receivedAt.toISOString(),
+  };
+  const rt = new CaseRuntime<ComplaintView>({
+    cal,
+    caseId: input.caseId,
+    label: `投诉 ${input.caseId}（${input.unit}）`,
+    headline: `${input.matter}${input.repeatOf ? '（重复投诉）' : ''}`,
+    view,
+    stageName: (s) => complaintStageNames[s],
+    waitingOn: (v, board) => waitingOn(v, board.dueAt.bind(board)),
+    warnAt: input.warnAt ?? defaultWarnAt,
+  });
+  const { board } = rt;
+
+  /** The handler of the current round: the first receiver in scope, the department when transferred. */
+  const handler = () => (view.route === 'transferred' ? role('department') : receiver);
+  const handlingRule = () =>
+    input.repeatOf ? due.repeatRework : view.route === 'transferred' ? due.handlingTransferred : due.handlingInScope;
+  /** Round 1 counts from the receipt; a round the customer sent back counts from then. */
+  const startHandling = (from?: Date) =>
+    board.start(rt.clock('handling', steps.handling, handlingRule(), handler()), from);
+
+  /** Every later step is reported to the first-responsible person. */
+  async function step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = []) {
+    const tellReceiver = actor.id !== input.receivedBy.id && !notices.some((n) => n.recipient === receiver);
+    const progress = tellReceiver ? [{ recipient: receiver, text: texts.progress(complaintActionLabel(action), actor.id) }] : [];
+    await rt.step(action, actor, detail, [...notices, ...progress]);
+  }
+
+  const handlers: ActionHandlers<typeof complaintActions> = {
+    async verify(actor, i) {
+      if (!i.valid) {
+        // Not valid: explain politely, record the reason, close.
+        view.stage = 'invalid';
+        view.invalidReason = i.reason;
+        board.stop('response');
+        await step('verify', actor, i, [{ recipient: customer(input.customerPhone), text: texts.invalid(i.explanation) }]);
+        return;
+      }
+      // Valid: the complaint form goes to the supervisor at once, to be graded.
+      view.stage = 'grading';
+      board.start(rt.clock('grading', steps.grading, due.grading, role('supervisor'), escalationChain.slice(1)));
+      startHandling(receivedAt);
+      await step('verify', actor, i, [{ recipient: role('supervisor'), text: texts.toSupervisor() }]);
+    },
+    async respond(actor, i) {
+      board.stop('response');
+      await step('respond', actor, i);
+    },
+    async grade(actor, i) {
+      view.grade = i.grade;
+      view.route = i.route;
+      view.department = i.department;
+      view.method = i.method;
+      view.stage = 'handling';
+      board.stop('grading');
+      upsertSearchAttributes([{ key: complaintGrade, value: i.grade }]);
+      if (i.route === 'transferred') startHandling(receivedAt); // the department's 3 days, from the receipt
+      const notices: Notice[] = [];
+      if (i.route === 'transferred') notices.push({ recipient: role('department'), text: texts.transferred(i.department ?? '') });
+      if (i.grade === 'major') {
+        // Major: escalate to the executive; the quality dept sets a corrective plan.
+        board.start(rt.clock('correctivePlan', steps.correctivePlan, due.correctivePlan, role('executive'), []));
+        notices.push({ recipient: role('executive'), text: texts.major() });
+      }
+      await step('grade', actor, i, notices);
+    },
+    async recordCorrectivePlan(actor, i) {
+      view.correctivePlan = i.plan;
+      board.stop('correctivePlan');
+      await step('recordCorrectivePlan', actor, i);
+    },
+    async recordHandling(actor, i) {
+      view.resolution = i.resolution;
+      board.stop('handling');
+      if (view.grade === 'complex') {
+        // Complex: the level above signs off the answer before the customer hears it.
+        view.stage = 'awaitingSignOff';
+        board.start(rt.clock('signOff', steps.signOff, due.signOff, role('manager'), escalationChain.slice(2)));
+        await step('recordHandling', actor, i, [{ recipient: role('manager'), text: texts.signOffDue() }]);
+        return;
+      }
+      view.stage = 'replying';
+      await step('recordHandling', actor, i);
+    },
+    async signOff(actor, i) {
+      board.stop('signOff');
+      if (!i.approved) {
+        view.stage = 'handling';
+        startHandling();
+        await step('signOff', actor, i, [{ recipient: handler(), text: texts.signOffRejected(i.comment) }]);
+        return;
+      }
+      view.stage = 'replying';
+      await step('signOff', actor, i);
+    },
+    async replyToCustomer(actor, i) {
+      view.satisfied = i.satisfied;
+      if (!i.satisfied) {
+        // Not satisfied: handling starts again, with fresh deadlines.
+        view.round += 1;
+        view.stage = 'handling';
+        startHandling();
+        await step('replyToCustomer', actor, i, [{ recipient: handler(), text: texts.handleAgain(view.round) }]);
+        return;
+      }
+      view.stage = 'awaitingReturnVisit';
+      const visitor = view.grade === 'major' ? role('manager') : receiver;
+      const rule = input.repeatOf ? due.repeatReturnVisit : due.returnVisit;
+      board.start(rt.clock('returnVisit', steps.returnVisit, rule, visitor));
+      await step('replyToCustomer', actor, i, [{ recipient: visitor, text: texts.returnVisitDue(board.dueAt('returnVisit')) }]);
+    },
+    async recordReturnVisit(actor, i) {
+      board.stop('returnVisit');
+      view.satisfied = i.satisfied;
+      view.stage = 'closed';
+      await step('recordReturnVisit', actor, i);
+    },
+  };
+
+  /** Rules beyond the table: major complaints are visited by a manager or the quality dept; plans only for major ones. */
+  function authorize(action: ComplaintAction, actor: Actor) {
+    if (action === 'recordReturnVisit' && view.grade === 'major' && !['manager', 'executive'].includes(actor.role)) {
+      throw ApplicationFailure.nonRetryable('重大投诉须由经理或品质部回访', rejection.forbidden);
+    }
+    if (action === 'recordCorrectivePlan' && view.grade !== 'major') {
+      throw ApplicationFailure.nonRetryable('只有重大投诉需要制定纠正措施', rejection.invalidStage);
+    }
+    if (action === 'recordHandling' && view.grade === 'major' && view.correctivePlan === undefined) {
+      throw ApplicationFailure.nonRetryable('重大投诉须先由品质部制定纠正措施', rejection.invalidStage);
+    }
+  }
+
+  let registered = false;
+  handleStaffActions({
+    table: complaintActions,
+    updates: complaintUpdates,
+    stage: () => view.stage,
+    ready: () => registered,
+    authorize,
+    handlers,
+    view: () => rt.current(),
+  });
+  setHandler(complaintState, () => rt.current());
+
+  const finished = () => view.stage === 'closed' || view.stage === 'invalid';
+
+  // 1. Receive and log it; the customer hears back within 1 hour.
+  board.start(rt.clock('response', steps.response, due.response, receiver));
+  await openCase({
+    caseId: input.caseId,
+    procedure: 'complaint',
+    workflowId: workflowInfo().workflowId,
+    unit: input.unit,
+    ownerName: input.customerName,
+    ownerPhone: input.customerPhone,
+    summary: `${input.matter}：${input.content}`.slice(0, 500),
+    stage: view.stage,
+    firstReceiver: input.receivedBy.id,
+    openedAt: view.receivedAt,
+  });
+  const clocksRunning = board.run(() => finished() && !board.hasPendingEvents());
+  if (input.repeatOf) upsertSearchAttributes([{ key: caseRepeat, value: true }]);
+  await step('receive', input.receivedBy, { channel: input.channel, matter: input.matter, repeatOf: input.repeatOf });
+  registered = true;
+
+  // 2.–6. Staff actions drive the case until it is closed or found invalid.
+  await condition(finished);
+  await condition(allHandlersFinished);
+
+  // 7. The complaint form goes into the owner's file.
+  const closedAt = new Date(workflowNow());
+  view.closedAt = closedAt.toISOString();
+  await fileToOwnerArchive({
+    unit: input.unit,
+    kind: 'complaint',
+    ref: input.caseId,
+    summary: `投诉（${view.grade ? gradeNames[view.grade] : '无效'}）：${input.matter}`,
+    content: { ...view, content: input.content },
+  });
+  await rt.close(systemActor, view.stage, clocksRunning, closedAt);
+  return { caseId: input.caseId, outcome: view.stage === 'invalid' ? 'invalid' : 'closed', view };
+}
+
+function complaintActionLabel(action: string): string {
+  return (complaintActions as Record<string, { label: string }>)[action]?.label ?? action;
+}
+
+function waitingOn(v: ComplaintView, dueAt: (clock: string) => Date | undefined): ComplaintView['waitingOn'] {
+  const by = (clock: string) => dueAt(clock)?.toISOString();
+  switch (v.stage) {
+    case 'verifying':
+      return { who: v.firstReceiver, what: '核实投诉', dueAt: by('response') };
+    case 'grading':
+      return { who: '客服主管', what: '定级', dueAt: by('grading') };
+    case 'handling':
+      return { who: v.route === 'transferred' ? (v.department ?? '相关部门') : v.firstReceiver, what: '处理', dueAt: by('handling') };
+    case 'awaitingSignOff':
+      return { who: '服务中心经理', what: '审核答复', dueAt: by('signOff') };
+    case 'replying':
+      return { who: v.firstReceiver, what: '答复客户' };
+    case 'awaitingReturnVisit':
+      return { who: v.grade === 'major' ? '服务中心经理' : v.firstReceiver, what: '回访', dueAt: by('returnVisit') };
+    default:
+      return undefined;
+  }
+}
