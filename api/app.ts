@@ -8,6 +8,7 @@ import type { Db } from '../db/client';
 import type { CalendarConfig } from '../workflows/lib/calendar';
 import { type ErrorLog, errorMiddleware, notFound } from './errors';
 import { identity } from './identity';
+import { complaintsRouter } from './complaints';
 import { repairsRouter } from './repairs';
 
 export interface AppDeps {
@@ -30,7 +31,9 @@ export function createApp(deps: AppDeps): Express {
     res.json({ ok: true });
   });
 
-  app.use('/repairs', identity, repairsRouter({ ...deps, now: deps.now ?? (() => new Date()) }));
+  const withClock = { ...deps, now: deps.now ?? (() => new Date()) };
+  app.use('/repairs', identity, repairsRouter(withClock));
+  app.use('/complaints', identity, complaintsRouter(withClock));
 
   app.use(() => {
     throw notFound('接口不存在');

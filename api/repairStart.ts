@@ -9,14 +9,18 @@ import type { OpenRepair } from '../workflows/repair/repair.messages';
 
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-/** `BX` + local yyyymmdd + `-` + 6 random base36 characters, e.g. BX20261122-7QK2ZD. */
-export const repairCaseIdPattern = /^BX\d{8}-[0-9A-Z]{6}$/;
+/** Receipt numbers: a procedure prefix + local yyyymmdd + `-` + 6 random base36 characters, e.g. BX20261122-7QK2ZD. */
+export const caseIdPattern = (prefix: string): RegExp => new RegExp(`^${prefix}\\d{8}-[0-9A-Z]{6}$`);
 
-export function newRepairCaseId(cal: BusinessCalendar, now: Date): string {
+export function newCaseId(prefix: string, cal: BusinessCalendar, now: Date): string {
   const day = cal.formatLocal(now).slice(0, 10).replace(/-/g, '');
   const suffix = Array.from({ length: 6 }, () => BASE36[randomInt(BASE36.length)]).join('');
-  return `BX${day}-${suffix}`;
+  return `${prefix}${day}-${suffix}`;
 }
+
+/** 报修 receipt numbers start with BX. */
+export const repairCaseIdPattern = caseIdPattern('BX');
+export const newRepairCaseId = (cal: BusinessCalendar, now: Date): string => newCaseId('BX', cal, now);
 
 /** 13800000000 → 138****0000; short numbers keep only their last two digits. */
 export function maskPhone(phone: string): string {

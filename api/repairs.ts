@@ -8,13 +8,11 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import type { ActionRule } from '../workflows/lib/actions';
 import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
 import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
   openRepairSchema,
-  type RepairAction,
   repairActions,
   type RepairInput,
   repairProcedure,
@@ -25,11 +23,11 @@ import {
   type RepairView,
 } from '../workflows/repair/repair.messages';
 import { repairDeadlines } from '../workflows/repair/repair.policy';
-import { type CaseRecord, findCaseRecord } from './caseRecords';
-import { forbidden, notFound, parseOr400 } from './errors';
+import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
+import { forbidden, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { newRepairCaseId, repairCaseIdPattern, repairDetails, repairSummary } from './repairStart';
-import { caseNotFound, fromTemporalError } from './temporalErrors';
+import { fromTemporalError } from './temporalErrors';
 
 export interface RepairDeps {
   client: Client;
@@ -103,80 +101,31 @@ export async function openRepairCase(deps: RepairDeps, actor: Actor, body: unkno
   }
 }
 
-/** The case as the workflow sees it now (also after it closed). */
-export async function getRepair(deps: RepairDeps, caseId: string): Promise<RepairView> {
-  const handle = deps.client.workflow.getHandle(repairWorkflowId(caseId));
-  try {
-    return await handle.query(repairState);
-  } catch (err) {
-    throw await fromTemporalError(err, caseId);
-  }
-}
-
-/** Names of steps the workflow records on its own (the rest are staff actions). */
-const stepLabels: Record<string, string> = {
-  register: '来电来访登记',
-  quoteFee: '有偿维修报价',
-  dispatch: '派工',
-  completionOverdue: '当日未完工',
-  close: '结案',
-  ...Object.fromEntries(Object.entries(repairActions).map(([name, rule]) => [name, rule.label])),
+/** The repair procedure as the shared case routes see it. */
+export const repairApi: ProcedureApi<RepairView> = {
+  procedure: repairProcedure,
+  workflowId: repairWorkflowId,
+  caseIdSchema,
+  table: repairActions,
+  updates: repairUpdates,
+  state: repairState,
+  systemSteps: {
+    register: '来电来访登记',
+    quoteFee: '有偿维修报价',
+    dispatch: '派工',
+    completionOverdue: '当日未完工',
+    close: '结案',
+  },
 };
-
-export type RepairHistory = Omit<CaseRecord, 'steps'> & { steps: (CaseRecord['steps'][number] & { label: string })[] };
-
-/** The audit trail and deadline events, as persisted. */
-export async function getRepairHistory(deps: RepairDeps, caseId: string): Promise<RepairHistory> {
-  const record = await findCaseRecord(deps.db, repairProcedure, caseId);
-  if (!record) throw caseNotFound(caseId);
-  return { ...record, steps: record.steps.map((s) => ({ ...s, label: stepLabels[s.action] ?? s.action })) };
-}
-
-/** A staff action: role and input checked here, stage (and assignee) by the workflow's validator. */
-export async function actOnRepair(
-  deps: RepairDeps,
-  actor: Actor,
-  caseId: string,
-  actionName: string,
-  body: unknown,
-): Promise<RepairView> {
-  if (!Object.hasOwn(repairActions, actionName)) throw notFound(`未知操作：${actionName}`, 'UnknownAction');
-  const action = actionName as RepairAction;
-  const rule: ActionRule = repairActions[action];
-  if (!rule.roles.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」无权执行「${rule.label}」`);
-  const input: unknown = parseOr400(rule.input, body ?? {}, `「${rule.label}」的输入无效`);
-  const handle = deps.client.workflow.getHandle(repairWorkflowId(caseId));
-  try {
-    return await handle.executeUpdate(repairUpdates[action], { args: [{ actor, input }] });
-  } catch (err) {
-    throw await fromTemporalError(err, caseId, handle);
-  }
-}
 
 // ---- routes ----
 
-const caseIdOf = (req: Request): string => parseOr400(caseIdSchema, req.params['caseId'], '受理编号格式不正确');
 
 export function repairsRouter(deps: RepairDeps): Router {
   const router = Router();
-
   router.post('/', async (req: Request, res: Response) => {
     const opened = await openRepairCase(deps, actorOf(res), req.body);
     res.status(201).location(`/repairs/${opened.caseId}`).json(opened);
   });
-
-  router.get('/:caseId', async (req: Request, res: Response) => {
-    res.json(await getRepair(deps, caseIdOf(req)));
-  });
-
-  router.get('/:caseId/history', async (req: Request, res: Response) => {
-    res.json(await getRepairHistory(deps, caseIdOf(req)));
-  });
-
-  router.post('/:caseId/actions/:action', async (req: Request, res: Response) => {
-    const caseId = caseIdOf(req);
-    res.json(await actOnRepair(deps, actorOf(res), caseId, String(req.params['action']), req.body));
-  });
-
-  return router;
+  return addCaseRoutes(router, deps, repairApi);
 }

@@ -62,6 +62,7 @@ npx prisma migrate deploy > "$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log" 
 
 export TEMPORAL_ADDRESS="127.0.0.1:$port"
 export TEMPORAL_NAMESPACE=default
+export BENCH_SERVER_PID="$server_pid" # so the bench can tell its own CPU use from other processes'
 # Not `exec`: the EXIT trap must still stop the dev server afterwards.
 status=0
 timeout --kill-after=15 "${BENCH_TIMEOUT:-1800}" npx tsx scripts/bench.ts "$@" || status=$?

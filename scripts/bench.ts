@@ -14,6 +14,7 @@
  * Exits non-zero only on errors, not when the throughput target is missed.
  */
 import diagnostics from 'node:diagnostics_channel';
+import fs from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, ServiceError } from '@temporalio/client';
@@ -319,6 +320,48 @@ async function apiCase(ctx: Ctx): Promise<CaseTimes> {
   return times;
 }
 
+// ---- CPU: the machine may be shared ----
+
+interface CpuSnapshot {
+  /** Busy and total jiffies of the whole machine (/proc/stat). */
+  busy: number;
+  total: number;
+  /** Jiffies of this process and of the dev server (BENCH_SERVER_PID). */
+  ours: number;
+}
+
+function processJiffies(pid: string): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  } catch {
+    return 0;
+  }
+}
+
+/** undefined off Linux. */
+function cpuSnapshot(): CpuSnapshot | undefined {
+  try {
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] as string)
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number) as number[];
+    const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
+    const server = process.env['BENCH_SERVER_PID'];
+    return { busy, total: busy + (idle ?? 0) + (iowait ?? 0), ours: processJiffies('self') + (server ? processJiffies(server) : 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Share of the machine's CPU (all cores) used by other processes between two snapshots. */
+function otherCpuShare(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined): number {
+  if (!a || !b || b.total <= a.total) return NaN;
+  return Math.max(0, b.busy - a.busy - (b.ours - a.ours)) / (b.total - a.total);
+}
+
 // ---- phases ----
 
 interface PhaseResult {
@@ -330,13 +373,15 @@ interface PhaseResult {
   /** Actions (calls) that had to be retried after the early-update failure. */
   retries: number;
   settleWait: number[];
+  /** CPU used by other processes on the machine during the phase, weighted by wall time. */
+  otherCpu: number;
 }
 
 const emptyLatency = (): Record<Step, number[]> => ({ open: [], respondToOwner: [], takeJob: [], reportCompletion: [], recordReturnVisit: [] });
 
 async function runPhase(ctx: Ctx, path: PathName, cases: number, concurrency: number, guard: Promise<void>): Promise<PhaseResult> {
   const runCase = path === 'bare' ? bareCase : apiCase;
-  const result: PhaseResult = { path, cases, wallMs: 0, latency: emptyLatency(), resultWait: [], retries: 0, settleWait: [] };
+  const result: PhaseResult = { path, cases, wallMs: 0, latency: emptyLatency(), resultWait: [], retries: 0, settleWait: [], otherCpu: NaN };
   const retriedBefore = ctx.retried[path].calls;
   let next = 0;
   let failed = false;
@@ -354,9 +399,11 @@ async function runPhase(ctx: Ctx, path: PathName, cases: number, concurrency: nu
       }
     }
   };
+  const cpu0 = cpuSnapshot();
   const t0 = performance.now();
   await Promise.race([Promise.all(Array.from({ length: Math.min(concurrency, cases) }, runner)), guard]);
   result.wallMs = performance.now() - t0;
+  result.otherCpu = otherCpuShare(cpu0, cpuSnapshot());
   result.retries = ctx.retried[path].calls - retriedBefore;
   return result;
 }
@@ -373,6 +420,7 @@ function merge(a: PhaseResult | undefined, b: PhaseResult): PhaseResult {
     resultWait: [...a.resultWait, ...b.resultWait],
     retries: a.retries + b.retries,
     settleWait: [...a.settleWait, ...b.settleWait],
+    otherCpu: (a.otherCpu * a.wallMs + b.otherCpu * b.wallMs) / (a.wallMs + b.wallMs),
   };
 }
 
@@ -412,10 +460,14 @@ function report(bare: PhaseResult, api: PhaseResult): void {
       f1(percentile(lat, 99)),
       f1(mean(lat)),
       String(r.retries),
+      Number.isNaN(r.otherCpu) ? '?' : pct(r.otherCpu),
     ];
   };
   console.log('');
-  console.log(table(['path', 'cases', 'wall s', 'cases/s', 'p50 ms', 'p99 ms', 'mean ms', 'retried'], [summary(bare), summary(api)]));
+  console.log(
+    table(['path', 'cases', 'wall s', 'cases/s', 'p50 ms', 'p99 ms', 'mean ms', 'retried', 'other CPU'], [summary(bare), summary(api)]),
+  );
+  console.log('(retried: actions retried after the early-update failure; other CPU: share of the machine used by other processes)');
 
   const tput = throughput(api) / throughput(bare);
   const p50 = percentile(allActions(api), 50) / percentile(allActions(bare), 50);
@@ -423,6 +475,12 @@ function report(bare: PhaseResult, api: PhaseResult): void {
   console.log('');
   console.log(`API / bare: throughput ${pct(tput)}, p50 latency ${f2(p50)}× (${pct(p50)}), p99 latency ${f2(p99)}× (${pct(p99)})`);
   console.log(`Target "API throughput ≥ 80% of bare client": ${tput >= 0.8 ? 'MET' : 'NOT MET'} (${pct(tput)})`);
+  const busiest = Math.max(bare.otherCpu, api.otherCpu);
+  if (busiest > 0.1) {
+    console.log(
+      `NOTE: other processes used up to ${pct(busiest)} of the CPU during a phase: the comparison is skewed; rerun on a quiet machine (or with more --rounds).`,
+    );
+  }
 
   console.log('');
   console.log(
@@ -565,7 +623,10 @@ async function main(): Promise<void> {
       const order: PathName[] = round % 2 === 0 ? ['bare', 'api'] : ['api', 'bare'];
       for (const path of order) {
         const r = await runPhase(ctx, path, opts.cases, opts.concurrency, guard);
-        console.log(`bench: round ${round + 1} ${path.padEnd(4)} ${r.cases} cases in ${f2(r.wallMs / 1000)} s → ${f2(throughput(r))} cases/s`);
+        console.log(
+          `bench: round ${round + 1} ${path.padEnd(4)} ${r.cases} cases in ${f2(r.wallMs / 1000)} s → ${f2(throughput(r))} cases/s` +
+            ` (other processes used ${Number.isNaN(r.otherCpu) ? '?' : pct(r.otherCpu)} of the CPU)`,
+        );
         if (path === 'bare') bare = merge(bare, r);
         else viaApi = merge(viaApi, r);
       }
