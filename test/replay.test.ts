@@ -1,5 +1,5 @@
 /**
- * Replay: finished repair histories must replay against the current workflow
+ * Replay: finished repair and complaint histories must replay against the current workflow
  * code without nondeterminism. `test/histories/*.history.pb` are histories (binary
  * protobuf, as the server sends them) recorded
  * from earlier versions (run with RECORD_HISTORIES=1 to add this version's);
@@ -10,7 +10,8 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { startTimeSkippingSystem, type TimeSkippingSystem } from './support/temporal';
-import { act, csr, openRepair, type RepairHandle, technician } from './support/scenario';
+import { actOn, executive, manager, openComplaint } from './support/complaintScenario';
+import { act, csr, openRepair, supervisor, technician } from './support/scenario';
 
 const { History } = temporal.api.history.v1;
 const historiesDir = path.join(__dirname, 'histories');
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 /** Three finished cases: closed first time, closed after rework and follow-ups, cancelled on the fee. */
-async function finishedCases(): Promise<Record<string, RepairHandle>> {
+async function finishedCases(): Promise<Record<string, { workflowId: string; result(): Promise<unknown>; fetchHistory(): Promise<temporal.api.history.v1.IHistory> }>> {
   const simple = await openRepair(sys.env);
   await act(simple, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
   await act(simple, 'takeJob', technician, {});
@@ -43,7 +44,21 @@ async function finishedCases(): Promise<Record<string, RepairHandle>> {
   const cancelled = await openRepair(sys.env, { paid: { kind: 'listed', item: '更换水龙头', feeFen: 8000 } });
   await act(cancelled, 'confirmFee', csr, { accepted: false, note: '' });
 
-  const cases = { simple, rework, cancelled };
+  const invalid = await openComplaint(sys.env);
+  await actOn(invalid, 'verify', csr, { valid: false, reason: 'unreasonable', explanation: '诉求不合理' });
+
+  const major = await openComplaint(sys.env);
+  await actOn(major, 'verify', csr, { valid: true });
+  await sys.env.sleep(90 * 60_000); // response and grading breached
+  await actOn(major, 'grade', supervisor, { grade: 'major', route: 'inScope', method: '上报' });
+  await actOn(major, 'recordCorrectivePlan', executive, { plan: '整改' });
+  await actOn(major, 'recordHandling', supervisor, { resolution: '已处理' });
+  await actOn(major, 'replyToCustomer', csr, { channel: 'phone', satisfied: false });
+  await actOn(major, 'recordHandling', supervisor, { resolution: '再次处理' });
+  await actOn(major, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
+  await actOn(major, 'recordReturnVisit', manager, { satisfied: true });
+
+  const cases = { repairSimple: simple, repairRework: rework, repairCancelled: cancelled, complaintInvalid: invalid, complaintMajor: major };
   for (const h of Object.values(cases)) await h.result();
   return cases;
 }
@@ -56,7 +71,7 @@ async function replay(histories: { workflowId: string; history: temporal.api.his
   return failures;
 }
 
-describe('replaying finished repair workflows', () => {
+describe('replaying finished repair and complaint workflows', () => {
   it('histories recorded by earlier versions replay on the current code', async () => {
     const files = fs.readdirSync(historiesDir).filter((f) => f.endsWith('.history.pb'));
     expect(files.length).toBeGreaterThan(0);
@@ -75,7 +90,7 @@ describe('replaying finished repair workflows', () => {
       histories.push({ workflowId: h.workflowId, history });
       if (process.env.RECORD_HISTORIES === '1') {
         const version = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
-        const file = path.join(historiesDir, `repair-${name}-v${version}.history.pb`);
+        const file = path.join(historiesDir, `${name}-v${version}.history.pb`);
         fs.writeFileSync(file, History.encode(History.fromObject(history)).finish());
       }
     }
