@@ -2,61 +2,52 @@
  * The complaint procedure (DOMAIN.md §3) on the time-skipping server: every
  * path and deadline, escalation up to the executive, the unsatisfied loop.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startTimeSkippingSystem, type TimeSkippingSystem } from './support/temporal';
-import { clockTo, csr, deadlineEvents, eventually, fridayLocal, local, localDate, nextLocal, supervisor, testCalendar } from './support/scenario';
+import { useTimeSkippingSystem } from './support/temporal';
+import {
+  clockTo,
+  csr,
+  deadlineEvents,
+  eventually,
+  eventsUntil as eventsUntilIn,
+  fridayLocal,
+  HOUR,
+  local,
+  localDate,
+  MINUTE,
+  nextLocal,
+  rejectionOf,
+  supervisor,
+  testCalendar,
+} from './support/scenario';
 import { actOn, cleaning, complaintIdOf, complaintOf, executive, manager, openComplaint } from './support/complaintScenario';
 
-let sys: TimeSkippingSystem;
-beforeAll(async () => {
-  sys = await startTimeSkippingSystem();
-});
-afterAll(async () => {
-  await sys?.teardown();
-});
+const system = useTimeSkippingSystem();
 
-const HOUR = 3600_000;
-const MINUTE = 60_000;
 const valid = { valid: true, note: '' };
 const inScope = { grade: 'general', route: 'inScope', method: '环境部当日清理' };
 
-async function eventsUntil(caseId: string, clock: string, kind: string, count = 1) {
-  return eventually(async () => {
-    const events = await deadlineEvents(sys.db, caseId, clock);
-    return events.filter((e) => e.kind === kind).length >= count ? events : undefined;
-  });
-}
-
-async function rejectionOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string } | undefined)?.type;
-    throw err;
-  }
-  return undefined;
-}
+const eventsUntil = (caseId: string, clock: string, kind: string, count = 1) => eventsUntilIn(system().db, caseId, clock, kind, count);
 
 describe('2. verification', () => {
   it('an invalid complaint is explained to the customer, recorded with its reason and closed', async () => {
-    const h = await openComplaint(sys.env, { matter: '邻里纠纷' });
+    const h = await openComplaint(system().env, { matter: '邻里纠纷' });
     const caseId = complaintIdOf(h);
     await actOn(h, 'verify', csr, { valid: false, reason: 'outsideService', explanation: '邻里纠纷不属物业服务范围，建议联系居委会' });
     const result = await h.result();
     expect(result.outcome).toBe('invalid');
     expect(result.view.invalidReason).toBe('outsideService');
-    const told = sys.channel.sent.find((m) => m.caseId === caseId && m.recipient === 'owner:13700000000');
+    const told = system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'owner:13700000000');
     expect(told?.text).toContain('居委会');
-    const audit = await sys.db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+    const audit = await system().db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['receive', 'verify', 'close']);
     expect(JSON.parse(audit[1]?.detail ?? '{}').reason).toBe('outsideService');
   });
 
   it('a valid complaint is reported to the supervisor at once', async () => {
-    const h = await openComplaint(sys.env);
+    const h = await openComplaint(system().env);
     await actOn(h, 'verify', csr, valid);
     const toSupervisor = await eventually(async () =>
-      sys.channel.sent.find((m) => m.caseId === complaintIdOf(h) && m.recipient === 'role:supervisor' && m.text.includes('新投诉')),
+      system().channel.sent.find((m) => m.caseId === complaintIdOf(h) && m.recipient === 'role:supervisor' && m.text.includes('新投诉')),
     );
     expect(toSupervisor.text).toContain('请立即定级');
     expect((await complaintOf(h)).stage).toBe('grading');
@@ -65,10 +56,10 @@ describe('2. verification', () => {
 
 describe('3. grading', () => {
   it('a complaint not graded within an hour escalates to the manager, then the executive', async () => {
-    const h = await openComplaint(sys.env);
+    const h = await openComplaint(system().env);
     const caseId = complaintIdOf(h);
     await actOn(h, 'verify', csr, valid);
-    await sys.env.sleep(2 * HOUR + MINUTE);
+    await system().env.sleep(2 * HOUR + MINUTE);
     const events = await eventsUntil(caseId, 'grading', 'escalated');
     const start = events[0]?.at.getTime() as number;
     expect(events.filter((e) => e.kind === 'breached' || e.kind === 'escalated').map((e) => [e.recipient, e.at.getTime() - start])).toEqual([
@@ -78,7 +69,7 @@ describe('3. grading', () => {
   });
 
   it('only a supervisor may grade: a csr or manager is refused and nothing changes', async () => {
-    const h = await openComplaint(sys.env);
+    const h = await openComplaint(system().env);
     await actOn(h, 'verify', csr, valid);
     expect(await rejectionOf(actOn(h, 'grade', csr, inScope))).toBe('Forbidden');
     expect(await rejectionOf(actOn(h, 'grade', manager, inScope))).toBe('Forbidden');
@@ -89,28 +80,28 @@ describe('3. grading', () => {
 
 describe('4. handling deadlines by grade and route', () => {
   it('a general complaint logged after hours on the Friday before a Monday holiday is due by the end of Tuesday', async () => {
-    const friday20 = await nextLocal(sys.env, fridayLocal, '20:00');
-    await clockTo(sys.env, friday20);
-    const h = await openComplaint(sys.env, { calendar: testCalendar({ holidays: [localDate(friday20, 3)] }) });
+    const friday20 = await nextLocal(system().env, fridayLocal, '20:00');
+    await clockTo(system().env, friday20);
+    const h = await openComplaint(system().env, { calendar: testCalendar({ holidays: [localDate(friday20, 3)] }) });
     await actOn(h, 'verify', csr, valid);
     const view = await actOn(h, 'grade', supervisor, inScope);
     expect(view.clocks.find((c) => c.name === 'handling')?.dueAt).toBe(local(`${localDate(friday20, 4)}T17:30`).toISOString());
   });
 
   it('a complaint transferred to the cleaning department is due 3 days after it was received, and the department is told', async () => {
-    const h = await openComplaint(sys.env);
+    const h = await openComplaint(system().env);
     const caseId = complaintIdOf(h);
     const received = new Date((await complaintOf(h)).receivedAt).getTime();
     await actOn(h, 'verify', csr, valid);
     const view = await actOn(h, 'grade', supervisor, { grade: 'general', route: 'transferred', department: '环境部', method: '转环境部' });
     expect(new Date(view.clocks.find((c) => c.name === 'handling')?.dueAt ?? 0).getTime()).toBe(received + 72 * HOUR);
-    expect(sys.channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:department' && m.text.includes('环境部'))).toBe(true);
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:department' && m.text.includes('环境部'))).toBe(true);
     await actOn(h, 'recordHandling', cleaning, { resolution: '已清理并加派保洁' });
-    expect(sys.channel.sent.some((m) => m.caseId === caseId && m.recipient === 'staff:csr-li' && m.text.includes('clean-he'))).toBe(true);
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'staff:csr-li' && m.text.includes('clean-he'))).toBe(true);
   });
 
   it('a complex complaint is answered only after the manager signs off', async () => {
-    const h = await openComplaint(sys.env);
+    const h = await openComplaint(system().env);
     await actOn(h, 'verify', csr, valid);
     await actOn(h, 'grade', supervisor, { grade: 'complex', route: 'inScope', method: '协调多部门' });
     let view = await actOn(h, 'recordHandling', csr, { resolution: '已协调处理' });
@@ -122,11 +113,11 @@ describe('4. handling deadlines by grade and route', () => {
   });
 
   it('a major complaint goes to the executive, needs a corrective plan before handling, and is visited by the manager', async () => {
-    const h = await openComplaint(sys.env, { matter: '项目经理服务态度' });
+    const h = await openComplaint(system().env, { matter: '项目经理服务态度' });
     const caseId = complaintIdOf(h);
     await actOn(h, 'verify', csr, valid);
     await actOn(h, 'grade', supervisor, { grade: 'major', route: 'inScope', method: '上报公司' });
-    expect(sys.channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:executive' && m.text.includes('重大投诉'))).toBe(true);
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:executive' && m.text.includes('重大投诉'))).toBe(true);
     expect(await rejectionOf(actOn(h, 'recordHandling', csr, { resolution: 'x' }))).toBe('InvalidStage');
     await actOn(h, 'recordCorrectivePlan', executive, { plan: '项目经理书面检讨，服务培训' });
     await actOn(h, 'recordHandling', supervisor, { resolution: '已约谈项目经理并致歉' });
@@ -136,26 +127,26 @@ describe('4. handling deadlines by grade and route', () => {
     await actOn(h, 'recordReturnVisit', manager, { satisfied: true, note: '客户认可' });
     const result = await h.result();
     expect(result.view.correctivePlan).toContain('培训');
-    const filed = await sys.db.ownerFileEntry.findUnique({ where: { kind_ref: { kind: 'complaint', ref: caseId } } });
+    const filed = await system().db.ownerFileEntry.findUnique({ where: { kind_ref: { kind: 'complaint', ref: caseId } } });
     expect(filed?.summary).toContain('重大');
   });
 });
 
 describe('5. reply and the unsatisfied loop', () => {
   it('a customer unsatisfied twice sends it back to handling twice, each round with a fresh same-day deadline', async () => {
-    const tue10 = await nextLocal(sys.env, 2, '10:00');
-    await clockTo(sys.env, tue10);
-    const h = await openComplaint(sys.env);
+    const tue10 = await nextLocal(system().env, 2, '10:00');
+    await clockTo(system().env, tue10);
+    const h = await openComplaint(system().env);
     const caseId = complaintIdOf(h);
     await actOn(h, 'verify', csr, valid);
     await actOn(h, 'grade', supervisor, inScope);
     await actOn(h, 'recordHandling', csr, { resolution: '已清理' });
-    await clockTo(sys.env, local(`${localDate(tue10, 1)}T09:00`));
+    await clockTo(system().env, local(`${localDate(tue10, 1)}T09:00`));
     let view = await actOn(h, 'replyToCustomer', csr, { channel: 'phone', satisfied: false, note: '仍有异味' });
     expect([view.stage, view.round]).toEqual(['handling', 2]);
     expect(view.clocks.find((c) => c.name === 'handling')?.dueAt).toBe(local(`${localDate(tue10, 1)}T17:30`).toISOString());
     await actOn(h, 'recordHandling', csr, { resolution: '消杀除味' });
-    await clockTo(sys.env, local(`${localDate(tue10, 2)}T18:00`));
+    await clockTo(system().env, local(`${localDate(tue10, 2)}T18:00`));
     view = await actOn(h, 'replyToCustomer', csr, { channel: 'phone', satisfied: false, note: '还是不行' });
     expect(view.round).toBe(3);
     // Arrived after hours: due by the end of the next working day.
@@ -163,21 +154,21 @@ describe('5. reply and the unsatisfied loop', () => {
     await actOn(h, 'recordHandling', csr, { resolution: '更换垃圾桶位置' });
     view = await actOn(h, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
     expect(view.stage).toBe('awaitingReturnVisit');
-    const handling = (await deadlineEvents(sys.db, caseId, 'handling')).filter((e) => e.kind === 'started');
+    const handling = (await deadlineEvents(system().db, caseId, 'handling')).filter((e) => e.kind === 'started');
     expect(handling).toHaveLength(3);
   });
 });
 
 describe('6. return visits', () => {
   it('a return visit not made within 3 days of handling is breached and escalated', async () => {
-    const h = await openComplaint(sys.env);
+    const h = await openComplaint(system().env);
     const caseId = complaintIdOf(h);
     await actOn(h, 'verify', csr, valid);
     await actOn(h, 'respond', csr, { channel: 'phone', note: '已受理' });
     await actOn(h, 'grade', supervisor, inScope);
     await actOn(h, 'recordHandling', csr, { resolution: '已清理' });
     await actOn(h, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
-    await sys.env.sleep(72 * HOUR + MINUTE);
+    await system().env.sleep(72 * HOUR + MINUTE);
     const events = await eventsUntil(caseId, 'returnVisit', 'breached');
     const start = events[0]?.at.getTime() as number;
     expect(events.find((e) => e.kind === 'breached')?.at.getTime()).toBe(start + 72 * HOUR);
@@ -185,7 +176,7 @@ describe('6. return visits', () => {
   });
 
   it('a repeat complaint is flagged, reworked within 24 hours and visited within 24 hours', async () => {
-    const h = await openComplaint(sys.env, { repeatOf: 'C-earlier' });
+    const h = await openComplaint(system().env, { repeatOf: 'C-earlier' });
     const received = new Date((await complaintOf(h)).receivedAt).getTime();
     await actOn(h, 'verify', csr, valid);
     let view = await actOn(h, 'grade', supervisor, inScope);
@@ -194,18 +185,18 @@ describe('6. return visits', () => {
     view = await actOn(h, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
     const rv = view.clocks.find((c) => c.name === 'returnVisit');
     expect(view.repeatOf).toBe('C-earlier');
-    const toSupervisor = sys.channel.sent.find((m) => m.caseId === complaintIdOf(h) && m.recipient === 'role:supervisor');
+    const toSupervisor = system().channel.sent.find((m) => m.caseId === complaintIdOf(h) && m.recipient === 'role:supervisor');
     expect(toSupervisor?.text).toContain('重复投诉');
-    const started = (await deadlineEvents(sys.db, complaintIdOf(h), 'returnVisit'))[0];
+    const started = (await deadlineEvents(system().db, complaintIdOf(h), 'returnVisit'))[0];
     expect(new Date(rv?.dueAt ?? 0).getTime() - (started?.at.getTime() ?? 0)).toBe(24 * HOUR);
   });
 });
 
 describe('escalation on a missed deadline', () => {
   it('an unanswered customer escalates from the first receiver to the supervisor, the manager and the executive', async () => {
-    const h = await openComplaint(sys.env);
+    const h = await openComplaint(system().env);
     const caseId = complaintIdOf(h);
-    await sys.env.sleep(3 * HOUR + MINUTE);
+    await system().env.sleep(3 * HOUR + MINUTE);
     const events = await eventsUntil(caseId, 'response', 'escalated', 2);
     expect(events.map((e) => [e.kind, e.recipient])).toEqual([
       ['started', null],

@@ -2,16 +2,18 @@
  * The repair procedure (DOMAIN.md §2) end to end on the time-skipping server:
  * every deadline at its business time, pauses, escalation, rework and closing.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { startTimeSkippingSystem, type TimeSkippingSystem } from './support/temporal';
+import { useTimeSkippingSystem } from './support/temporal';
 import {
   act,
   caseIdOf,
   clockTo,
   csr,
   deadlineEvents,
-  eventually,
+  eventsUntil as eventsUntilIn,
   expectSameInstant,
+  HOUR,
+  MINUTE,
+  rejectionOf,
   fridayLocal,
   local,
   localDate,
@@ -25,41 +27,18 @@ import {
   testCalendar,
 } from './support/scenario';
 
-let sys: TimeSkippingSystem;
-beforeAll(async () => {
-  sys = await startTimeSkippingSystem();
-});
-afterAll(async () => {
-  await sys?.teardown();
-});
+const system = useTimeSkippingSystem();
 
-const HOUR = 3600_000;
-const MINUTE = 60_000;
 const tuesday = 2;
 
-async function eventsUntil(caseId: string, clock: string, kind: string, count = 1) {
-  return eventually(async () => {
-    const events = await deadlineEvents(sys.db, caseId, clock);
-    return events.filter((e) => e.kind === kind).length >= count ? events : undefined;
-  });
-}
-
-async function rejectionOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string } | undefined)?.type;
-    throw err;
-  }
-  return undefined;
-}
+const eventsUntil = (caseId: string, clock: string, kind: string, count = 1) => eventsUntilIn(system().db, caseId, clock, kind, count);
 
 describe('4. the owner hears back within 1 hour', () => {
   it('an unanswered owner warns the csr at 30 and 48 minutes, escalates to the supervisor at 1 hour, the manager at 2 and the executive at 3', async () => {
-    const h = await openRepair(sys.env);
+    const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
     await act(h, 'takeJob', technician, {});
-    await sys.env.sleep(3 * HOUR + MINUTE);
+    await system().env.sleep(3 * HOUR + MINUTE);
     const events = await eventsUntil(caseId, 'response', 'escalated', 2);
     const start = events[0]?.at.getTime() as number;
     const timeline = events.map((e) => [e.kind, e.recipient, e.at.getTime() - start]);
@@ -71,53 +50,53 @@ describe('4. the owner hears back within 1 hour', () => {
       ['escalated', 'role:manager', 2 * HOUR],
       ['escalated', 'role:executive', 3 * HOUR],
     ]);
-    const toManager = sys.channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:manager');
+    const toManager = system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:manager');
     expect(toManager?.text).toContain('回复业主');
-    const row = await sys.db.case.findUnique({ where: { id: caseId } });
+    const row = await system().db.case.findUnique({ where: { id: caseId } });
     expect(row?.breached).toBe(true);
   });
 
   it('an owner called back in time stops the clock without a breach', async () => {
-    const h = await openRepair(sys.env);
+    const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
-    await sys.env.sleep(40 * MINUTE);
+    await system().env.sleep(40 * MINUTE);
     await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已电话回复，师傅马上到' });
-    await sys.env.sleep(2 * HOUR);
-    const kinds = (await deadlineEvents(sys.db, caseId, 'response')).map((e) => e.kind);
+    await system().env.sleep(2 * HOUR);
+    const kinds = (await deadlineEvents(system().db, caseId, 'response')).map((e) => e.kind);
     expect(kinds).toEqual(['started', 'warning', 'met']);
   });
 });
 
 describe('2. a paid repair waits for the owner to confirm the fee', () => {
   it('the 5-minute dispatch clock is paused while the owner decides and resumes with the time left', async () => {
-    const h = await openRepair(sys.env, { paid: { kind: 'listed', item: '更换水龙头', feeFen: 8000 } });
+    const h = await openRepair(system().env, { paid: { kind: 'listed', item: '更换水龙头', feeFen: 8000 } });
     const caseId = caseIdOf(h);
     expect((await stateOf(h)).stage).toBe('awaitingFeeConfirmation');
-    await sys.env.sleep(30 * MINUTE);
-    expect((await deadlineEvents(sys.db, caseId, 'dispatch')).map((e) => e.kind)).toEqual(['started', 'paused']);
+    await system().env.sleep(30 * MINUTE);
+    expect((await deadlineEvents(system().db, caseId, 'dispatch')).map((e) => e.kind)).toEqual(['started', 'paused']);
     const view = await act(h, 'confirmFee', csr, { accepted: true, note: '业主电话确认' });
     expect(view.stage).toBe('dispatching');
     const resumed = await eventsUntil(caseId, 'dispatch', 'resumed');
     const resumedAt = resumed.find((e) => e.kind === 'resumed')?.at as Date;
     expectSameInstant(view.clocks.find((c) => c.name === 'dispatch')?.dueAt, new Date(resumedAt.getTime() + 5 * MINUTE));
     expect(resumed.find((e) => e.kind === 'paused')?.reason).toBe('等待业主确认费用');
-    const quote = await sys.db.charge.findMany({ where: { caseId } });
+    const quote = await system().db.charge.findMany({ where: { caseId } });
     expect(quote.map((c) => [c.kind, c.amountFen])).toEqual([['quote', 8000]]);
   });
 
   it('an owner who declines the fee cancels the case and is told so', async () => {
-    const h = await openRepair(sys.env, { paid: { kind: 'listed', item: '疏通下水道', feeFen: 5000 } });
+    const h = await openRepair(system().env, { paid: { kind: 'listed', item: '疏通下水道', feeFen: 5000 } });
     await act(h, 'confirmFee', csr, { accepted: false, note: '业主自行处理' });
     const result = await h.result();
     expect(result.outcome).toBe('cancelled');
-    const told = sys.channel.sent.filter((m) => m.caseId === caseIdOf(h) && m.recipient === 'owner:13800000000');
+    const told = system().channel.sent.filter((m) => m.caseId === caseIdOf(h) && m.recipient === 'owner:13800000000');
     expect(told.map((m) => m.text).join()).toContain('取消');
   });
 });
 
 describe('3. dispatch: take, decline, hand back, reassign', () => {
   it('a declined job stays open for others; a job handed back restarts the 5-minute clock; the supervisor reassigns', async () => {
-    const h = await openRepair(sys.env);
+    const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
     let view = await act(h, 'declineJob', technician2, { reason: '在别的楼栋抢修' });
     expect(view.stage).toBe('dispatching');
@@ -130,9 +109,9 @@ describe('3. dispatch: take, decline, hand back, reassign', () => {
     view = await act(h, 'reassign', supervisor, { technician: 'tech-qian', reason: '水电专业' });
     expect(view.stage).toBe('inProgress');
     expect(view.assignee).toBe('tech-qian');
-    const dispatch = (await deadlineEvents(sys.db, caseId, 'dispatch')).map((e) => e.kind);
+    const dispatch = (await deadlineEvents(system().db, caseId, 'dispatch')).map((e) => e.kind);
     expect(dispatch).toEqual(['started', 'met', 'started', 'met']);
-    const audit = await sys.db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+    const audit = await system().db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => [a.action, a.actorId])).toEqual([
       ['register', 'csr-li'],
       ['dispatch', 'system'],
@@ -144,7 +123,7 @@ describe('3. dispatch: take, decline, hand back, reassign', () => {
   });
 
   it('only the technician who has the job may report it done, and only once it is taken', async () => {
-    const h = await openRepair(sys.env);
+    const h = await openRepair(system().env);
     expect(await rejectionOf(act(h, 'reportCompletion', technician, { workDone: 'x', charges: [] }))).toBe('InvalidStage');
     expect(await rejectionOf(act(h, 'takeJob', csr, {}))).toBe('Forbidden');
     await act(h, 'takeJob', technician, {});
@@ -156,14 +135,14 @@ describe('3. dispatch: take, decline, hand back, reassign', () => {
 
 describe('5. completion and the daily follow-up', () => {
   it('an appointment the owner chose for Monday 10:00 pauses the completion clock until then; the job is then due by 17:30 that day', async () => {
-    const friday10 = await nextLocal(sys.env, fridayLocal, '10:00');
-    await clockTo(sys.env, friday10);
-    const h = await openRepair(sys.env);
+    const friday10 = await nextLocal(system().env, fridayLocal, '10:00');
+    await clockTo(system().env, friday10);
+    const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
     await act(h, 'takeJob', technician, {});
     const monday10 = local(`${localDate(friday10, 3)}T10:00`);
     await act(h, 'bookAppointment', csr, { at: monday10.toISOString(), reason: '业主周一在家' });
-    await clockTo(sys.env, new Date(monday10.getTime() + MINUTE));
+    await clockTo(system().env, new Date(monday10.getTime() + MINUTE));
     const events = await eventsUntil(caseId, 'completion', 'resumed');
     const resumed = events.find((e) => e.kind === 'resumed');
     expect(resumed?.at.toISOString()).toBe(monday10.toISOString());
@@ -174,29 +153,29 @@ describe('5. completion and the daily follow-up', () => {
   });
 
   it('a job not finished by the end of its day is reported to the csr, who must follow it up every working day until done', async () => {
-    const tue10 = await nextLocal(sys.env, tuesday, '10:00');
-    await clockTo(sys.env, tue10);
-    const h = await openRepair(sys.env);
+    const tue10 = await nextLocal(system().env, tuesday, '10:00');
+    await clockTo(system().env, tue10);
+    const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
     await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
     await act(h, 'takeJob', technician, {});
     // Tuesday 17:30 passes: completion breached, follow-up due by the end of Wednesday.
-    await clockTo(sys.env, local(`${localDate(tue10)}T18:00`));
+    await clockTo(system().env, local(`${localDate(tue10)}T18:00`));
     const completion = await eventsUntil(caseId, 'completion', 'breached');
     expect(completion.find((e) => e.kind === 'breached')?.at.toISOString()).toBe(local(`${localDate(tue10)}T17:30`).toISOString());
     await eventsUntil(caseId, 'followUp', 'started');
     let view = await stateOf(h);
     expect(view.clocks.find((c) => c.name === 'followUp')?.dueAt).toBe(local(`${localDate(tue10, 1)}T17:30`).toISOString());
-    expect(sys.channel.sent.some((m) => m.caseId === caseId && m.recipient === 'staff:csr-li' && m.text.includes('未完工'))).toBe(true);
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'staff:csr-li' && m.text.includes('未完工'))).toBe(true);
     // Wednesday 11:00 the csr follows up; the next one is due by the end of Thursday.
-    await clockTo(sys.env, local(`${localDate(tue10, 1)}T11:00`));
+    await clockTo(system().env, local(`${localDate(tue10, 1)}T11:00`));
     view = await act(h, 'recordFollowUp', csr, { note: '等配件，业主知悉' });
     expect(view.followUps).toBe(1);
     const next = view.clocks.find((c) => c.name === 'followUp');
     expect(next?.startsAt).toBe(local(`${localDate(tue10, 2)}T08:30`).toISOString());
     expect(next?.dueAt).toBe(local(`${localDate(tue10, 2)}T17:30`).toISOString());
     // Nobody follows up on Thursday: breached at Thursday 17:30, to the supervisor.
-    await clockTo(sys.env, local(`${localDate(tue10, 2)}T18:00`));
+    await clockTo(system().env, local(`${localDate(tue10, 2)}T18:00`));
     const followUps = await eventsUntil(caseId, 'followUp', 'breached');
     const breach = followUps.filter((e) => e.kind === 'breached').pop();
     expect(breach?.at.toISOString()).toBe(local(`${localDate(tue10, 2)}T17:30`).toISOString());
@@ -216,11 +195,11 @@ describe('5. completion and the daily follow-up', () => {
 
 describe('6. return visit and rework', () => {
   it('a return visit not made within 2 days of completion is breached and escalated to the supervisor', async () => {
-    const h = await openRepair(sys.env);
+    const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
     await act(h, 'takeJob', technician, {});
     await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [] });
-    await sys.env.sleep(48 * HOUR + MINUTE);
+    await system().env.sleep(48 * HOUR + MINUTE);
     const events = await eventsUntil(caseId, 'returnVisit', 'breached');
     const start = events[0]?.at.getTime() as number;
     expect(events.find((e) => e.kind === 'breached')?.at.getTime()).toBe(start + 48 * HOUR);
@@ -228,13 +207,13 @@ describe('6. return visit and rework', () => {
   });
 
   it('a problem found on the Friday before a Monday holiday is due for rework by the end of Tuesday, then a second visit closes the case', async () => {
-    const friday20 = await nextLocal(sys.env, fridayLocal, '20:00');
+    const friday20 = await nextLocal(system().env, fridayLocal, '20:00');
     const calendar = testCalendar({ holidays: [localDate(friday20, 3)] });
-    const h = await openRepair(sys.env, { calendar });
+    const h = await openRepair(system().env, { calendar });
     const caseId = caseIdOf(h);
     await act(h, 'takeJob', technician, {});
     await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [] });
-    await clockTo(sys.env, friday20);
+    await clockTo(system().env, friday20);
     let view = await act(h, 'recordReturnVisit', csr, { satisfied: false, rating: 2, problemFound: true, note: '仍滴水' });
     expect(view.stage).toBe('rework');
     expect(view.clocks.find((c) => c.name === 'rework')?.dueAt).toBe(local(`${localDate(friday20, 4)}T17:30`).toISOString());
@@ -243,30 +222,30 @@ describe('6. return visit and rework', () => {
     await act(h, 'recordReturnVisit', csr, { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false, note: '' });
     const result = await h.result();
     expect(result.outcome).toBe('closed');
-    const visits = await sys.db.returnVisit.findMany({ where: { caseId }, orderBy: { round: 'asc' } });
+    const visits = await system().db.returnVisit.findMany({ where: { caseId }, orderBy: { round: 'asc' } });
     expect(visits.map((v) => [v.round, v.problemFound, v.rating])).toEqual([
       [1, true, 2],
       [2, false, 5],
     ]);
-    const filed = await sys.db.ownerFileEntry.findUnique({ where: { kind_ref: { kind: 'repair', ref: caseId } } });
+    const filed = await system().db.ownerFileEntry.findUnique({ where: { kind_ref: { kind: 'repair', ref: caseId } } });
     expect(filed?.unit).toBe('3-2-1101');
-    const row = await sys.db.case.findUnique({ where: { id: caseId } });
+    const row = await system().db.case.findUnique({ where: { id: caseId } });
     expect(row?.stage).toBe('closed');
     expect(row?.closedAt).not.toBeNull();
   });
 
   it('a job taken on a make-up working Saturday is due for completion by 17:30 that Saturday', async () => {
-    const saturday = await nextLocal(sys.env, 6, '09:00');
-    await clockTo(sys.env, saturday);
-    const h = await openRepair(sys.env, { calendar: testCalendar({ makeUpWorkdays: [localDate(saturday)] }) });
+    const saturday = await nextLocal(system().env, 6, '09:00');
+    await clockTo(system().env, saturday);
+    const h = await openRepair(system().env, { calendar: testCalendar({ makeUpWorkdays: [localDate(saturday)] }) });
     const view = await act(h, 'takeJob', technician, {});
     expect(view.clocks.find((c) => c.name === 'completion')?.dueAt).toBe(local(`${localDate(saturday)}T17:30`).toISOString());
   });
 
   it('a job taken on a Monday that is a public holiday is due by the end of Tuesday', async () => {
-    const monday = await nextLocal(sys.env, mondayLocal, '09:00');
-    await clockTo(sys.env, monday);
-    const h = await openRepair(sys.env, { calendar: testCalendar({ holidays: [localDate(monday)] }) });
+    const monday = await nextLocal(system().env, mondayLocal, '09:00');
+    await clockTo(system().env, monday);
+    const h = await openRepair(system().env, { calendar: testCalendar({ holidays: [localDate(monday)] }) });
     const view = await act(h, 'takeJob', technician, {});
     expect(view.clocks.find((c) => c.name === 'completion')?.dueAt).toBe(local(`${localDate(monday, 1)}T17:30`).toISOString());
   });
@@ -274,21 +253,21 @@ describe('6. return visit and rework', () => {
 
 describe('a job that stays unfinished for weeks', () => {
   it('continues as new before its history grows large, keeping its follow-ups, clocks and audit sequence', async () => {
-    const h = await openRepair(sys.env, { continueAsNewAfterEvents: 150 });
+    const h = await openRepair(system().env, { continueAsNewAfterEvents: 150 });
     const caseId = caseIdOf(h);
     const firstRun = (await h.describe()).runId;
     await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
     await act(h, 'takeJob', technician, {});
     await act(h, 'reportUnfinished', technician, { reason: '等待厂家配件' });
-    const latest = () => sys.env.client.workflow.getHandle(h.workflowId) as typeof h;
+    const latest = () => system().env.client.workflow.getHandle(h.workflowId) as typeof h;
     let days = 0;
     while ((await latest().describe()).runId === firstRun && days < 30) {
-      await sys.env.sleep(24 * HOUR);
+      await system().env.sleep(24 * HOUR);
       await act(latest(), 'recordFollowUp', csr, { note: `第${days + 1}天跟进` });
       days += 1;
     }
     expect(days).toBeLessThan(30);
-    const old = await sys.env.client.workflow.getHandle(h.workflowId, firstRun).describe();
+    const old = await system().env.client.workflow.getHandle(h.workflowId, firstRun).describe();
     expect(old.status.name).toBe('CONTINUED_AS_NEW');
     const view = await act(latest(), 'recordFollowUp', csr, { note: '新一轮跟进' });
     expect(view.followUps).toBe(days + 1);
@@ -296,7 +275,52 @@ describe('a job that stays unfinished for weeks', () => {
     await act(latest(), 'reportCompletion', technician, { workDone: '配件到货已更换', charges: [] });
     await act(latest(), 'recordReturnVisit', csr, { satisfied: true, rating: 4, problemFound: false, note: '' });
     expect((await latest().result()).outcome).toBe('closed');
-    const seqs = (await sys.db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } })).map((a) => a.seq);
+    const seqs = (await system().db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } })).map((a) => a.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+});
+
+describe('due times at business time', () => {
+  it('a job completed Friday 16:00 has its return visit due Sunday 16:00', async () => {
+    const friday9 = await nextLocal(system().env, fridayLocal, '09:00');
+    await clockTo(system().env, friday9);
+    const h = await openRepair(system().env);
+    await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已回电' });
+    await act(h, 'takeJob', technician, {});
+    const friday16 = new Date(friday9.getTime() + 7 * 3600_000);
+    await clockTo(system().env, friday16);
+    const view = await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [] });
+    expect(view.stage).toBe('awaitingReturnVisit');
+    const rv = view.clocks.find((c) => c.name === 'returnVisit');
+    expectSameInstant(rv?.dueAt, local(`${localDate(friday16, 2)}T16:00`));
+  });
+
+  it('a rework found Friday after hours is due at the end of Monday', async () => {
+    const h = await openRepair(system().env);
+    await act(h, 'takeJob', technician, {});
+    await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [] });
+    const friday20 = await nextLocal(system().env, fridayLocal, '20:00');
+    await clockTo(system().env, friday20);
+    const view = await act(h, 'recordReturnVisit', csr, { satisfied: false, rating: 2, problemFound: true, note: '仍漏水' });
+    expect(view.stage).toBe('rework');
+    expect(view.clocks.find((c) => c.name === 'rework')?.dueAt).toBe(local(`${localDate(friday20, 3)}T17:30`).toISOString());
+  });
+
+  it('a job no technician takes within 5 minutes warns at 50% and 80%, then escalates to the supervisor', async () => {
+    const h = await openRepair(system().env);
+    const caseId = caseIdOf(h);
+    await system().env.sleep(5 * 60_000 + 1_000);
+    const events = await eventsUntil(caseId, 'dispatch', 'breached');
+    const kinds = events.map((e) => e.kind);
+    const opened = (events[0] as { at: Date }).at.getTime();
+    expect(kinds).toEqual(['started', 'warning', 'warning', 'breached']);
+    const breach = events.find((e) => e.kind === 'breached');
+    expect(breach?.recipient).toBe('role:supervisor');
+    expect(breach?.at.getTime()).toBe(opened + 5 * 60_000);
+    expect(events[1]?.at.getTime()).toBe(opened + 150_000);
+    expect(events[2]?.at.getTime()).toBe(opened + 240_000);
+    const msg = system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:supervisor' && m.text.includes('派工接单'));
+    expect(msg?.text).toContain('超时');
+    expect((await stateOf(h)).breached).toBe(true);
   });
 });

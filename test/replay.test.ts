@@ -9,47 +9,41 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { startTimeSkippingSystem, type TimeSkippingSystem } from './support/temporal';
+import { useTimeSkippingSystem } from './support/temporal';
 import { actOn, executive, manager, openComplaint } from './support/complaintScenario';
 import { act, csr, openRepair, supervisor, technician } from './support/scenario';
 
 const { History } = temporal.api.history.v1;
 const historiesDir = path.join(__dirname, 'histories');
-let sys: TimeSkippingSystem;
-beforeAll(async () => {
-  sys = await startTimeSkippingSystem();
-});
-afterAll(async () => {
-  await sys?.teardown();
-});
+const system = useTimeSkippingSystem();
 
 /** Three finished cases: closed first time, closed after rework and follow-ups, cancelled on the fee. */
 async function finishedCases(): Promise<Record<string, { workflowId: string; result(): Promise<unknown>; fetchHistory(): Promise<temporal.api.history.v1.IHistory> }>> {
-  const simple = await openRepair(sys.env);
+  const simple = await openRepair(system().env);
   await act(simple, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
   await act(simple, 'takeJob', technician, {});
   await act(simple, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [{ kind: 'material', item: '阀芯', amountFen: 2000 }] });
   await act(simple, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' });
 
-  const rework = await openRepair(sys.env);
-  await sys.env.sleep(10 * 60_000); // dispatch breached and escalated
+  const rework = await openRepair(system().env);
+  await system().env.sleep(10 * 60_000); // dispatch breached and escalated
   await act(rework, 'takeJob', technician, {});
-  await sys.env.sleep(30 * 3600_000); // completion breached, daily follow-up started
+  await system().env.sleep(30 * 3600_000); // completion breached, daily follow-up started
   await act(rework, 'recordFollowUp', csr, { note: '等配件' });
   await act(rework, 'reportCompletion', technician, { workDone: '更换阀门', charges: [] });
   await act(rework, 'recordReturnVisit', csr, { satisfied: false, rating: 2, problemFound: true, note: '仍漏' });
   await act(rework, 'reportReworkDone', technician, { workDone: '重新密封' });
   await act(rework, 'recordReturnVisit', csr, { satisfied: true, rating: 4, problemFound: false, note: '' });
 
-  const cancelled = await openRepair(sys.env, { paid: { kind: 'listed', item: '更换水龙头', feeFen: 8000 } });
+  const cancelled = await openRepair(system().env, { paid: { kind: 'listed', item: '更换水龙头', feeFen: 8000 } });
   await act(cancelled, 'confirmFee', csr, { accepted: false, note: '' });
 
-  const invalid = await openComplaint(sys.env);
+  const invalid = await openComplaint(system().env);
   await actOn(invalid, 'verify', csr, { valid: false, reason: 'unreasonable', explanation: '诉求不合理' });
 
-  const major = await openComplaint(sys.env);
+  const major = await openComplaint(system().env);
   await actOn(major, 'verify', csr, { valid: true });
-  await sys.env.sleep(90 * 60_000); // response and grading breached
+  await system().env.sleep(90 * 60_000); // response and grading breached
   await actOn(major, 'grade', supervisor, { grade: 'major', route: 'inScope', method: '上报' });
   await actOn(major, 'recordCorrectivePlan', executive, { plan: '整改' });
   await actOn(major, 'recordHandling', supervisor, { resolution: '已处理' });

@@ -3,7 +3,7 @@
  * repair case as the front desk would, act as staff, read what was persisted.
  */
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../db/client';
 import { calendarConfigSchema, type CalendarConfig } from '../../workflows/lib/calendar';
@@ -126,4 +126,26 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
 
 export function deadlineEvents(db: Db, caseId: string, clock?: string) {
   return db.deadlineEvent.findMany({ where: { caseId, ...(clock ? { clock } : {}) }, orderBy: { id: 'asc' } });
+}
+
+export const HOUR = 3600_000;
+export const MINUTE = 60_000;
+
+/** The deadline events of a clock, once at least `count` of `kind` are persisted. */
+export function eventsUntil(db: Db, caseId: string, clock: string, kind: string, count = 1) {
+  return eventually(async () => {
+    const events = await deadlineEvents(db, caseId, clock);
+    return events.filter((e) => e.kind === kind).length >= count ? events : undefined;
+  });
+}
+
+/** The failure type a rejected action carries (Forbidden, InvalidStage, InvalidInput), or undefined if accepted. */
+export async function rejectionOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string } | undefined)?.type;
+    throw err;
+  }
+  return undefined;
 }

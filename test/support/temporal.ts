@@ -72,3 +72,18 @@ const quietLogger = {
   warn: () => undefined,
   error: (m: string) => console.error(m),
 };
+
+/** One system for a test file: started before its scenarios, torn down after them. */
+export function useTimeSkippingSystem(): () => TimeSkippingSystem {
+  let sys: TimeSkippingSystem | undefined;
+  beforeAll(async () => {
+    sys = await startTimeSkippingSystem();
+  });
+  afterAll(async () => {
+    await sys?.teardown();
+  });
+  return () => {
+    if (!sys) throw new Error('the time-skipping system is not started');
+    return sys;
+  };
+}
