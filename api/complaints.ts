@@ -4,7 +4,7 @@
  * and take staff actions (grading only by a supervisor, sign-off only by the
  * level above: the action table decides, 403 otherwise).
  */
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client';
@@ -26,8 +26,7 @@ import { complaintDeadlines, repeatWindowDays } from '../workflows/complaint/com
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
 import { forbidden, parseOr400 } from './errors';
 import { actorOf } from './identity';
-import { caseIdPattern, maskPhone, newCaseId } from './repairStart';
-import { fromTemporalError } from './temporalErrors';
+import { caseIdPattern, maskPhone, startWithNewReceipt } from './caseStart';
 
 export interface ComplaintDeps {
   client: Client;
@@ -77,47 +76,46 @@ export async function logComplaint(deps: ComplaintDeps, actor: Actor, body: unkn
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
   const repeatOf = await findEarlierComplaint(deps.db, input, now);
-  for (let attempt = 1; ; attempt++) {
-    const caseId = newCaseId('TS', cal, now);
-    const workflowId = complaintWorkflowId(caseId);
-    const args: [ComplaintInput] = [{ ...input, caseId, receivedBy: actor, calendar: deps.calendar, repeatOf }];
-    try {
-      await deps.client.workflow.start('customerComplaint', {
-        taskQueue: deps.taskQueue,
-        workflowId,
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args,
-        typedSearchAttributes: [
-          { key: caseProcedure, value: complaintProcedure },
-          { key: caseStage, value: 'verifying' },
-          { key: caseUnit, value: input.unit },
-          { key: caseBreached, value: false },
-          { key: caseRepeat, value: repeatOf !== undefined },
-        ],
-        staticSummary: `投诉 ${caseId} · ${input.unit} · ${input.matter}${repeatOf ? ' · 重复投诉' : ''}`,
-        staticDetails: [
-          `**投诉 ${caseId}** · ${input.unit}`,
-          `- 事项：${input.matter}`,
-          `- 内容：${input.content}`,
-          `- 投诉人：${input.customerName}（${maskPhone(input.customerPhone)}）`,
-          `- 方式：${channelNames[input.channel]}`,
-          `- 首问责任人：${roleNames[actor.role]} ${actor.id}，${cal.formatLocal(now)}`,
-          repeatOf ? `- 重复投诉，前次：${repeatOf}` : '',
-        ].filter(Boolean).join('\n'),
-      });
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError && attempt < 3) continue;
-      throw await fromTemporalError(err, caseId);
-    }
-    return {
-      caseId,
-      workflowId,
-      stage: 'verifying',
-      repeatOf: repeatOf ?? null,
-      dueAt: { response: cal.due(now, complaintDeadlines.response).toISOString() },
-    };
-  }
+  const caseId = await startWithNewReceipt('TS', cal, now, (id) => {
+    const args: [ComplaintInput] = [{ ...input, caseId: id, receivedBy: actor, calendar: deps.calendar, repeatOf }];
+    return deps.client.workflow.start('customerComplaint', {
+      taskQueue: deps.taskQueue,
+      workflowId: complaintWorkflowId(id),
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args,
+      typedSearchAttributes: [
+        { key: caseProcedure, value: complaintProcedure },
+        { key: caseStage, value: 'verifying' },
+        { key: caseUnit, value: input.unit },
+        { key: caseBreached, value: false },
+        { key: caseRepeat, value: repeatOf !== undefined },
+      ],
+      staticSummary: `投诉 ${id} · ${input.unit} · ${input.matter}${repeatOf ? ' · 重复投诉' : ''}`,
+      staticDetails: complaintDetails(id, input, actor, cal, now, repeatOf),
+    });
+  });
+  return {
+    caseId,
+    workflowId: complaintWorkflowId(caseId),
+    stage: 'verifying',
+    repeatOf: repeatOf ?? null,
+    dueAt: { response: cal.due(now, complaintDeadlines.response).toISOString() },
+  };
+}
+
+function complaintDetails(caseId: string, input: OpenComplaint, actor: Actor, cal: BusinessCalendar, now: Date, repeatOf?: string): string {
+  return [
+    `**投诉 ${caseId}** · ${input.unit}`,
+    `- 事项：${input.matter}`,
+    `- 内容：${input.content}`,
+    `- 投诉人：${input.customerName}（${maskPhone(input.customerPhone)}）`,
+    `- 方式：${channelNames[input.channel]}`,
+    `- 首问责任人：${roleNames[actor.role]} ${actor.id}，${cal.formatLocal(now)}`,
+    repeatOf ? `- 重复投诉，前次：${repeatOf}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 export function complaintsRouter(deps: ComplaintDeps): Router {

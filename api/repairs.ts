@@ -4,7 +4,7 @@
  * `/actions/:action` sends a staff action (update) after checking role and
  * input here, so a rejected action never reaches Temporal.
  */
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client';
@@ -26,8 +26,7 @@ import { repairDeadlines } from '../workflows/repair/repair.policy';
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
 import { forbidden, parseOr400 } from './errors';
 import { actorOf } from './identity';
-import { newRepairCaseId, repairCaseIdPattern, repairDetails, repairSummary } from './repairStart';
-import { fromTemporalError } from './temporalErrors';
+import { repairCaseIdPattern, repairDetails, repairSummary, startWithNewReceipt } from './caseStart';
 
 export interface RepairDeps {
   client: Client;
@@ -51,8 +50,6 @@ export interface OpenedRepair {
   dueAt: { response: string; dispatch: string | null };
 }
 
-const startAttempts = 3;
-
 // ---- use cases ----
 
 /** 1. Register a call or visit: a new receipt number, a new workflow. */
@@ -63,42 +60,34 @@ export async function openRepairCase(deps: RepairDeps, actor: Actor, body: unkno
   const cal = new BusinessCalendar(deps.calendar);
   const stage: RepairStage = input.paid.kind === 'listed' ? 'awaitingFeeConfirmation' : 'dispatching';
 
-  for (let attempt = 1; ; attempt++) {
-    const caseId = newRepairCaseId(cal, now);
-    const workflowId = repairWorkflowId(caseId);
-    const args: [RepairInput] = [{ ...input, caseId, receivedBy: actor, calendar: deps.calendar }];
-    try {
-      await deps.client.workflow.start('repairRequest', {
-        taskQueue: deps.taskQueue,
-        workflowId,
-        workflowIdConflictPolicy: 'FAIL',
-        // A receipt number is never reused, not even after its case closed.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args,
-        typedSearchAttributes: [
-          { key: caseProcedure, value: repairProcedure },
-          { key: caseStage, value: stage },
-          { key: caseUnit, value: input.unit },
-          { key: caseBreached, value: false },
-        ],
-        staticSummary: repairSummary(caseId, input),
-        staticDetails: repairDetails(caseId, input, actor, cal, now),
-      });
-    } catch (err) {
-      // Six random characters rarely collide; draw again a couple of times.
-      if (err instanceof WorkflowExecutionAlreadyStartedError && attempt < startAttempts) continue;
-      throw await fromTemporalError(err, caseId);
-    }
-    return {
-      caseId,
-      workflowId,
-      stage,
-      dueAt: {
-        response: cal.due(now, repairDeadlines.response).toISOString(),
-        dispatch: stage === 'dispatching' ? cal.due(now, repairDeadlines.dispatch).toISOString() : null,
-      },
-    };
-  }
+  const caseId = await startWithNewReceipt('BX', cal, now, (id) => {
+    const args: [RepairInput] = [{ ...input, caseId: id, receivedBy: actor, calendar: deps.calendar }];
+    return deps.client.workflow.start('repairRequest', {
+      taskQueue: deps.taskQueue,
+      workflowId: repairWorkflowId(id),
+      workflowIdConflictPolicy: 'FAIL',
+      // A receipt number is never reused, not even after its case closed.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args,
+      typedSearchAttributes: [
+        { key: caseProcedure, value: repairProcedure },
+        { key: caseStage, value: stage },
+        { key: caseUnit, value: input.unit },
+        { key: caseBreached, value: false },
+      ],
+      staticSummary: repairSummary(id, input),
+      staticDetails: repairDetails(id, input, actor, cal, now),
+    });
+  });
+  return {
+    caseId,
+    workflowId: repairWorkflowId(caseId),
+    stage,
+    dueAt: {
+      response: cal.due(now, repairDeadlines.response).toISOString(),
+      dispatch: stage === 'dispatching' ? cal.due(now, repairDeadlines.dispatch).toISOString() : null,
+    },
+  };
 }
 
 /** The repair procedure as the shared case routes see it. */

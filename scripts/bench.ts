@@ -21,7 +21,7 @@ import { Client, Connection, ServiceError } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { NotificationChannel, OutgoingMessage } from '../activities/notifications';
 import { startApiServer, type ApiServer } from '../api/server';
-import { newRepairCaseId, repairDetails, repairSummary } from '../api/repairStart';
+import { newRepairCaseId, repairDetails, repairSummary } from '../api/caseStart';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { createDb, type Db } from '../db/client';
 import { temporalConfig } from '../worker/config';

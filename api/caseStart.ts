@@ -3,9 +3,11 @@
  * (受理编号) and the summary and details a supervisor sees in the Temporal UI.
  */
 import { randomInt } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor, roleNames } from '../workflows/lib/roles';
 import type { OpenRepair } from '../workflows/repair/repair.messages';
+import { fromTemporalError } from './temporalErrors';
 
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -64,4 +66,27 @@ export function repairDetails(caseId: string, input: OpenRepair, receivedBy: Act
     `- 费用：${describePaid(input.paid)}`,
     `- 登记：${roleNames[receivedBy.role]} ${receivedBy.id}，${cal.formatLocal(now)}`,
   ].join('\n');
+}
+
+/**
+ * Starts a case's workflow under a fresh receipt number (never reused: the
+ * start rejects a duplicate id); six random characters rarely collide, so a
+ * collision just draws again, a couple of times.
+ */
+export async function startWithNewReceipt(
+  prefix: string,
+  cal: BusinessCalendar,
+  now: Date,
+  start: (caseId: string) => Promise<unknown>,
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const caseId = newCaseId(prefix, cal, now);
+    try {
+      await start(caseId);
+      return caseId;
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError && attempt < 3) continue;
+      throw await fromTemporalError(err, caseId);
+    }
+  }
 }
