@@ -16,6 +16,8 @@ export interface AppDeps {
   db: Db;
   calendar: CalendarConfig;
   taskQueue: string;
+  /** Warning points for every new case's deadlines (default in the procedures: 50% and 80%). */
+  warnAt?: number[];
   /** Clock for registration times and due dates; tests pass the Temporal test server's clock. */
   now?: () => Date | Promise<Date>;
   /** Where unexpected errors are logged (one JSON object each); stderr by default. */

@@ -33,6 +33,7 @@ export interface ComplaintDeps {
   db: Db;
   calendar: CalendarConfig;
   taskQueue: string;
+  warnAt?: number[];
   now: () => Date | Promise<Date>;
 }
 
@@ -77,7 +78,7 @@ export async function logComplaint(deps: ComplaintDeps, actor: Actor, body: unkn
   const cal = new BusinessCalendar(deps.calendar);
   const repeatOf = await findEarlierComplaint(deps.db, input, now);
   const caseId = await startWithNewReceipt('TS', cal, now, (id) => {
-    const args: [ComplaintInput] = [{ ...input, caseId: id, receivedBy: actor, calendar: deps.calendar, repeatOf }];
+    const args: [ComplaintInput] = [{ ...input, caseId: id, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt, repeatOf }];
     return deps.client.workflow.start('customerComplaint', {
       taskQueue: deps.taskQueue,
       workflowId: complaintWorkflowId(id),

@@ -9,16 +9,22 @@ import { startApiServer } from './server';
 const apiConfigSchema = z.object({
   PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(65_535).default(3000)),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** Warning points of every deadline, as fractions of its allowed time: "0.5,0.8". */
+  DEADLINE_WARN_AT: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== '' ? v.split(',').map(Number) : undefined))
+    .pipe(z.array(z.number().gt(0).lt(1)).min(1).max(5).optional()),
 });
 
 async function main(): Promise<void> {
-  const { PORT, HOST } = apiConfigSchema.parse(process.env);
+  const { PORT, HOST, DEADLINE_WARN_AT } = apiConfigSchema.parse(process.env);
   const temporal = temporalConfig();
   const calendar = loadCalendarConfig();
   const db = createDb();
   const connection = await Connection.connect({ address: temporal.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
-  const server = await startApiServer({ client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE }, PORT, HOST);
+  const server = await startApiServer({ client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, warnAt: DEADLINE_WARN_AT }, PORT, HOST);
   console.log(
     JSON.stringify({
       level: 'info',

@@ -33,6 +33,7 @@ export interface RepairDeps {
   db: Db;
   calendar: CalendarConfig;
   taskQueue: string;
+  warnAt?: number[];
   /** The registration time (in tests: the Temporal test server's clock). */
   now: () => Date | Promise<Date>;
 }
@@ -61,7 +62,7 @@ export async function openRepairCase(deps: RepairDeps, actor: Actor, body: unkno
   const stage: RepairStage = input.paid.kind === 'listed' ? 'awaitingFeeConfirmation' : 'dispatching';
 
   const caseId = await startWithNewReceipt('BX', cal, now, (id) => {
-    const args: [RepairInput] = [{ ...input, caseId: id, receivedBy: actor, calendar: deps.calendar }];
+    const args: [RepairInput] = [{ ...input, caseId: id, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt }];
     return deps.client.workflow.start('repairRequest', {
       taskQueue: deps.taskQueue,
       workflowId: repairWorkflowId(id),

@@ -56,6 +56,15 @@ describe('4. the owner hears back within 1 hour', () => {
     expect(row?.breached).toBe(true);
   });
 
+  it('a centre configured to warn at 25% and 75% warns the csr at 15 and 45 minutes of the hour', async () => {
+    const h = await openRepair(system().env, { warnAt: [0.25, 0.75] });
+    const caseId = caseIdOf(h);
+    await system().env.sleep(50 * MINUTE);
+    const events = await eventsUntil(caseId, 'response', 'warning', 2);
+    const start = events[0]?.at.getTime() as number;
+    expect(events.filter((e) => e.kind === 'warning').map((e) => e.at.getTime() - start)).toEqual([15 * MINUTE, 45 * MINUTE]);
+  });
+
   it('an owner called back in time stops the clock without a breach', async () => {
     const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
