@@ -161,6 +161,20 @@ describe('5. completion and the daily follow-up', () => {
     expect(events.some((e) => e.kind === 'breached')).toBe(false);
   });
 
+  it('an appointment booked because no technician can come now moves the 5-minute take-up to the appointment time', async () => {
+    const h = await openRepair(system().env);
+    const caseId = caseIdOf(h);
+    const at = new Date((await system().env.currentTimeMs()) + 26 * HOUR);
+    const view = await act(h, 'bookAppointment', csr, { at: at.toISOString(), reason: '今日无人可派，业主约明天' });
+    const dispatch = view.clocks.find((c) => c.name === 'dispatch');
+    expect(dispatch?.startsAt).toBe(at.toISOString());
+    expect(dispatch?.dueAt).toBe(new Date(at.getTime() + 5 * MINUTE).toISOString());
+    await system().env.sleep(26 * HOUR + 6 * MINUTE);
+    const events = await eventsUntil(caseId, 'dispatch', 'breached');
+    expect(events.filter((e) => e.kind === 'breached').pop()?.at.toISOString()).toBe(new Date(at.getTime() + 5 * MINUTE).toISOString());
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'owner:13800000000' && m.text.includes('预约'))).toBe(true);
+  });
+
   it('a job not finished by the end of its day is reported to the csr, who must follow it up every working day until done', async () => {
     const tue10 = await nextLocal(system().env, tuesday, '10:00');
     await clockTo(system().env, tue10);

@@ -191,9 +191,10 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     async bookAppointment(actor, i) {
       const at = new Date(i.at);
       view.appointmentAt = at.toISOString();
-      // The owner chose a later time: the 5-minute dispatch rule is answered by the booking,
-      // and the completion clock waits until the appointment.
-      board.stop('dispatch', 'met', '已预约维修时间');
+      // No technician can come now: the owner is told and an appointment is booked. A job
+      // nobody has taken must be taken within 5 minutes of the appointment; a job already
+      // taken has its completion clock wait until then.
+      if (view.stage === 'dispatching') board.start(clock('dispatch', role('technician')), at);
       if (board.isRunning('completion')) board.pause('completion', '业主预约维修时间', at);
       await recordServiceRecord({ caseId: input.caseId, fault: input.fault, appointment: at.toISOString() });
       await step('bookAppointment', actor, i, [{ recipient: owner(input.ownerPhone), text: texts.appointment(at) }]);
