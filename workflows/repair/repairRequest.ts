@@ -20,10 +20,10 @@ import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { BusinessCalendar } from '../lib/calendar';
-import type { ClockSpec } from '../lib/clock';
-import { CaseScreen, CaseTrail, type CaseFace, type Notice } from '../lib/caseTrail';
-import { DeadlineBoard, type DeadlineBoardSnapshot } from '../lib/deadlines';
-import { type Actor, escalationChain, owner, role, staff, type StepActor, systemActor } from '../lib/roles';
+import { CaseRuntime } from '../lib/caseRuntime';
+import type { Notice } from '../lib/caseTrail';
+import type { DeadlineBoardSnapshot } from '../lib/deadlines';
+import { type Actor, owner, type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { workflowNow } from '../lib/time';
 import {
   type RepairAction,
@@ -53,7 +53,6 @@ export interface RepairCarryOver {
 
 export async function repairRequest(input: RepairInput, carried?: RepairCarryOver): Promise<RepairOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
-  const warnAt = input.warnAt ?? defaultWarnAt;
   const system = systemActor;
   const label = `报修 ${input.caseId}（${input.unit}）`;
   const texts = repairTexts(input, cal);
@@ -76,51 +75,22 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     registeredAt: new Date(workflowNow()).toISOString(),
     quote: input.paid.kind === 'listed' ? { item: input.paid.item, feeFen: input.paid.feeFen } : undefined,
   };
-  const trail = new CaseTrail(input.caseId, carried?.seq ?? 0);
-  const board = new DeadlineBoard(cal, input.caseId, label, () => publish(), carried?.board);
-  const receiver = staff(input.receivedBy.id);
-
-  const clock = (name: keyof typeof repairDeadlines, owner: ClockSpec['owner']): ClockSpec => ({
-    name,
-    step: repairSteps[name],
-    rule: repairDeadlines[name],
-    owner,
-    warnAt,
-    escalateTo: escalationChain,
+  const rt = new CaseRuntime<RepairView>({
+    cal,
+    caseId: input.caseId,
+    label,
+    headline: input.fault,
+    view,
+    stageName: (stage) => repairStageNames[stage],
+    waitingOn: () => waitingOn(),
+    warnAt: input.warnAt ?? defaultWarnAt,
+    carried,
   });
-
-  function face(): CaseFace {
-    const waiting = waitingOn();
-    view.waitingOn = waiting;
-    view.clocks = board.view();
-    view.nextDueAt = board.nextDue()?.toISOString();
-    view.breached = board.everBreached();
-    const details = [
-      `**${label}** — ${input.fault}`,
-      `阶段：${repairStageNames[view.stage]}${view.assignee ? `；维修人员：${view.assignee}` : ''}`,
-      waiting ? `等待：${waiting.who} ${waiting.what}${waiting.dueAt ? `，时限 ${cal.formatLocal(new Date(waiting.dueAt))}` : ''}` : '',
-      view.breached ? '⚠ 已有时限超时' : '',
-    ].filter(Boolean);
-    return {
-      stage: view.stage,
-      assignee: view.assignee,
-      nextDue: board.nextDue(),
-      breached: view.breached,
-      details: details.join('\n\n'),
-    };
-  }
-
-  function currentView(): RepairView {
-    face();
-    return view;
-  }
-
-  const screen = new CaseScreen();
-  function publish(): CaseFace {
-    const f = face();
-    screen.show(f);
-    return f;
-  }
+  const { board } = rt;
+  const receiver = staff(input.receivedBy.id);
+  const clock = (name: keyof typeof repairDeadlines, owner: Recipient) =>
+    rt.clock(name, repairSteps[name], repairDeadlines[name], owner);
+  const currentView = () => rt.current();
 
   function waitingOn(): RepairView['waitingOn'] {
     const due = (name: string) => board.dueAt(name)?.toISOString();
@@ -140,10 +110,8 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     }
   }
 
-  /** Persist a step, refresh the UI face. */
-  async function step(action: string, actor: StepActor, detail: Record<string, unknown> = {}, notices: Notice[] = []) {
-    await trail.record(action, actor, publish(), detail, notices);
-  }
+  const step = (action: string, actor: StepActor, detail: object = {}, notices: Notice[] = []) =>
+    rt.step(action, actor, detail, notices);
 
   // ---- staff actions (updates): validators reject before history; handlers move the case on ----
   const handlers: ActionHandlers<typeof repairActions> = {
@@ -203,7 +171,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       view.quote = { item: i.item, feeFen: i.feeFen, accepted: i.ownerAgreed };
       await recordCharges({
         caseId: input.caseId,
-        charges: [{ key: `${input.caseId}:onsite:${trail.sequence + 1}`, kind: 'quote', item: i.item, amountFen: i.feeFen }],
+        charges: [{ key: `${input.caseId}:onsite:${rt.trail.sequence + 1}`, kind: 'quote', item: i.item, amountFen: i.feeFen }],
       });
       await step('confirmOnSiteFee', actor, i);
     },
@@ -373,14 +341,14 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     if (!finished() && historyTooLong()) {
       await condition(allHandlersFinished);
       await board.flush();
-      await continueAsNew<typeof repairRequest>(input, { view, board: board.snapshot(), seq: trail.sequence });
+      await continueAsNew<typeof repairRequest>(input, { view, board: board.snapshot(), seq: rt.trail.sequence });
     }
   }
 
   // 7. Close: the record goes into the owner's file.
   await condition(allHandlersFinished);
-  board.stopAll('工单已结束');
-  view.closedAt = new Date(workflowNow()).toISOString();
+  const closedAt = new Date(workflowNow());
+  view.closedAt = closedAt.toISOString();
   if (view.stage === 'closed') {
     await fileToOwnerArchive({
       unit: input.unit,
@@ -390,11 +358,6 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       content: { ...view },
     });
   }
-  await clocksRunning;
-  await board.flush();
-  await trail.record('close', system, publish(), { outcome: view.stage }, [], {
-    closedAt: new Date(view.closedAt),
-    outcome: view.stage,
-  });
+  await rt.close(systemActor, view.stage, clocksRunning, closedAt);
   return { caseId: input.caseId, outcome: view.stage === 'closed' ? 'closed' : 'cancelled', view };
 }
