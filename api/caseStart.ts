@@ -3,11 +3,24 @@
  * (受理编号) and the summary and details a supervisor sees in the Temporal UI.
  */
 import { randomInt } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { BusinessCalendar } from '../workflows/lib/calendar';
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Db } from '../db/client';
+import type { BusinessCalendar, CalendarConfig } from '../workflows/lib/calendar';
 import { type Actor, roleNames } from '../workflows/lib/roles';
 import type { OpenRepair } from '../workflows/repair/repair.messages';
 import { fromTemporalError } from './temporalErrors';
+
+/** What opening a case of any procedure needs. */
+export interface OpenCaseDeps {
+  client: Client;
+  db: Db;
+  calendar: CalendarConfig;
+  taskQueue: string;
+  /** Warning points for the new case's deadlines (the procedure's default when absent). */
+  warnAt?: number[];
+  /** The registration time (in tests: the Temporal test server's clock). */
+  now: () => Date | Promise<Date>;
+}
 
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 

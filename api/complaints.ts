@@ -4,11 +4,9 @@
  * and take staff actions (grading only by a supervisor, sign-off only by the
  * level above: the action table decides, 403 otherwise).
  */
-import type { Client } from '@temporalio/client';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { Db } from '../db/client';
-import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
+import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseRepeat, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
@@ -26,16 +24,9 @@ import { complaintDeadlines, repeatWindowDays } from '../workflows/complaint/com
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
 import { forbidden, parseOr400 } from './errors';
 import { actorOf } from './identity';
-import { caseIdPattern, maskPhone, startWithNewReceipt } from './caseStart';
+import { caseIdPattern, maskPhone, type OpenCaseDeps, startWithNewReceipt } from './caseStart';
 
-export interface ComplaintDeps {
-  client: Client;
-  db: Db;
-  calendar: CalendarConfig;
-  taskQueue: string;
-  warnAt?: number[];
-  now: () => Date | Promise<Date>;
-}
+export type ComplaintDeps = OpenCaseDeps;
 
 /** Who may log a complaint: the front desk and the supervisor. */
 export const complaintReceivers: readonly Role[] = ['csr', 'supervisor'];

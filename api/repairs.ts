@@ -4,11 +4,9 @@
  * `/actions/:action` sends a staff action (update) after checking role and
  * input here, so a rejected action never reaches Temporal.
  */
-import type { Client } from '@temporalio/client';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { Db } from '../db/client';
-import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
+import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
@@ -26,17 +24,9 @@ import { repairDeadlines } from '../workflows/repair/repair.policy';
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
 import { forbidden, parseOr400 } from './errors';
 import { actorOf } from './identity';
-import { repairCaseIdPattern, repairDetails, repairSummary, startWithNewReceipt } from './caseStart';
+import { type OpenCaseDeps, repairCaseIdPattern, repairDetails, repairSummary, startWithNewReceipt } from './caseStart';
 
-export interface RepairDeps {
-  client: Client;
-  db: Db;
-  calendar: CalendarConfig;
-  taskQueue: string;
-  warnAt?: number[];
-  /** The registration time (in tests: the Temporal test server's clock). */
-  now: () => Date | Promise<Date>;
-}
+export type RepairDeps = OpenCaseDeps;
 
 /** Who may register a repair call or visit (来电来访登记). */
 export const repairRegistrars: readonly Role[] = ['csr', 'supervisor'];
