@@ -6,6 +6,7 @@
  */
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import type { Db } from '../db/client';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseRepeat, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
