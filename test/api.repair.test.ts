@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import { repairWorkflowId, type RepairView } from '../workflows/repair/repair.messages';
-import { csr, eventually, localDate, supervisor, technician, technician2 } from './support/scenario';
+import { csr, eventually, localDate, supervisor, technician, technician2, resultOf } from './support/scenario';
 import { type StaffHttp, startStaffHttp } from './support/http';
 import { startTimeSkippingSystem, type TimeSkippingSystem } from './support/temporal';
 
@@ -361,7 +361,7 @@ describe('POST /repairs/:caseId/actions/:action', () => {
     const opened = await open({ paid: { kind: 'listed', item: '换锁芯', feeFen: 5_000 } });
     await registered(opened.caseId, 'quoteFee');
     expect((await action(opened.caseId, 'confirmFee', supervisor, { accepted: false })).status).toBe(200);
-    await sys.env.client.workflow.getHandle(opened.workflowId).result();
+    await resultOf(sys.env.client.workflow.getHandle(opened.workflowId));
 
     const reply = await action(opened.caseId, 'respondToOwner', csr, { channel: 'phone', note: '再联系' });
     expect(reply.status).toBe(409);

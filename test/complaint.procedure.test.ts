@@ -18,6 +18,7 @@ import {
   rejectionOf,
   supervisor,
   testCalendar,
+  resultOf,
 } from './support/scenario';
 import { actOn, cleaning, complaintIdOf, complaintOf, executive, manager, openComplaint } from './support/complaintScenario';
 
@@ -33,7 +34,7 @@ describe('2. verification', () => {
     const h = await openComplaint(system().env, { matter: '邻里纠纷' });
     const caseId = complaintIdOf(h);
     await actOn(h, 'verify', csr, { valid: false, reason: 'outsideService', explanation: '邻里纠纷不属物业服务范围，建议联系居委会' });
-    const result = await h.result();
+    const result = await resultOf(h);
     expect(result.outcome).toBe('invalid');
     expect(result.view.invalidReason).toBe('outsideService');
     const told = system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'owner:13700000000');
@@ -125,7 +126,7 @@ describe('4. handling deadlines by grade and route', () => {
     expect(view.clocks.find((c) => c.name === 'returnVisit')?.owner).toBe('role:manager');
     expect(await rejectionOf(actOn(h, 'recordReturnVisit', csr, { satisfied: true }))).toBe('Forbidden');
     await actOn(h, 'recordReturnVisit', manager, { satisfied: true, note: '客户认可' });
-    const result = await h.result();
+    const result = await resultOf(h);
     expect(result.view.correctivePlan).toContain('培训');
     const filed = await system().db.ownerFileEntry.findUnique({ where: { kind_ref: { kind: 'complaint', ref: caseId } } });
     expect(filed?.summary).toContain('重大');

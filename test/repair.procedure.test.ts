@@ -25,6 +25,7 @@ import {
   technician,
   technician2,
   testCalendar,
+  resultOf,
 } from './support/scenario';
 
 const system = useTimeSkippingSystem();
@@ -96,7 +97,7 @@ describe('2. a paid repair waits for the owner to confirm the fee', () => {
   it('an owner who declines the fee cancels the case and is told so', async () => {
     const h = await openRepair(system().env, { paid: { kind: 'listed', item: '疏通下水道', feeFen: 5000 } });
     await act(h, 'confirmFee', csr, { accepted: false, note: '业主自行处理' });
-    const result = await h.result();
+    const result = await resultOf(h);
     expect(result.outcome).toBe('cancelled');
     const told = system().channel.sent.filter((m) => m.caseId === caseIdOf(h) && m.recipient === 'owner:13800000000');
     expect(told.map((m) => m.text).join()).toContain('取消');
@@ -243,7 +244,7 @@ describe('6. return visit and rework', () => {
     view = await act(h, 'reportReworkDone', technician, { workDone: '重新密封' });
     expect(view.stage).toBe('awaitingReturnVisit');
     await act(h, 'recordReturnVisit', csr, { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false, note: '' });
-    const result = await h.result();
+    const result = await resultOf(h);
     expect(result.outcome).toBe('closed');
     const visits = await system().db.returnVisit.findMany({ where: { caseId }, orderBy: { round: 'asc' } });
     expect(visits.map((v) => [v.round, v.problemFound, v.rating])).toEqual([
@@ -297,7 +298,7 @@ describe('a job that stays unfinished for weeks', () => {
     expect(view.assignee).toBe('tech-zhao');
     await act(latest(), 'reportCompletion', technician, { workDone: '配件到货已更换', charges: [] });
     await act(latest(), 'recordReturnVisit', csr, { satisfied: true, rating: 4, problemFound: false, note: '' });
-    expect((await latest().result()).outcome).toBe('closed');
+    expect((await resultOf(latest())).outcome).toBe('closed');
     const seqs = (await system().db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } })).map((a) => a.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
   });

@@ -11,7 +11,7 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { useTimeSkippingSystem } from './support/temporal';
 import { actOn, executive, manager, openComplaint } from './support/complaintScenario';
-import { act, csr, openRepair, supervisor, technician } from './support/scenario';
+import { act, csr, openRepair, supervisor, technician, resultOf } from './support/scenario';
 
 const { History } = temporal.api.history.v1;
 const historiesDir = path.join(__dirname, 'histories');
@@ -53,7 +53,7 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
   await actOn(major, 'recordReturnVisit', manager, { satisfied: true });
 
   const cases = { repairSimple: simple, repairRework: rework, repairCancelled: cancelled, complaintInvalid: invalid, complaintMajor: major };
-  for (const h of Object.values(cases)) await h.result();
+  for (const h of Object.values(cases)) await resultOf<unknown>(h);
   return cases;
 }
 

@@ -149,3 +149,15 @@ export async function rejectionOf(p: Promise<unknown>): Promise<string | undefin
   }
   return undefined;
 }
+
+/**
+ * A finished case's result, without letting the test server skip time: awaiting
+ * `result()` on a running workflow turns automatic time skipping on, and the
+ * Java test server then races the case's pending escalation timer against its
+ * closing workflow task ("invalid history builder state"). A case that a
+ * scenario has finished closes in real time, so wait for that, then read it.
+ */
+export async function resultOf<T>(h: { describe(): Promise<{ status: { name: string } }>; result(): Promise<T> }): Promise<T> {
+  await eventually(async () => (await h.describe()).status.name !== 'RUNNING', 20_000);
+  return h.result();
+}
