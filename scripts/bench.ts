@@ -51,12 +51,13 @@ interface Options {
   rounds: number;
   strict: boolean;
   settle: boolean;
+  mixed: boolean;
 }
 
-const usage = 'usage: bench [--cases N (40)] [--concurrency C (8)] [--warmup W (4)] [--rounds R (1, alternating order)] [--strict] [--settle]';
+const usage = 'usage: bench [--cases N (40)] [--concurrency C (8)] [--warmup W (4)] [--rounds R (1, alternating order)] [--strict] [--settle] [--mixed]';
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { cases: 40, concurrency: 8, warmup: 4, rounds: 1, strict: false, settle: false };
+  const opts: Options = { cases: 40, concurrency: 8, warmup: 4, rounds: 1, strict: false, settle: false, mixed: false };
   const min = { cases: 1, concurrency: 1, warmup: 0, rounds: 1 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -64,8 +65,9 @@ function parseArgs(argv: string[]): Options {
       console.log(usage);
       process.exit(0);
     }
-    if (arg === '--strict' || arg === '--settle') {
-      opts[arg === '--strict' ? 'strict' : 'settle'] = true;
+    const flag = /^--(strict|settle|mixed)$/.exec(arg);
+    if (flag) {
+      opts[flag[1] as 'strict' | 'settle' | 'mixed'] = true;
       continue;
     }
     const m = /^--(cases|concurrency|warmup|rounds)(?:=(.*))?$/.exec(arg);
@@ -373,6 +375,8 @@ interface PhaseResult {
   /** Actions (calls) that had to be retried after the early-update failure. */
   retries: number;
   settleWait: number[];
+  /** Each case from its open call to its result. */
+  caseMs: number[];
   /** CPU used by other processes on the machine during the phase, weighted by wall time. */
   otherCpu: number;
 }
@@ -380,16 +384,62 @@ interface PhaseResult {
 const emptyLatency = (): Record<Step, number[]> => ({ open: [], respondToOwner: [], takeJob: [], reportCompletion: [], recordReturnVisit: [] });
 
 async function runPhase(ctx: Ctx, path: PathName, cases: number, concurrency: number, guard: Promise<void>): Promise<PhaseResult> {
-  const runCase = path === 'bare' ? bareCase : apiCase;
-  const result: PhaseResult = { path, cases, wallMs: 0, latency: emptyLatency(), resultWait: [], retries: 0, settleWait: [], otherCpu: NaN };
-  const retriedBefore = ctx.retried[path].calls;
+  return (await runCases(ctx, () => path, cases, concurrency, guard))[path];
+}
+
+/**
+ * --mixed: one phase whose cases alternate between the paths, so both share the
+ * same moments (and the same disturbance from other processes). Each path has
+ * about half the runners; its throughput is estimated with Little's law as
+ * (concurrency / 2) / mean case duration, which is what "wall s" then reports.
+ */
+async function runMixedPhase(
+  ctx: Ctx,
+  casesPerPath: number,
+  concurrency: number,
+  guard: Promise<void>,
+): Promise<{ bare: PhaseResult; api: PhaseResult; wallMs: number }> {
+  const t0 = performance.now();
+  const r = await runCases(ctx, (k) => (k % 2 === 0 ? 'bare' : 'api'), casesPerPath * 2, concurrency, guard);
+  const wallMs = performance.now() - t0;
+  for (const path of ['bare', 'api'] as const) {
+    r[path].wallMs = r[path].caseMs.reduce((sum, ms) => sum + ms, 0) / (concurrency / 2);
+  }
+  return { bare: r.bare, api: r.api, wallMs };
+}
+
+/** Runs `cases` cases with `concurrency` runners; case k goes through `pathOf(k)`. */
+async function runCases(
+  ctx: Ctx,
+  pathOf: (k: number) => PathName,
+  cases: number,
+  concurrency: number,
+  guard: Promise<void>,
+): Promise<Record<PathName, PhaseResult>> {
+  const empty = (path: PathName): PhaseResult => ({
+    path,
+    cases: 0,
+    wallMs: 0,
+    latency: emptyLatency(),
+    resultWait: [],
+    retries: 0,
+    settleWait: [],
+    caseMs: [],
+    otherCpu: NaN,
+  });
+  const results: Record<PathName, PhaseResult> = { bare: empty('bare'), api: empty('api') };
+  const retriedBefore = { bare: ctx.retried.bare.calls, api: ctx.retried.api.calls };
   let next = 0;
   let failed = false;
   const runner = async () => {
     while (!failed && next < cases) {
-      next++;
+      const path = pathOf(next++);
+      const result = results[path];
       try {
-        const times = await runCase(ctx);
+        const c0 = performance.now();
+        const times = await (path === 'bare' ? bareCase : apiCase)(ctx);
+        result.caseMs.push(performance.now() - c0);
+        result.cases++;
         for (const s of steps) result.latency[s].push(times.latency[s] as number);
         result.resultWait.push(times.resultWait);
         if (times.settleWait !== undefined) result.settleWait.push(times.settleWait);
@@ -402,10 +452,14 @@ async function runPhase(ctx: Ctx, path: PathName, cases: number, concurrency: nu
   const cpu0 = cpuSnapshot();
   const t0 = performance.now();
   await Promise.race([Promise.all(Array.from({ length: Math.min(concurrency, cases) }, runner)), guard]);
-  result.wallMs = performance.now() - t0;
-  result.otherCpu = otherCpuShare(cpu0, cpuSnapshot());
-  result.retries = ctx.retried[path].calls - retriedBefore;
-  return result;
+  const wallMs = performance.now() - t0;
+  const otherCpu = otherCpuShare(cpu0, cpuSnapshot());
+  for (const path of ['bare', 'api'] as const) {
+    results[path].wallMs = wallMs;
+    results[path].otherCpu = otherCpu;
+    results[path].retries = ctx.retried[path].calls - retriedBefore[path];
+  }
+  return results;
 }
 
 function merge(a: PhaseResult | undefined, b: PhaseResult): PhaseResult {
@@ -420,6 +474,7 @@ function merge(a: PhaseResult | undefined, b: PhaseResult): PhaseResult {
     resultWait: [...a.resultWait, ...b.resultWait],
     retries: a.retries + b.retries,
     settleWait: [...a.settleWait, ...b.settleWait],
+    caseMs: [...a.caseMs, ...b.caseMs],
     otherCpu: (a.otherCpu * a.wallMs + b.otherCpu * b.wallMs) / (a.wallMs + b.wallMs),
   };
 }
@@ -448,7 +503,7 @@ const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 
-function report(bare: PhaseResult, api: PhaseResult): void {
+function report(bare: PhaseResult, api: PhaseResult, mixed: boolean): void {
   const summary = (r: PhaseResult) => {
     const lat = allActions(r);
     return [
@@ -468,6 +523,12 @@ function report(bare: PhaseResult, api: PhaseResult): void {
     table(['path', 'cases', 'wall s', 'cases/s', 'p50 ms', 'p99 ms', 'mean ms', 'retried', 'other CPU'], [summary(bare), summary(api)]),
   );
   console.log('(retried: actions retried after the early-update failure; other CPU: share of the machine used by other processes)');
+  if (mixed) {
+    console.log(
+      '(--mixed: both paths ran interleaved in one phase, each with about half the runners; wall s and cases/s are per path, ' +
+        "from Little's law: (concurrency / 2) / mean case duration)",
+    );
+  }
 
   const tput = throughput(api) / throughput(bare);
   const p50 = percentile(allActions(api), 50) / percentile(allActions(bare), 50);
@@ -551,7 +612,7 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   console.log(
     `bench: ${opts.cases} cases × ${opts.rounds} round(s) per path, concurrency ${opts.concurrency}, warm-up ${opts.warmup} per path, ` +
-      `${opts.settle ? 'settle before the first action' : 'actions back to back'}${opts.strict ? ', strict' : ''}; ` +
+      `${opts.settle ? 'settle before the first action' : 'actions back to back'}${opts.mixed ? ', paths interleaved' : ''}${opts.strict ? ', strict' : ''}; ` +
       `Temporal ${temporal.TEMPORAL_ADDRESS}; ${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, ` +
       `load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`,
   );
@@ -620,6 +681,17 @@ async function main(): Promise<void> {
     let bare: PhaseResult | undefined;
     let viaApi: PhaseResult | undefined;
     for (let round = 0; round < opts.rounds; round++) {
+      if (opts.mixed) {
+        const r = await runMixedPhase(ctx, opts.cases, opts.concurrency, guard);
+        console.log(
+          `bench: round ${round + 1} mixed ${r.bare.cases + r.api.cases} cases in ${f2(r.wallMs / 1000)} s; ` +
+            `mean case ${f1(mean(r.bare.caseMs))} ms bare, ${f1(mean(r.api.caseMs))} ms API` +
+            ` (other processes used ${Number.isNaN(r.bare.otherCpu) ? '?' : pct(r.bare.otherCpu)} of the CPU)`,
+        );
+        bare = merge(bare, r.bare);
+        viaApi = merge(viaApi, r.api);
+        continue;
+      }
       const order: PathName[] = round % 2 === 0 ? ['bare', 'api'] : ['api', 'bare'];
       for (const path of order) {
         const r = await runPhase(ctx, path, opts.cases, opts.concurrency, guard);
@@ -631,7 +703,7 @@ async function main(): Promise<void> {
         else viaApi = merge(viaApi, r);
       }
     }
-    report(bare as PhaseResult, viaApi as PhaseResult);
+    report(bare as PhaseResult, viaApi as PhaseResult, opts.mixed);
     reportRetries(ctx);
 
     // Sanity: every case is on record as closed, with its outbox rows.

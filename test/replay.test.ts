@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { useTimeSkippingSystem } from './support/temporal';
+import { useTimeSkippingSystem, workflowBundle } from './support/temporal';
 import { actOn, executive, manager, openComplaint } from './support/complaintScenario';
 import { act, csr, openRepair, supervisor, technician, resultOf } from './support/scenario';
 
@@ -59,23 +59,13 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
 
 async function replay(histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[]) {
   const failures: string[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowsPath: require.resolve('../workflows') }, histories)) {
+  for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
     if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
   }
   return failures;
 }
 
 describe('replaying finished repair and complaint workflows', () => {
-  it('histories recorded by earlier versions replay on the current code', async () => {
-    const files = fs.readdirSync(historiesDir).filter((f) => f.endsWith('.history.pb'));
-    expect(files.length).toBeGreaterThan(0);
-    const histories = files.map((f) => ({
-      workflowId: f,
-      history: History.decode(fs.readFileSync(path.join(historiesDir, f))),
-    }));
-    expect(await replay(histories)).toEqual([]);
-  });
-
   it('the histories of cases finished just now replay without nondeterminism', async () => {
     const cases = await finishedCases();
     const histories = [];
@@ -89,6 +79,16 @@ describe('replaying finished repair and complaint workflows', () => {
       }
     }
     expect(histories.every((h) => (h.history.events?.length ?? 0) > 10)).toBe(true);
+    expect(await replay(histories)).toEqual([]);
+  });
+
+  it('histories recorded by earlier versions replay on the current code', async () => {
+    const files = fs.readdirSync(historiesDir).filter((f) => f.endsWith('.history.pb'));
+    expect(files.length).toBeGreaterThan(0);
+    const histories = files.map((f) => ({
+      workflowId: f,
+      history: History.decode(fs.readFileSync(path.join(historiesDir, f))),
+    }));
     expect(await replay(histories)).toEqual([]);
   });
 });

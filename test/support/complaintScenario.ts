@@ -28,6 +28,8 @@ export async function openComplaint(
   const caseId = `C${randomUUID().slice(0, 8)}`;
   return env.client.workflow.start('customerComplaint', {
     taskQueue,
+    // A loaded test machine can take more than the default 10 s over a workflow task.
+    workflowTaskTimeout: '1 minute',
     workflowId: complaintWorkflowId(caseId),
     args: [
       {

@@ -70,6 +70,8 @@ export async function openRepair(
   const caseId = `T${randomUUID().slice(0, 8)}`;
   return env.client.workflow.start('repairRequest', {
     taskQueue,
+    // A loaded test machine can take more than the default 10 s over a workflow task.
+    workflowTaskTimeout: '1 minute',
     workflowId: repairWorkflowId(caseId),
     args: [
       {

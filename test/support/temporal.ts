@@ -26,12 +26,18 @@ export interface TimeSkippingSystem {
 
 let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>> | undefined;
 
+/** The workflow code, bundled once per test file (bundling is CPU-heavy: do it once, up front). */
+export async function workflowBundle() {
+  bundle ??= await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundle;
+}
+
 export async function startTimeSkippingSystem(): Promise<TimeSkippingSystem> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: path.join(projectRoot, 'scripts', 'temporal-test-server') } },
   });
   await registerSearchAttributes(env);
-  bundle ??= await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const code = await workflowBundle();
   const db = createTestDb();
   const channel = capturingChannel();
   const worker = await createWorker({
@@ -40,7 +46,7 @@ export async function startTimeSkippingSystem(): Promise<TimeSkippingSystem> {
     taskQueue,
     db,
     channel,
-    workflowBundle: bundle,
+    workflowBundle: code,
   });
   const running = worker.run();
   return {
