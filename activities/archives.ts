@@ -6,7 +6,7 @@
  */
 import type { Db } from '../db/client';
 import { directReaders } from '../workflows/archive/archiveAccess.messages';
-import type { OwnerFileKind } from '../workflows/lib/ownerFile';
+import { type OwnerFileKind, ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import type { Actor } from '../workflows/lib/roles';
 
 export interface GrantInput {
@@ -55,6 +55,15 @@ export function ownerArchive(db: Db) {
     return { allowed: false, reason: 'refused: 无经批准的档案查阅申请' };
   }
   return {
+    /** An entry into the household's file; a retry (same kind and ref) leaves the first. */
+    async file(e: { unit: string; kind: OwnerFileKind; ref: string; summary: string; content: unknown }): Promise<void> {
+      ownerFileKindSchema.parse(e.kind); // only the kinds of DOMAIN.md §5 go into a household's file
+      await db.ownerFileEntry.upsert({
+        where: { kind_ref: { kind: e.kind, ref: e.ref } },
+        create: { unit: e.unit, kind: e.kind, ref: e.ref, summary: e.summary, content: JSON.stringify(e.content), filedAt: new Date() },
+        update: {},
+      });
+    },
     /** The household's file, or undefined when refused; either way one `ArchiveReadLog` row. */
     async readOwnerFile(actor: Actor, unit: string, now: Date): Promise<{ decision: ReadDecision; entries?: FileEntry[] }> {
       const decision = await decide(actor, unit, now);

@@ -5,8 +5,8 @@
  */
 import type { Db } from '../db/client';
 import type { StepActor } from '../workflows/lib/roles';
-import { type OwnerFileKind, ownerFileKindSchema } from '../workflows/lib/ownerFile';
-import { createArchiveActivities } from './archives';
+import type { OwnerFileKind } from '../workflows/lib/ownerFile';
+import { createArchiveActivities, ownerArchive } from './archives';
 import { createKeyActivities } from './keys';
 import { deliverPending, type NotificationChannel } from './notifications';
 
@@ -255,12 +255,7 @@ export function createActivities(db: Db, channel: NotificationChannel) {
 
     /** 一户一档: the closed case's record goes into the household's file. */
     async fileToOwnerArchive(e: OwnerFileInput): Promise<void> {
-      ownerFileKindSchema.parse(e.kind); // only the kinds of DOMAIN.md §5 go into a household's file
-      await db.ownerFileEntry.upsert({
-        where: { kind_ref: { kind: e.kind, ref: e.ref } },
-        create: { unit: e.unit, kind: e.kind, ref: e.ref, summary: e.summary, content: JSON.stringify(e.content), filedAt: new Date() },
-        update: {},
-      });
+      await ownerArchive(db).file(e);
     },
   };
 }
