@@ -5,6 +5,9 @@
  */
 import type { Db } from '../db/client';
 import type { StepActor } from '../workflows/lib/roles';
+import type { OwnerFileKind } from '../workflows/lib/ownerFile';
+import { createArchiveActivities, ownerArchive } from './archives';
+import { createKeyActivities } from './keys';
 import { deliverPending, type NotificationChannel } from './notifications';
 
 export interface OpenCaseInput {
@@ -77,7 +80,7 @@ export interface ReturnVisitInput {
 
 export interface OwnerFileInput {
   unit: string;
-  kind: string;
+  kind: OwnerFileKind;
   ref: string;
   summary: string;
   content: unknown;
@@ -87,6 +90,24 @@ const date = (iso: string) => new Date(iso);
 
 export function createActivities(db: Db, channel: NotificationChannel) {
   return {
+    ...createKeyActivities(db),
+    ...createArchiveActivities(db),
+
+    /** Messages that belong to no case (weekly audit, monthly filing): outbox rows keyed, then delivery. */
+    async sendNotices(input: { key: string; notices: { recipient: string; text: string }[] }): Promise<void> {
+      const keys = input.notices.map((_, i) => `${input.key}:n${i}`);
+      await db.$transaction(async (tx) => {
+        for (const [i, n] of input.notices.entries()) {
+          await tx.notification.upsert({
+            where: { key: keys[i] as string },
+            create: { key: keys[i] as string, caseId: null, channel: channel.name, recipient: n.recipient, text: n.text, status: 'pending' },
+            update: {},
+          });
+        }
+      });
+      await deliverPending(db, channel, keys);
+    },
+
     /** 1. Registration: the case row (a retry finds it there and leaves it). */
     async openCase(c: OpenCaseInput): Promise<void> {
       await db.case.upsert({
@@ -234,11 +255,7 @@ export function createActivities(db: Db, channel: NotificationChannel) {
 
     /** 一户一档: the closed case's record goes into the household's file. */
     async fileToOwnerArchive(e: OwnerFileInput): Promise<void> {
-      await db.ownerFileEntry.upsert({
-        where: { kind_ref: { kind: e.kind, ref: e.ref } },
-        create: { unit: e.unit, kind: e.kind, ref: e.ref, summary: e.summary, content: JSON.stringify(e.content), filedAt: new Date() },
-        update: {},
-      });
+      await ownerArchive(db).file(e);
     },
   };
 }

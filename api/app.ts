@@ -8,7 +8,9 @@ import type { Db } from '../db/client';
 import type { CalendarConfig } from '../workflows/lib/calendar';
 import { type ErrorLog, errorMiddleware, notFound } from './errors';
 import { identity } from './identity';
+import { archivesRouter } from './archives';
 import { complaintsRouter } from './complaints';
+import { keysRouter } from './keys';
 import { repairsRouter } from './repairs';
 
 export interface AppDeps {
@@ -36,6 +38,8 @@ export function createApp(deps: AppDeps): Express {
   const withClock = { ...deps, now: deps.now ?? (() => new Date()) };
   app.use('/repairs', identity, repairsRouter(withClock));
   app.use('/complaints', identity, complaintsRouter(withClock));
+  app.use('/keys', identity, keysRouter(withClock));
+  app.use('/archives', identity, archivesRouter(withClock));
 
   app.use(() => {
     throw notFound('接口不存在');

@@ -4,6 +4,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { Db } from '../db/client';
 import type { BusinessCalendar, CalendarConfig } from '../workflows/lib/calendar';
 import { type Actor, roleNames } from '../workflows/lib/roles';
@@ -102,4 +103,36 @@ export async function startWithNewReceipt(
       throw await fromTemporalError(err, caseId);
     }
   }
+}
+
+/** Everything needed to start one case workflow; the receipt number is drawn by `startCase`. */
+export interface CaseStart {
+  client: Client;
+  taskQueue: string;
+  cal: BusinessCalendar;
+  now: Date;
+  prefix: string;
+  workflowType: string;
+  workflowId: (caseId: string) => string;
+  args: (caseId: string) => unknown[];
+  searchAttributes: SearchAttributePair[];
+  summary: (caseId: string) => string;
+  details: (caseId: string) => string;
+}
+
+/** Starts a case (never reusing a receipt number) with its search attributes, summary and details. */
+export async function startCase(s: CaseStart): Promise<{ caseId: string; workflowId: string }> {
+  const caseId = await startWithNewReceipt(s.prefix, s.cal, s.now, (id) =>
+    s.client.workflow.start(s.workflowType, {
+      taskQueue: s.taskQueue,
+      workflowId: s.workflowId(id),
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: s.args(id),
+      typedSearchAttributes: s.searchAttributes,
+      staticSummary: s.summary(id),
+      staticDetails: s.details(id),
+    }),
+  );
+  return { caseId, workflowId: s.workflowId(caseId) };
 }

@@ -38,6 +38,8 @@ else
   npx tsx scripts/registerSearchAttributes.ts
   ui="(your cluster's Web UI)"
 fi
+# The recurring procedures (weekly key audit, monthly filing) as Temporal Schedules; idempotent.
+node_modules/.bin/tsx scripts/schedules.ts
 
 node_modules/.bin/tsx worker/main.ts &
 pids+=($!)

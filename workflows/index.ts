@@ -1,3 +1,8 @@
 /** Every workflow the worker runs. */
 export { repairRequest } from './repair/repairRequest';
 export { customerComplaint } from './complaint/customerComplaint';
+export { keyLoan } from './keys/keyLoan';
+export { keyReplacement } from './keys/keyReplacement';
+export { weeklyKeyAudit } from './keys/weeklyKeyAudit';
+export { archiveAccess } from './archive/archiveAccess';
+export { monthlyFiling } from './archive/monthlyFiling';

@@ -1,0 +1,120 @@
+/**
+ * Owner archives (一户一档, DOMAIN.md §5): approved accesses, the viewing log,
+ * the household files themselves and the monthly inventory. Owner data is
+ * private: every read of a file's contents goes through `readOwnerFile`, which
+ * authorises it and logs it, allowed or refused.
+ */
+import type { Db } from '../db/client';
+import { directReaders } from '../workflows/archive/archiveAccess.messages';
+import { type OwnerFileKind, ownerFileKindSchema } from '../workflows/lib/ownerFile';
+import type { Actor } from '../workflows/lib/roles';
+
+export interface GrantInput {
+  caseId: string;
+  unit: string;
+  grantee: string;
+  kind: string;
+  approvedBy: string;
+  approvedAt: string;
+  expiresAt: string;
+}
+
+export interface FileEntry {
+  kind: string;
+  ref: string;
+  summary: string;
+  content: unknown;
+  filedAt: string;
+}
+
+export type ReadDecision = { allowed: true; reason: string } | { allowed: false; reason: string };
+
+export interface InventoryLine {
+  unit: string;
+  total: number;
+  byKind: Partial<Record<OwnerFileKind | string, number>>;
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Reads of owner files (used by the API): authorised by role or by an approved access, always logged. */
+export function ownerArchive(db: Db) {
+  async function decide(actor: Actor, unit: string, now: Date): Promise<ReadDecision> {
+    if (directReaders.includes(actor.role)) return { allowed: true, reason: `role:${actor.role}` };
+    const grant = await db.archiveAccessGrant.findFirst({
+      where: { unit, grantee: actor.id, revokedAt: null, expiresAt: { gt: now }, approvedAt: { lte: now } },
+      orderBy: { approvedAt: 'desc' },
+    });
+    if (grant) return { allowed: true, reason: `access:${grant.caseId}` };
+    return { allowed: false, reason: 'refused: 无经批准的档案查阅申请' };
+  }
+  return {
+    /** An entry into the household's file; a retry (same kind and ref) leaves the first. */
+    async file(e: { unit: string; kind: OwnerFileKind; ref: string; summary: string; content: unknown }): Promise<void> {
+      ownerFileKindSchema.parse(e.kind); // only the kinds of DOMAIN.md §5 go into a household's file
+      await db.ownerFileEntry.upsert({
+        where: { kind_ref: { kind: e.kind, ref: e.ref } },
+        create: { unit: e.unit, kind: e.kind, ref: e.ref, summary: e.summary, content: JSON.stringify(e.content), filedAt: new Date() },
+        update: {},
+      });
+    },
+    /** The household's file, or undefined when refused; either way one `ArchiveReadLog` row. */
+    async readOwnerFile(actor: Actor, unit: string, now: Date): Promise<{ decision: ReadDecision; entries?: FileEntry[] }> {
+      const decision = await decide(actor, unit, now);
+      await db.archiveReadLog.create({
+        data: { actorId: actor.id, actorRole: actor.role, unit, allowed: decision.allowed, reason: decision.reason, at: now },
+      });
+      if (!decision.allowed) return { decision };
+      const rows = await db.ownerFileEntry.findMany({ where: { unit }, orderBy: [{ filedAt: 'asc' }, { id: 'asc' }] });
+      return {
+        decision,
+        entries: rows.map((r) => ({ kind: r.kind, ref: r.ref, summary: r.summary, content: parse(r.content), filedAt: r.filedAt.toISOString() })),
+      };
+    },
+    async readLog(unit: string): Promise<{ actorId: string; actorRole: string; allowed: boolean; reason: string; at: string }[]> {
+      const rows = await db.archiveReadLog.findMany({ where: { unit }, orderBy: { id: 'asc' } });
+      return rows.map((r) => ({ actorId: r.actorId, actorRole: r.actorRole, allowed: r.allowed, reason: r.reason, at: r.at.toISOString() }));
+    },
+  };
+}
+
+export function createArchiveActivities(db: Db) {
+  return {
+    /** The supervisor's permission (or the manager's approval) on record; what reads are checked against. */
+    async grantArchiveAccess(g: GrantInput): Promise<void> {
+      await db.archiveAccessGrant.upsert({
+        where: { caseId: g.caseId },
+        create: { ...g, approvedAt: new Date(g.approvedAt), expiresAt: new Date(g.expiresAt) },
+        update: {},
+      });
+    },
+
+    async revokeArchiveAccess(r: { caseId: string; at: string }): Promise<void> {
+      await db.archiveAccessGrant.updateMany({ where: { caseId: r.caseId, revokedAt: null }, data: { revokedAt: new Date(r.at) } });
+    },
+
+    /** 客户档案资料明细表: what was filed per household in [from, until). */
+    async ownerFileInventory(p: { from: string; until: string }): Promise<InventoryLine[]> {
+      const rows = await db.ownerFileEntry.groupBy({
+        by: ['unit', 'kind'],
+        where: { filedAt: { gte: new Date(p.from), lt: new Date(p.until) } },
+        _count: { _all: true },
+        orderBy: [{ unit: 'asc' }, { kind: 'asc' }],
+      });
+      const lines = new Map<string, InventoryLine>();
+      for (const r of rows) {
+        const line = lines.get(r.unit) ?? { unit: r.unit, total: 0, byKind: {} };
+        line.byKind[r.kind] = r._count._all;
+        line.total += r._count._all;
+        lines.set(r.unit, line);
+      }
+      return [...lines.values()];
+    },
+  };
+}

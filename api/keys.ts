@@ -1,0 +1,218 @@
+/**
+ * 钥匙管理 over HTTP: the register (add a key: supervisor or manager; list a
+ * unit's keys), loans (`/keys/loans`: the front desk lends; a key already out is
+ * refused with 409) and duplication/replacement applications
+ * (`/keys/replacements`), each a case with the shared case routes.
+ */
+import type { Client } from '@temporalio/client';
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { keyRegister } from '../activities/keys';
+import type { Db } from '../db/client';
+import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
+import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
+import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
+import {
+  emergencyNames,
+  keyLoanActions,
+  type KeyLoanInput,
+  keyLoanProcedure,
+  type KeyLoanStage,
+  keyLoanState,
+  keyLoanUpdates,
+  keyLoanWorkflowId,
+  type KeyLoanView,
+  requestKeyLoanSchema,
+} from '../workflows/keys/keyLoan.messages';
+import { keyLoanDeadlines } from '../workflows/keys/keyLoan.policy';
+import { keyPartSchema, type KeyRecord, keyStatusNames } from '../workflows/keys/keyRegister';
+import {
+  applyKeyReplacementSchema,
+  keyReplacementActions,
+  type KeyReplacementInput,
+  keyReplacementProcedure,
+  keyReplacementState,
+  keyReplacementUpdates,
+  keyReplacementWorkflowId,
+  type KeyReplacementView,
+} from '../workflows/keys/keyReplacement.messages';
+import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
+import { startCase } from './caseStart';
+import { badRequest, conflict, forbidden, notFound, parseOr400 } from './errors';
+import { actorOf } from './identity';
+import { caseIdPattern } from './caseStart';
+
+export interface CustodyDeps {
+  client: Client;
+  db: Db;
+  calendar: CalendarConfig;
+  taskQueue: string;
+  now: () => Date | Promise<Date>;
+}
+
+/** Who adds keys to the cabinet's register. */
+export const keyRegistrars: readonly Role[] = ['supervisor', 'manager'];
+/** Who lends keys: the front desk (the custodian) and the supervisor. */
+export const keyLenders: readonly Role[] = ['csr', 'supervisor'];
+
+export const keyLoanApi: ProcedureApi<KeyLoanView> = {
+  procedure: keyLoanProcedure,
+  workflowId: keyLoanWorkflowId,
+  caseIdSchema: z.string().regex(caseIdPattern('JY'), '借用编号格式不正确（例：JY20261122-ABC123）'),
+  table: keyLoanActions,
+  updates: keyLoanUpdates,
+  state: keyLoanState,
+  systemSteps: { request: '借用申请', lend: '钥匙借出（台账登记）', refuse: '不能借出', close: '结案' },
+};
+
+export const keyReplacementApi: ProcedureApi<KeyReplacementView> = {
+  procedure: keyReplacementProcedure,
+  workflowId: keyReplacementWorkflowId,
+  caseIdSchema: z.string().regex(caseIdPattern('PJ'), '申请编号格式不正确（例：PJ20261122-ABC123）'),
+  table: keyReplacementActions,
+  updates: keyReplacementUpdates,
+  state: keyReplacementState,
+  systemSteps: { apply: '配钥申请', close: '结案' },
+};
+
+const addKeySchema = z.strictObject({
+  unit: z.string().trim().min(1).max(40).regex(/^[^/\s]+$/, '房号不能含斜杠或空白'),
+  part: keyPartSchema,
+  label: z.string().trim().min(1).max(60).optional(),
+  /** Keys of vacant and unoccupied units are sealed (封存). */
+  sealed: z.boolean().default(false),
+});
+
+async function mustFindKey(deps: CustodyDeps, keyId: string): Promise<KeyRecord> {
+  const key = await keyRegister(deps.db).findKey(keyId);
+  if (!key) throw notFound(`钥匙 ${keyId} 不在登记册中`, 'KeyNotFound');
+  return key;
+}
+
+export interface RequestedLoan {
+  caseId: string;
+  workflowId: string;
+  stage: KeyLoanStage;
+  dueAt: { return: string | null };
+}
+
+/** 1. A loan request: the key must be in the cabinet (or sealed); a key already out is refused here and by the ledger. */
+export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unknown): Promise<RequestedLoan> {
+  if (!keyLenders.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能办理钥匙借用`);
+  const input = parseOr400(requestKeyLoanSchema, body, '钥匙借用登记内容有误');
+  const key = await mustFindKey(deps, input.keyId);
+  if (key.status === 'onLoan') {
+    const open = await keyRegister(deps.db).openLoanOf(key.id);
+    throw conflict(`钥匙 ${key.id} 已借出${open ? `（${open.borrower}，${open.caseId}）` : ''}，不能重复借出`, 'KeyOnLoan');
+  }
+  if (key.status !== 'inCabinet' && key.status !== 'sealed') {
+    throw conflict(`钥匙 ${key.id} 状态为「${keyStatusNames[key.status]}」，不能借出`, 'KeyUnavailable');
+  }
+  const emergency = 'emergency' in input ? input.emergency : undefined;
+  const borrower = input.borrower ?? '紧急用钥（待补登）';
+  const purpose = input.purpose ?? (emergency ? `${emergencyNames[emergency.kind]}：${emergency.note}` : '');
+  const sealed = key.status === 'sealed';
+  const stage: KeyLoanStage = emergency ? 'awaitingEmergencyApproval' : sealed ? 'awaitingUnsealApproval' : 'onLoan';
+  const now = await deps.now();
+  const cal = new BusinessCalendar(deps.calendar);
+  const started = await startCase({
+    client: deps.client,
+    taskQueue: deps.taskQueue,
+    cal,
+    now,
+    prefix: 'JY',
+    workflowType: 'keyLoan',
+    workflowId: keyLoanWorkflowId,
+    args: (caseId): [KeyLoanInput] => [
+      {
+        caseId,
+        keyId: key.id,
+        unit: key.unit,
+        part: key.part,
+        borrower,
+        purpose,
+        signatureRef: 'signatureRef' in input ? input.signatureRef : undefined,
+        emergency,
+        sealed,
+        requestedBy: actor,
+        calendar: deps.calendar,
+      },
+    ],
+    searchAttributes: [
+      { key: caseProcedure, value: keyLoanProcedure },
+      { key: caseStage, value: stage },
+      { key: caseUnit, value: key.unit },
+      { key: caseBreached, value: false },
+    ],
+    summary: (caseId) => `钥匙借用 ${caseId} · ${key.id} · ${borrower}${emergency ? ' · 紧急' : ''}`,
+    details: (caseId) =>
+      [
+        `**钥匙借用 ${caseId}** · ${key.label}（${key.id}）`,
+        `- 借用人：${borrower}`,
+        `- 用途：${purpose}`,
+        sealed ? '- 封存钥匙，须主管批准启封' : '',
+        emergency ? `- 紧急用钥：${emergencyNames[emergency.kind]}，须经理批准` : '',
+        `- 经办：${roleNames[actor.role]} ${actor.id}，${cal.formatLocal(now)}`,
+      ].filter(Boolean).join('\n'),
+  });
+  return { ...started, stage, dueAt: { return: stage === 'onLoan' ? cal.due(now, keyLoanDeadlines.return).toISOString() : null } };
+}
+
+/** Duplication or replacement: application → supervisor review → manager approval. */
+export async function applyForKeyReplacement(deps: CustodyDeps, actor: Actor, body: unknown) {
+  if (!keyLenders.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能申请配钥`);
+  const input = parseOr400(applyKeyReplacementSchema, body, '配钥申请内容有误');
+  const key = await mustFindKey(deps, input.keyId);
+  const now = await deps.now();
+  const cal = new BusinessCalendar(deps.calendar);
+  const started = await startCase({
+    client: deps.client,
+    taskQueue: deps.taskQueue,
+    cal,
+    now,
+    prefix: 'PJ',
+    workflowType: 'keyReplacement',
+    workflowId: keyReplacementWorkflowId,
+    args: (caseId): [KeyReplacementInput] => [{ ...input, caseId, unit: key.unit, appliedBy: actor, calendar: deps.calendar }],
+    searchAttributes: [
+      { key: caseProcedure, value: keyReplacementProcedure },
+      { key: caseStage, value: 'supervisorReview' },
+      { key: caseUnit, value: key.unit },
+      { key: caseBreached, value: false },
+    ],
+    summary: (caseId) => `配钥申请 ${caseId} · ${key.id}`,
+    details: (caseId) => `**配钥申请 ${caseId}** · ${key.label}（${key.id}）\n- 原因：${input.reason}\n- 申请：${actor.id}`,
+  });
+  return { ...started, stage: 'supervisorReview' as const };
+}
+
+export function keysRouter(deps: CustodyDeps): Router {
+  const router = Router();
+  const loans = Router();
+  loans.post('/', async (req: Request, res: Response) => {
+    const loan = await requestKeyLoan(deps, actorOf(res), req.body);
+    res.status(201).location(`/keys/loans/${loan.caseId}`).json(loan);
+  });
+  const replacements = Router();
+  replacements.post('/', async (req: Request, res: Response) => {
+    const applied = await applyForKeyReplacement(deps, actorOf(res), req.body);
+    res.status(201).location(`/keys/replacements/${applied.caseId}`).json(applied);
+  });
+  router.use('/loans', addCaseRoutes(loans, deps, keyLoanApi));
+  router.use('/replacements', addCaseRoutes(replacements, deps, keyReplacementApi));
+
+  router.post('/', async (req: Request, res: Response) => {
+    const actor = actorOf(res);
+    if (!keyRegistrars.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能登记钥匙`);
+    const input = parseOr400(addKeySchema, req.body, '钥匙登记内容有误');
+    const { key, created } = await keyRegister(deps.db).addKey({ ...input, label: input.label ?? `${input.unit} ${input.part}`, addedBy: actor.id });
+    if (!created) throw conflict(`钥匙 ${key.id} 已在登记册中`, 'DuplicateKey');
+    res.status(201).json(key);
+  });
+  router.get('/', async (req: Request, res: Response) => {
+    const unit = typeof req.query['unit'] === 'string' ? req.query['unit'].trim() : '';
+    if (!unit) throw badRequest(undefined, '请指定房号（?unit=）');
+    res.json(await keyRegister(deps.db).listKeys(unit));
+  });
+  return router;
+}

@@ -1,0 +1,142 @@
+/**
+ * The key loan's contract (DOMAIN.md §4): input, stages, staff actions with the
+ * roles that may take them, the state query, the workflow id.
+ */
+import { defineQuery } from '@temporalio/workflow';
+import { z } from 'zod';
+import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { calendarConfigSchema } from '../lib/calendar';
+import type { ClockView } from '../lib/deadlines';
+import { keyIdSchema } from './keyRegister';
+
+export const keyLoanProcedure = 'keyLoan';
+export const keyLoanWorkflowId = (caseId: string): string => `keyLoan-${caseId}`;
+
+export const keyLoanStages = [
+  'awaitingUnsealApproval', // a sealed key: the supervisor approves the reason first
+  'awaitingEmergencyApproval', // an emergency: the manager approves the use first
+  'onLoan', // out; due back the same day
+  'awaitingPaperwork', // an emergency key is back, its paperwork is not yet
+  'returned', // back, checked, recorded
+  'rejected', // unsealing or the emergency use was refused
+  'refused', // the register would not lend it (already out, lost, damaged)
+] as const;
+export type KeyLoanStage = (typeof keyLoanStages)[number];
+
+export const keyLoanStageNames: Record<KeyLoanStage, string> = {
+  awaitingUnsealApproval: '待主管批准启封',
+  awaitingEmergencyApproval: '待经理批准紧急用钥',
+  onLoan: '借出中',
+  awaitingPaperwork: '待补办手续',
+  returned: '已归还',
+  rejected: '未获批准',
+  refused: '不能借出',
+};
+
+export const emergencyKinds = ['burstWater', 'electricalLeak', 'alarm'] as const;
+export const emergencyNames: Record<(typeof emergencyKinds)[number], string> = {
+  burstWater: '爆水管',
+  electricalLeak: '漏电',
+  alarm: '室内报警',
+};
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/** Requested at the front desk: the borrower fills the loan record and signs; an emergency signs afterwards. */
+export const requestKeyLoanSchema = z.union([
+  z.strictObject({
+    keyId: keyIdSchema,
+    borrower: text(40),
+    purpose: text(200),
+    signatureRef: text(200),
+  }),
+  z.strictObject({
+    keyId: keyIdSchema,
+    borrower: text(40).optional(),
+    purpose: text(200).optional(),
+    emergency: z.strictObject({ kind: z.enum(emergencyKinds), note: text(500) }),
+  }),
+]);
+export type RequestKeyLoan = z.infer<typeof requestKeyLoanSchema>;
+
+export const keyLoanInputSchema = z.strictObject({
+  caseId: text(40),
+  keyId: keyIdSchema,
+  unit: text(40),
+  part: text(24),
+  borrower: text(40),
+  purpose: text(200),
+  signatureRef: text(200).optional(),
+  emergency: z.strictObject({ kind: z.enum(emergencyKinds), note: text(500) }).optional(),
+  /** The key was sealed in the register when the loan was requested. */
+  sealed: z.boolean(),
+  requestedBy: actorSchema,
+  calendar: calendarConfigSchema,
+  warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
+});
+export type KeyLoanInput = z.infer<typeof keyLoanInputSchema>;
+
+export const keyLoanActions = {
+  approveUnseal: {
+    label: '审批启封',
+    input: z.strictObject({ approved: z.boolean(), reason: text(500) }),
+    roles: ['supervisor', 'manager'],
+    stages: ['awaitingUnsealApproval'],
+  },
+  approveEmergency: {
+    label: '审批紧急用钥',
+    input: z.strictObject({ approved: z.boolean(), note: z.string().max(500).default('') }),
+    roles: ['manager'],
+    stages: ['awaitingEmergencyApproval'],
+  },
+  completePaperwork: {
+    label: '补办借用手续',
+    input: z.strictObject({ borrower: text(40), purpose: text(200), signatureRef: text(200) }),
+    roles: ['csr', 'supervisor'],
+    stages: ['onLoan', 'awaitingPaperwork'],
+  },
+  recordReturn: {
+    label: '钥匙归还验收',
+    input: z.strictObject({ condition: z.enum(['complete', 'damaged', 'lost']), note: z.string().max(500).default('') }),
+    roles: ['csr', 'supervisor'],
+    stages: ['onLoan'],
+  },
+} as const satisfies ActionTable<KeyLoanStage>;
+export type KeyLoanAction = keyof typeof keyLoanActions;
+
+export interface KeyLoanView {
+  caseId: string;
+  procedure: typeof keyLoanProcedure;
+  keyId: string;
+  unit: string;
+  stage: KeyLoanStage;
+  borrower: string;
+  purpose: string;
+  emergency?: (typeof emergencyKinds)[number];
+  sealed: boolean;
+  paperworkDone: boolean;
+  loanedAt?: string;
+  returnedAt?: string;
+  condition?: 'complete' | 'damaged' | 'lost';
+  /** The replacement case a damaged or lost key opened. */
+  replacementCaseId?: string;
+  refusal?: string;
+  assignee?: string;
+  waitingOn?: { who: string; what: string; dueAt?: string };
+  clocks: ClockView[];
+  breached: boolean;
+  nextDueAt?: string;
+  requestedAt: string;
+  closedAt?: string;
+}
+
+export const keyLoanState = defineQuery<KeyLoanView>('keyLoan.state');
+
+export const keyLoanUpdates = Object.fromEntries(
+  (Object.keys(keyLoanActions) as KeyLoanAction[]).map((a) => [a, actionUpdate<KeyLoanView>(keyLoanProcedure, a)]),
+) as Record<KeyLoanAction, ReturnType<typeof actionUpdate<KeyLoanView>>>;
+
+export type KeyLoanOutcome = { caseId: string; outcome: 'returned' | 'rejected' | 'refused'; view: KeyLoanView };
+
+/** The replacement a damaged or lost key opens has the loan's receipt number under the replacement prefix. */
+export const replacementCaseIdOf = (loanCaseId: string): string => loanCaseId.replace(/^[A-Z]+/, 'PJ');

@@ -1,0 +1,80 @@
+/**
+ * Duplicating or replacing a key (DOMAIN.md §4): application → supervisor
+ * review → manager approval; the register changes on approval only.
+ */
+import { defineQuery } from '@temporalio/workflow';
+import { z } from 'zod';
+import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { calendarConfigSchema } from '../lib/calendar';
+import type { ClockView } from '../lib/deadlines';
+import { keyIdSchema } from './keyRegister';
+
+export const keyReplacementProcedure = 'keyReplacement';
+export const keyReplacementWorkflowId = (caseId: string): string => `keyReplacement-${caseId}`;
+
+export const keyReplacementStages = ['supervisorReview', 'managerApproval', 'approved', 'rejected'] as const;
+export type KeyReplacementStage = (typeof keyReplacementStages)[number];
+
+export const keyReplacementStageNames: Record<KeyReplacementStage, string> = {
+  supervisorReview: '待主管审核',
+  managerApproval: '待经理审批',
+  approved: '已批准（登记已更新）',
+  rejected: '未批准',
+};
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const applyKeyReplacementSchema = z.strictObject({
+  keyId: keyIdSchema,
+  kind: z.enum(['duplicate', 'replace']),
+  reason: text(500),
+});
+export type ApplyKeyReplacement = z.infer<typeof applyKeyReplacementSchema>;
+
+export const keyReplacementInputSchema = applyKeyReplacementSchema.extend({
+  caseId: text(40),
+  unit: text(40),
+  appliedBy: actorSchema,
+  /** The loan whose damaged or lost key opened this application. */
+  fromLoan: z.string().max(40).optional(),
+  calendar: calendarConfigSchema,
+  warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
+});
+export type KeyReplacementInput = z.infer<typeof keyReplacementInputSchema>;
+
+const decision = z.strictObject({ approved: z.boolean(), comment: z.string().max(500).default('') });
+
+export const keyReplacementActions = {
+  review: { label: '主管审核', input: decision, roles: ['supervisor'], stages: ['supervisorReview'] },
+  approve: { label: '经理审批', input: decision, roles: ['manager'], stages: ['managerApproval'] },
+} as const satisfies ActionTable<KeyReplacementStage>;
+export type KeyReplacementAction = keyof typeof keyReplacementActions;
+
+export interface KeyReplacementView {
+  caseId: string;
+  procedure: typeof keyReplacementProcedure;
+  keyId: string;
+  unit: string;
+  kind: 'duplicate' | 'replace';
+  reason: string;
+  fromLoan?: string;
+  stage: KeyReplacementStage;
+  reviewedBy?: string;
+  approvedBy?: string;
+  comment?: string;
+  assignee?: string;
+  waitingOn?: { who: string; what: string; dueAt?: string };
+  clocks: ClockView[];
+  breached: boolean;
+  nextDueAt?: string;
+  appliedAt: string;
+  closedAt?: string;
+}
+
+export const keyReplacementState = defineQuery<KeyReplacementView>('keyReplacement.state');
+
+export const keyReplacementUpdates = Object.fromEntries(
+  (Object.keys(keyReplacementActions) as KeyReplacementAction[]).map((a) => [a, actionUpdate<KeyReplacementView>(keyReplacementProcedure, a)]),
+) as Record<KeyReplacementAction, ReturnType<typeof actionUpdate<KeyReplacementView>>>;
+
+export type KeyReplacementOutcome = { caseId: string; outcome: 'approved' | 'rejected'; view: KeyReplacementView };

@@ -1,0 +1,30 @@
+/**
+ * 每周钥匙盘点 (DOMAIN.md §4): at least weekly every key is checked against the
+ * ledger; the week's usage goes to the supervisor; anything missing goes to the
+ * manager at once. Started by a Temporal Schedule (scripts/schedules.ts).
+ */
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { KeyAuditReport } from '../../activities/keys';
+import { BusinessCalendar } from '../lib/calendar';
+import { role } from '../lib/roles';
+import { workflowNow } from '../lib/time';
+import { keyAuditWindow, type WeeklyKeyAuditInput } from './weeklyKeyAudit.messages';
+import { weeklyKeyAuditTexts } from './weeklyKeyAudit.texts';
+
+const { keyAudit, sendNotices } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export async function weeklyKeyAudit(input: WeeklyKeyAuditInput): Promise<KeyAuditReport> {
+  const cal = BusinessCalendar.from(input.calendar);
+  const until = new Date(workflowNow());
+  const since = new Date(until.getTime() - cal.allowedMs(until, keyAuditWindow));
+  const report = await keyAudit({ since: since.toISOString(), until: until.toISOString() });
+  const texts = weeklyKeyAuditTexts(`${cal.formatLocal(since)} 至 ${cal.formatLocal(until)}`);
+  const notices = [{ recipient: role('supervisor'), text: texts.summary(report) }];
+  if (report.missing.length > 0) notices.push({ recipient: role('manager'), text: texts.missing(report) });
+  await sendNotices({ key: `keyAudit:${workflowInfo().runId}`, notices });
+  return report;
+}
