@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { MonthlyFilingReport } from '../workflows/archive/monthlyFiling.messages';
 import { cleaning, manager } from './support/complaintScenario';
 import { accessIdOf, accessOf, actOnAccess, openArchiveAccess } from './support/custodyScenario';
-import { clockTo, csr, deadlineEvents, eventually, local, localDate, nextLocal, supervisor, testCalendar } from './support/scenario';
+import { clockTo, csr, deadlineEvents, eventually, local, localDate, nextLocal, supervisor, testCalendar, resultOf } from './support/scenario';
 import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './support/temporal';
 
 let sys: TimeSkippingSystem;
@@ -32,7 +32,7 @@ async function rejectionOf(p: Promise<unknown>): Promise<string | undefined> {
 describe('viewing', () => {
   it('a csr viewing a file is logged and needs no approval', async () => {
     const h = await openArchiveAccess(sys.env, csr);
-    const result = await h.result();
+    const result = await resultOf(h);
     expect(result.outcome).toBe('done');
     const audit = await sys.db.auditEntry.findMany({ where: { caseId: accessIdOf(h) }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['request', 'close']);
@@ -53,14 +53,14 @@ describe('viewing', () => {
     const grant = await sys.db.archiveAccessGrant.findUnique({ where: { caseId } });
     expect([grant?.grantee, grant?.revokedAt]).toEqual([cleaning.id, null]);
     await clockTo(sys.env, local(`${localDate(tue10)}T18:00`));
-    const result = await h.result();
+    const result = await resultOf(h);
     expect(result.outcome).toBe('done');
     expect((await sys.db.archiveAccessGrant.findUnique({ where: { caseId } }))?.revokedAt).not.toBeNull();
   });
 });
 
 describe('taking a file out', () => {
-  it('a file taken out and not back by the close is breached to the supervisor and escalated to the manager the next morning', async () => {
+  it('a file taken out and not back by the close is breached to the supervisor and escalated to the manager an hour later', async () => {
     const wed10 = await nextLocal(sys.env, 3, '10:00');
     await clockTo(sys.env, wed10);
     const h = await openArchiveAccess(sys.env, csr, { kind: 'takeOut' });
@@ -79,11 +79,11 @@ describe('taking a file out', () => {
     });
     expect(events.filter((e) => e.kind === 'breached' || e.kind === 'escalated').map((e) => [e.kind, e.recipient, e.at.toISOString()])).toEqual([
       ['breached', 'role:supervisor', local(`${localDate(wed10)}T17:30`).toISOString()],
-      ['escalated', 'role:manager', local(`${localDate(wed10, 1)}T09:30`).toISOString()],
+      ['escalated', 'role:manager', local(`${localDate(wed10)}T18:30`).toISOString()],
     ]);
     expect(events.filter((e) => e.kind === 'warning').map((e) => e.recipient)).toEqual(['role:csr', 'role:csr']);
     await actOnAccess(h, 'recordReturn', csr, { complete: true, note: '' });
-    const result = await h.result();
+    const result = await resultOf(h);
     expect([result.outcome, result.view.breached]).toEqual(['done', true]);
   });
 
@@ -91,7 +91,7 @@ describe('taking a file out', () => {
     const h = await openArchiveAccess(sys.env, cleaning, { kind: 'lendOutside', recipient: '街道办' });
     await actOnAccess(h, 'report', supervisor, { recommend: true, report: '街道办核查' });
     await actOnAccess(h, 'approve', manager, { approved: false, comment: '须业主书面同意' });
-    expect((await h.result()).outcome).toBe('rejected');
+    expect((await resultOf(h)).outcome).toBe('rejected');
     expect(await sys.db.archiveAccessGrant.count({ where: { caseId: accessIdOf(h) } })).toBe(0);
     expect((await accessOf(h)).stage).toBe('rejected');
   });

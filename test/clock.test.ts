@@ -28,6 +28,16 @@ describe('a deadline clock', () => {
     expect(nextClockEventAt(cal, state)).toBeUndefined();
   });
 
+  it('a same-day step escalated every hour reaches the next level an hour after the close, not the next morning', () => {
+    const { state } = startClock(cal, 'x', spec('same day', { escalateEvery: '1 hour' }), t('2026-11-20T16:00'));
+    const events = collectDue(cal, state, t('2026-11-23T12:00'));
+    expect(events.filter((e) => e.kind !== 'warning').map((e) => [e.kind, new Date(e.at).toISOString()])).toEqual([
+      ['breached', new Date(t('2026-11-20T17:30')).toISOString()],
+      ['escalated', new Date(t('2026-11-20T18:30')).toISOString()],
+      ['escalated', new Date(t('2026-11-20T19:30')).toISOString()],
+    ]);
+  });
+
   it('a pause reports whatever fell due before it: a warning point passed during a worker outage is not lost', () => {
     const { state } = startClock(cal, 'x', spec('1 hour'), t('2026-11-23T10:00'));
     const events = pauseClock(cal, state, t('2026-11-23T10:40'), '等待业主');

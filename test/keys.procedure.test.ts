@@ -4,7 +4,7 @@
  * replacement, the register refusing a second loan, the weekly audit.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { clockTo, csr, deadlineEvents, eventually, expectSameInstant, fridayLocal, local, localDate, mondayLocal, nextLocal, supervisor, testCalendar } from './support/scenario';
+import { clockTo, csr, deadlineEvents, eventually, expectSameInstant, fridayLocal, local, localDate, mondayLocal, nextLocal, supervisor, testCalendar, resultOf } from './support/scenario';
 import { manager } from './support/complaintScenario';
 import { actOnLoan, actOnReplacement, keyInCabinet, loanIdOf, loanOf, openLoan, replacementHandle, replacementOf } from './support/custodyScenario';
 import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './support/temporal';
@@ -40,7 +40,7 @@ async function eventsUntil(caseId: string, clock: string, kind: string) {
 }
 
 describe('same-day return', () => {
-  it('a key lent at Friday 16:00 is chased before the close, breached at 17:30 to the supervisor, and reaches the manager at 09:30 Monday', async () => {
+  it('a key lent at Friday 16:00 is chased before the close, breached at 17:30 to the supervisor, and reaches the manager at 18:30 the same evening', async () => {
     const friday16 = await nextLocal(sys.env, fridayLocal, '16:00');
     await clockTo(sys.env, friday16);
     const key = await keyInCabinet(sys.db);
@@ -51,8 +51,7 @@ describe('same-day return', () => {
     const ledger = await sys.db.keyLoan.findUnique({ where: { caseId } });
     expect([ledger?.openKeyId, ledger?.signatureRef]).toEqual([key.id, `sig-${caseId}`]);
 
-    const monday = await nextLocal(sys.env, mondayLocal, '10:00');
-    await clockTo(sys.env, monday);
+    await clockTo(sys.env, local(`${localDate(friday16)}T19:00`));
     const events = await eventsUntil(caseId, 'return', 'escalated');
     const timed = events.filter((e) => ['warning', 'breached', 'escalated'].includes(e.kind));
     expect(timed.map((e) => [e.kind, e.recipient])).toEqual([
@@ -67,11 +66,11 @@ describe('same-day return', () => {
     expectSameInstant(timed[0]?.at, new Date(lentAt + 0.5 * (close - lentAt)));
     expectSameInstant(timed[1]?.at, new Date(lentAt + 0.8 * (close - lentAt)));
     expect(timed[2]?.at.toISOString()).toBe(new Date(close).toISOString());
-    expect(timed[3]?.at.toISOString()).toBe(local(`${localDate(monday)}T09:30`).toISOString());
+    expect(timed[3]?.at.toISOString()).toBe(local(`${localDate(friday16)}T18:30`).toISOString());
     expect(sys.channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:manager' && m.text.includes('超时'))).toBe(true);
 
     await actOnLoan(h, 'recordReturn', csr, { condition: 'complete', note: '完好' });
-    const result = await h.result();
+    const result = await resultOf(h);
     expect([result.outcome, result.view.breached]).toEqual(['returned', true]);
     expect(await keyStatus(key.id)).toBe('inCabinet');
     expect((await sys.db.keyLoan.findUnique({ where: { caseId } }))?.openKeyId).toBeNull();
@@ -102,7 +101,7 @@ describe('emergency loan', () => {
       ['escalated', 'role:manager', 25 * 60],
     ]);
     await actOnLoan(h, 'completePaperwork', csr, { borrower: '工程部 赵师傅', purpose: '关闭水阀', signatureRef: 'sig-late' });
-    const result = await h.result();
+    const result = await resultOf(h);
     expect(result.outcome).toBe('returned');
     expect((await sys.db.keyLoan.findUnique({ where: { caseId } }))?.signatureRef).toBe('sig-late');
   });
@@ -121,7 +120,7 @@ describe('sealed keys', () => {
     expect(view.stage).toBe('onLoan');
     expect(await keyStatus(key.id)).toBe('onLoan');
     await actOnLoan(h, 'recordReturn', csr, { condition: 'complete', note: '' });
-    expect((await h.result()).outcome).toBe('returned');
+    expect((await resultOf(h)).outcome).toBe('returned');
     expect(await keyStatus(key.id)).toBe('sealed');
   });
 
@@ -129,7 +128,7 @@ describe('sealed keys', () => {
     const key = await keyInCabinet(sys.db, { sealed: true });
     const h = await openLoan(sys.env, key);
     await actOnLoan(h, 'approveUnseal', supervisor, { approved: false, reason: '理由不充分' });
-    const result = await h.result();
+    const result = await resultOf(h);
     expect(result.outcome).toBe('rejected');
     expect(await keyStatus(key.id)).toBe('sealed');
     expect(await sys.db.keyLoan.count({ where: { keyId: key.id } })).toBe(0);
@@ -144,7 +143,7 @@ describe('damaged return and replacement', () => {
     await eventually(async () => ((await keyStatus(key.id)) === 'onLoan' ? true : undefined));
     const returned = await actOnLoan(h, 'recordReturn', csr, { condition: 'damaged', note: '钥匙齿断裂' });
     expect(returned.replacementCaseId).toBeDefined();
-    expect((await h.result()).outcome).toBe('returned');
+    expect((await resultOf(h)).outcome).toBe('returned');
     expect(await keyStatus(key.id)).toBe('damaged');
 
     const r = replacementHandle(sys.env, returned.replacementCaseId as string);
@@ -187,7 +186,7 @@ describe('weekly key audit (run as its schedule would)', () => {
     const h = await openLoan(sys.env, lostKey);
     await eventually(async () => ((await keyStatus(lostKey.id)) === 'onLoan' ? true : undefined));
     await actOnLoan(h, 'recordReturn', csr, { condition: 'lost', note: '借用人遗失' });
-    await h.result();
+    await resultOf(h);
 
     const run = await sys.env.client.workflow.start('weeklyKeyAudit', {
       taskQueue,

@@ -53,6 +53,7 @@ export async function openLoan(
   const caseId = `JY${randomUUID().slice(0, 8)}`;
   return env.client.workflow.start('keyLoan', {
     taskQueue,
+    workflowTaskTimeout: '1 minute',
     workflowId: keyLoanWorkflowId(caseId),
     args: [
       {
@@ -95,6 +96,7 @@ export async function openArchiveAccess(
   const caseId = `DA${randomUUID().slice(0, 8)}`;
   return env.client.workflow.start('archiveAccess', {
     taskQueue,
+    workflowTaskTimeout: '1 minute',
     workflowId: archiveAccessWorkflowId(caseId),
     args: [
       {

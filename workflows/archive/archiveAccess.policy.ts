@@ -12,7 +12,7 @@ export const archiveAccessDeadlines = {
   viewing: 'same day',
 } as const;
 
-/** Like a key: a file not back is chased up the chain one business hour apart (see keyLoan.policy.ts). */
+/** Like a key: a file not back is chased up the chain one hour apart on the clock (see keyLoan.policy.ts). */
 export const archiveEscalateEvery = '1 hour';
 
 export const archiveAccessSteps = {

@@ -15,10 +15,9 @@ export const keyLoanDeadlines = {
 
 /**
  * A key still out after its deadline: the supervisor hears at the breach, the
- * manager one interval later. The interval is counted in the clock's own basis:
- * a same-day return is business time, so a key missed at Friday's 17:30 close
- * reaches the manager at 09:30 on the next working day; the 24-hour paperwork
- * is wall-clock, so its manager hears an hour after the breach.
+ * manager one hour later on the clock (a key missed at Friday's 17:30 close
+ * reaches the manager at 18:30 that evening, not on Monday): a home's key out
+ * overnight is exactly what must not wait for office hours.
  */
 export const keyEscalateEvery = '1 hour';
 

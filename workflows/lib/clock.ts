@@ -63,6 +63,8 @@ export interface ClockState {
   startedAt: number;
   allowedMs: number;
   escalateEveryMs: number;
+  /** Wall or business time between escalation levels (by the `escalateEvery` rule; else the clock's own). */
+  escalateBasis?: Basis;
   /** Time consumed (in basis) before the current running stretch. */
   consumedMs: number;
   /** Start of the current running stretch; undefined while paused or stopped. */
@@ -102,6 +104,7 @@ export function startClock(
     startedAt: now,
     allowedMs,
     escalateEveryMs,
+    escalateBasis: spec.escalateEvery ? cal.basisOf(spec.escalateEvery) : basis,
     consumedMs: 0,
     runningSince: start.getTime(),
     status: 'running',
@@ -145,7 +148,15 @@ export function nextClockEventAt(cal: BusinessCalendar, s: ClockState): number |
   const fraction = s.spec.warnAt[s.warningsFired];
   if (fraction !== undefined && s.levelsFired === 0) return pointAt(cal, s, fraction * s.allowedMs);
   if (s.levelsFired < s.spec.escalateTo.length) {
-    return pointAt(cal, s, s.allowedMs + s.levelsFired * s.escalateEveryMs);
+    const escalateBasis = s.escalateBasis ?? s.basis;
+    if (s.levelsFired === 0 || escalateBasis === s.basis) {
+      return pointAt(cal, s, s.allowedMs + s.levelsFired * s.escalateEveryMs);
+    }
+    // E.g. a same-day return escalated every hour of the clock: 17:30, 18:30, 19:30.
+    const breachAt = pointAt(cal, s, s.allowedMs);
+    return breachAt === undefined
+      ? undefined
+      : cal.addInBasis(new Date(breachAt), s.levelsFired * s.escalateEveryMs, escalateBasis).getTime();
   }
   return undefined;
 }
