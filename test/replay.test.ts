@@ -1,5 +1,5 @@
 /**
- * Replay: finished repair and complaint histories must replay against the current workflow
+ * Replay: finished repair, complaint, key-loan and archive-access histories must replay against the current workflow
  * code without nondeterminism. `test/histories/*.history.pb` are histories (binary
  * protobuf, as the server sends them) recorded
  * from earlier versions (run with RECORD_HISTORIES=1 to add this version's);
@@ -11,7 +11,8 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { useTimeSkippingSystem, workflowBundle } from './support/temporal';
 import { actOn, executive, manager, openComplaint } from './support/complaintScenario';
-import { act, csr, openRepair, supervisor, technician, resultOf } from './support/scenario';
+import { act, csr, eventually, openRepair, supervisor, technician, resultOf } from './support/scenario';
+import { actOnAccess, actOnLoan, keyInCabinet, loanOf, openArchiveAccess, openLoan } from './support/custodyScenario';
 
 const { History } = temporal.api.history.v1;
 const historiesDir = path.join(__dirname, 'histories');
@@ -52,7 +53,18 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
   await actOn(major, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
   await actOn(major, 'recordReturnVisit', manager, { satisfied: true });
 
-  const cases = { repairSimple: simple, repairRework: rework, repairCancelled: cancelled, complaintInvalid: invalid, complaintMajor: major };
+  const key = await keyInCabinet(system().db);
+  const loan = await openLoan(system().env, key);
+  await eventually(async () => ((await loanOf(loan)).stage === 'onLoan' ? true : undefined));
+  await system().env.sleep(10 * 3600_000); // not back by the close: breached and escalated
+  await actOnLoan(loan, 'recordReturn', csr, { condition: 'complete', note: '' });
+
+  const access = await openArchiveAccess(system().env, csr, { kind: 'takeOut' });
+  await actOnAccess(access, 'report', supervisor, { recommend: true, report: '调阅图纸' });
+  await actOnAccess(access, 'approve', manager, { approved: true, comment: '' });
+  await actOnAccess(access, 'recordReturn', csr, { complete: true, note: '' });
+
+  const cases = { keyLoan: loan, archiveTakeOut: access, repairSimple: simple, repairRework: rework, repairCancelled: cancelled, complaintInvalid: invalid, complaintMajor: major };
   for (const h of Object.values(cases)) await resultOf<unknown>(h);
   return cases;
 }
