@@ -2,6 +2,8 @@
  * The repair procedure (DOMAIN.md §2) end to end on the time-skipping server:
  * every deadline at its business time, pauses, escalation, rework and closing.
  */
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { repairUpdates } from '../workflows/repair/repair.messages';
 import { useTimeSkippingSystem } from './support/temporal';
 import {
   act,
@@ -20,6 +22,7 @@ import {
   mondayLocal,
   nextLocal,
   openRepair,
+  repairStart,
   stateOf,
   supervisor,
   technician,
@@ -105,6 +108,19 @@ describe('2. a paid repair waits for the owner to confirm the fee', () => {
 });
 
 describe('3. dispatch: take, decline, hand back, reassign', () => {
+  it('a technician who takes the job in the very first moment of the case is recorded after its registration', async () => {
+    // Update-with-start: the action arrives in the case's first workflow task.
+    const start = new WithStartWorkflowOperation('repairRequest', { ...repairStart(), workflowIdConflictPolicy: 'FAIL' });
+    const view = await system().env.client.workflow.executeUpdateWithStart(repairUpdates.takeJob, {
+      args: [{ actor: technician, input: {} }],
+      startWorkflowOperation: start,
+    });
+    expect([view.stage, view.assignee]).toEqual(['inProgress', 'tech-zhao']);
+    const caseId = caseIdOf(await start.workflowHandle());
+    const audit = await system().db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual(['register', 'dispatch', 'takeJob']);
+  });
+
   it('a declined job stays open for others; a job handed back restarts the 5-minute clock; the supervisor reassigns', async () => {
     const h = await openRepair(system().env);
     const caseId = caseIdOf(h);

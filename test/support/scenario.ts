@@ -10,6 +10,7 @@ import { calendarConfigSchema, type CalendarConfig } from '../../workflows/lib/c
 import type { Actor } from '../../workflows/lib/roles';
 import {
   type OpenRepair,
+  type RepairInput,
   type RepairAction,
   type RepairActionInput,
   repairState,
@@ -63,15 +64,15 @@ export const mondayLocal = 1;
 
 export type RepairHandle = WorkflowHandle<typeof repairRequest>;
 
-export async function openRepair(
-  env: TestWorkflowEnvironment,
-  opts: { calendar?: CalendarConfig; paid?: OpenRepair['paid']; warnAt?: number[]; continueAsNewAfterEvents?: number } = {},
-): Promise<RepairHandle> {
+type RepairOpts = { calendar?: CalendarConfig; paid?: OpenRepair['paid']; warnAt?: number[]; continueAsNewAfterEvents?: number };
+
+/** Start options of a repair case as the front desk registers it. */
+export function repairStart(opts: RepairOpts = {}) {
   const caseId = `T${randomUUID().slice(0, 8)}`;
-  return env.client.workflow.start('repairRequest', {
+  return {
     taskQueue,
     // A loaded test machine can take more than the default 10 s over a workflow task.
-    workflowTaskTimeout: '1 minute',
+    workflowTaskTimeout: '1 minute' as const,
     workflowId: repairWorkflowId(caseId),
     args: [
       {
@@ -80,15 +81,19 @@ export async function openRepair(
         ownerName: '张先生',
         ownerPhone: '13800000000',
         fault: '厨房水龙头漏水',
-        channel: 'phone',
-        paid: opts.paid ?? { kind: 'free' },
+        channel: 'phone' as const,
+        paid: opts.paid ?? { kind: 'free' as const },
         receivedBy: csr,
         calendar: opts.calendar ?? testCalendar(),
         warnAt: opts.warnAt,
         continueAsNewAfterEvents: opts.continueAsNewAfterEvents,
       },
-    ],
-  }) as Promise<RepairHandle>;
+    ] as [RepairInput],
+  };
+}
+
+export async function openRepair(env: TestWorkflowEnvironment, opts: RepairOpts = {}): Promise<RepairHandle> {
+  return env.client.workflow.start('repairRequest', repairStart(opts)) as Promise<RepairHandle>;
 }
 
 export function act<A extends RepairAction>(

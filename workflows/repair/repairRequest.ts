@@ -263,6 +263,8 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     board.start(clock('followUp', receiver), nextDay);
   }
 
+  /** Actions wait until registration is on record, so the audit trail keeps the manual's order. */
+  let registered = carried !== undefined;
   handleStaffActions({
     table: repairActions,
     updates: repairUpdates,
@@ -281,9 +283,6 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       throw ApplicationFailure.nonRetryable(`该工单由 ${view.assignee} 负责`, rejection.forbidden);
     }
   }
-
-  /** Actions wait until registration is on record, so the audit trail keeps the manual's order. */
-  let registered = carried !== undefined;
 
   const finished = () => view.stage === 'closed' || view.stage === 'cancelled';
 
