@@ -4,11 +4,22 @@
  * taken out and not back the same day, and the monthly inventory.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { MonthlyFilingReport } from '../workflows/archive/monthlyFiling.messages';
 import { cleaning, manager } from './support/complaintScenario';
 import { accessIdOf, accessOf, actOnAccess, openArchiveAccess } from './support/custodyScenario';
-import { clockTo, csr, deadlineEvents, eventually, local, localDate, nextLocal, supervisor, testCalendar, resultOf } from './support/scenario';
+import {
+  clockTo,
+  csr,
+  deadlineEvents,
+  eventually,
+  local,
+  localDate,
+  nextLocal,
+  rejectionOf,
+  resultOf,
+  supervisor,
+  testCalendar,
+} from './support/scenario';
 import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './support/temporal';
 
 let sys: TimeSkippingSystem;
@@ -19,15 +30,6 @@ afterAll(async () => {
   await sys?.teardown();
 });
 
-async function rejectionOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string } | undefined)?.type;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('viewing', () => {
   it('a csr viewing a file is logged and needs no approval', async () => {

@@ -3,8 +3,25 @@
  * reminders and escalation, emergency loans, sealed keys, damaged returns and
  * replacement, the register refusing a second loan, the weekly audit.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { clockTo, csr, deadlineEvents, eventually, expectSameInstant, fridayLocal, local, localDate, mondayLocal, nextLocal, supervisor, testCalendar, resultOf } from './support/scenario';
+import {
+  clockTo,
+  csr,
+  deadlineEvents,
+  eventsUntil as eventsUntilIn,
+  eventually,
+  expectSameInstant,
+  fridayLocal,
+  HOUR,
+  local,
+  localDate,
+  MINUTE,
+  mondayLocal,
+  nextLocal,
+  rejectionOf,
+  resultOf,
+  supervisor,
+  testCalendar,
+} from './support/scenario';
 import { manager } from './support/complaintScenario';
 import { actOnLoan, actOnReplacement, keyInCabinet, loanIdOf, loanOf, openLoan, replacementHandle, replacementOf } from './support/custodyScenario';
 import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './support/temporal';
@@ -17,27 +34,11 @@ afterAll(async () => {
   await sys?.teardown();
 });
 
-const HOUR = 3600_000;
-const MINUTE = 60_000;
 
 const keyStatus = async (id: string) => (await sys.db.key.findUnique({ where: { id } }))?.status;
 
-async function rejectionOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) return (err.cause as { type?: string } | undefined)?.type;
-    throw err;
-  }
-  return undefined;
-}
 
-async function eventsUntil(caseId: string, clock: string, kind: string) {
-  return eventually(async () => {
-    const events = await deadlineEvents(sys.db, caseId, clock);
-    return events.some((e) => e.kind === kind) ? events : undefined;
-  });
-}
+const eventsUntil = (caseId: string, clock: string, kind: string) => eventsUntilIn(sys.db, caseId, clock, kind);
 
 describe('same-day return', () => {
   it('a key lent at Friday 16:00 is chased before the close, breached at 17:30 to the supervisor, and reaches the manager at 18:30 the same evening', async () => {

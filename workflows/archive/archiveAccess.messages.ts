@@ -6,7 +6,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
-import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { ClockView } from '../lib/deadlines';
 import type { Role } from '../lib/roles';
@@ -121,8 +121,6 @@ export interface ArchiveAccessView {
 
 export const archiveAccessState = defineQuery<ArchiveAccessView>('archiveAccess.state');
 
-export const archiveAccessUpdates = Object.fromEntries(
-  (Object.keys(archiveAccessActions) as ArchiveAccessAction[]).map((a) => [a, actionUpdate<ArchiveAccessView>(archiveAccessProcedure, a)]),
-) as Record<ArchiveAccessAction, ReturnType<typeof actionUpdate<ArchiveAccessView>>>;
+export const archiveAccessUpdates = actionUpdates<ArchiveAccessView, typeof archiveAccessActions>(archiveAccessProcedure, archiveAccessActions);
 
 export type ArchiveAccessOutcome = { caseId: string; outcome: 'done' | 'rejected'; view: ArchiveAccessView };

@@ -4,7 +4,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
-import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { ClockView } from '../lib/deadlines';
 
@@ -169,8 +169,6 @@ export interface ComplaintView {
 
 export const complaintState = defineQuery<ComplaintView>('complaint.state');
 
-export const complaintUpdates = Object.fromEntries(
-  (Object.keys(complaintActions) as ComplaintAction[]).map((a) => [a, actionUpdate<ComplaintView>(complaintProcedure, a)]),
-) as Record<ComplaintAction, ReturnType<typeof actionUpdate<ComplaintView>>>;
+export const complaintUpdates = actionUpdates<ComplaintView, typeof complaintActions>(complaintProcedure, complaintActions);
 
 export type ComplaintOutcome = { caseId: string; outcome: 'closed' | 'invalid'; view: ComplaintView };

@@ -4,7 +4,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
-import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { ClockView } from '../lib/deadlines';
 import { keyIdSchema } from './keyRegister';
@@ -132,9 +132,7 @@ export interface KeyLoanView {
 
 export const keyLoanState = defineQuery<KeyLoanView>('keyLoan.state');
 
-export const keyLoanUpdates = Object.fromEntries(
-  (Object.keys(keyLoanActions) as KeyLoanAction[]).map((a) => [a, actionUpdate<KeyLoanView>(keyLoanProcedure, a)]),
-) as Record<KeyLoanAction, ReturnType<typeof actionUpdate<KeyLoanView>>>;
+export const keyLoanUpdates = actionUpdates<KeyLoanView, typeof keyLoanActions>(keyLoanProcedure, keyLoanActions);
 
 export type KeyLoanOutcome = { caseId: string; outcome: 'returned' | 'rejected' | 'refused'; view: KeyLoanView };
 

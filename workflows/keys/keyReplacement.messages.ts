@@ -4,7 +4,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
-import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { ClockView } from '../lib/deadlines';
 import { keyIdSchema } from './keyRegister';
@@ -73,8 +73,6 @@ export interface KeyReplacementView {
 
 export const keyReplacementState = defineQuery<KeyReplacementView>('keyReplacement.state');
 
-export const keyReplacementUpdates = Object.fromEntries(
-  (Object.keys(keyReplacementActions) as KeyReplacementAction[]).map((a) => [a, actionUpdate<KeyReplacementView>(keyReplacementProcedure, a)]),
-) as Record<KeyReplacementAction, ReturnType<typeof actionUpdate<KeyReplacementView>>>;
+export const keyReplacementUpdates = actionUpdates<KeyReplacementView, typeof keyReplacementActions>(keyReplacementProcedure, keyReplacementActions);
 
 export type KeyReplacementOutcome = { caseId: string; outcome: 'approved' | 'rejected'; view: KeyReplacementView };

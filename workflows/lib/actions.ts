@@ -42,6 +42,17 @@ export function actionUpdate<View>(procedure: string, action: string): UpdateDef
   return defineUpdate<View, [ActionRequest]>(`${procedure}.${action}`);
 }
 
+/** One update per action of a procedure's table, named `<procedure>.<action>`. */
+export function actionUpdates<View, T extends ActionTable>(
+  procedure: string,
+  table: T,
+): Record<keyof T & string, UpdateDefinition<View, [ActionRequest]>> {
+  return Object.fromEntries(Object.keys(table).map((a) => [a, actionUpdate<View>(procedure, a)])) as Record<
+    keyof T & string,
+    UpdateDefinition<View, [ActionRequest]>
+  >;
+}
+
 /** Role and input checks (the part the API can do without asking the workflow). */
 export function checkRoleAndInput(table: ActionTable, action: string, req: ActionRequest): void {
   const rule = table[action];

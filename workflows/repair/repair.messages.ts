@@ -5,7 +5,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
-import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { ClockView } from '../lib/deadlines';
 
@@ -196,8 +196,6 @@ export interface RepairView {
 
 export const repairState = defineQuery<RepairView>('repair.state');
 
-export const repairUpdates = Object.fromEntries(
-  repairActionNames.map((a) => [a, actionUpdate<RepairView>(repairProcedure, a)]),
-) as Record<RepairAction, ReturnType<typeof actionUpdate<RepairView>>>;
+export const repairUpdates = actionUpdates<RepairView, typeof repairActions>(repairProcedure, repairActions);
 
 export type RepairOutcome = { caseId: string; outcome: 'closed' | 'cancelled'; view: RepairView };
