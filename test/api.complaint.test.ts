@@ -7,23 +7,10 @@ import { randomUUID } from 'node:crypto';
 import type { ComplaintView } from '../workflows/complaint/complaint.messages';
 import type { Actor } from '../workflows/lib/roles';
 import { manager } from './support/complaintScenario';
-import { type StaffHttp, startStaffHttp } from './support/http';
+import { useStaffHttp } from './support/http';
 import { csr, eventually, supervisor, technician } from './support/scenario';
-import { startTimeSkippingSystem, type TimeSkippingSystem } from './support/temporal';
 
-let sys: TimeSkippingSystem;
-let http: StaffHttp;
-beforeAll(async () => {
-  sys = await startTimeSkippingSystem();
-  http = await startStaffHttp(sys, csr);
-});
-afterAll(async () => {
-  await http?.server.close();
-  await sys?.teardown();
-});
-afterEach(() => {
-  expect(http.unexpected).toEqual([]);
-});
+const ctx = useStaffHttp(csr);
 
 interface Logged {
   caseId: string;
@@ -42,17 +29,17 @@ const complaint = (unit = `5-1-${randomUUID().slice(0, 6)}`, matter = '楼道卫
 });
 
 const act = (caseId: string, name: string, actor: Actor, input: unknown = {}) =>
-  http.post<ComplaintView & { code?: string }>(`/complaints/${caseId}/actions/${name}`, actor, input);
+  ctx.http.post<ComplaintView & { code?: string }>(`/complaints/${caseId}/actions/${name}`, actor, input);
 
 /** Staff act once the intake is on record. */
 const received = (caseId: string) =>
   eventually(async () => {
-    const h = await http.get<{ steps: { action: string }[] }>(`/complaints/${caseId}/history`);
+    const h = await ctx.http.get<{ steps: { action: string }[] }>(`/complaints/${caseId}/history`);
     return h.status === 200 && h.body.steps.some((s) => s.action === 'receive') ? h.body : undefined;
   });
 
 async function graded(): Promise<string> {
-  const logged = await http.post<Logged>('/complaints', csr, complaint());
+  const logged = await ctx.http.post<Logged>('/complaints', csr, complaint());
   expect(logged.status).toBe(201);
   await received(logged.body.caseId);
   expect((await act(logged.body.caseId, 'verify', csr, { valid: true })).status).toBe(200);
@@ -61,35 +48,35 @@ async function graded(): Promise<string> {
 
 describe('POST /complaints', () => {
   it('when the front desk logs a complaint, then 201 with its receipt number and the 1-hour response due time', async () => {
-    const before = await sys.env.currentTimeMs();
-    const reply = await http.post<Logged>('/complaints', csr, complaint());
+    const before = await ctx.sys.env.currentTimeMs();
+    const reply = await ctx.http.post<Logged>('/complaints', csr, complaint());
     expect(reply.status).toBe(201);
     expect(reply.body.caseId).toMatch(/^TS\d{8}-[0-9A-Z]{6}$/);
     expect(reply.body.stage).toBe('verifying');
     expect(Date.parse(reply.body.dueAt.response) - 3_600_000).toBeGreaterThanOrEqual(before);
-    const state = await http.get<ComplaintView>(`/complaints/${reply.body.caseId}`);
+    const state = await ctx.http.get<ComplaintView>(`/complaints/${reply.body.caseId}`);
     expect(state.body.firstReceiver).toBe('csr-li');
   });
 
   it('when a technician tries to log a complaint, then 403', async () => {
-    const reply = await http.post('/complaints', technician, complaint());
+    const reply = await ctx.http.post('/complaints', technician, complaint());
     expect(reply.status).toBe(403);
   });
 
   it('when the body names an unknown channel or misses the matter, then 400 with the issues', async () => {
     const { matter: _omit, ...noMatter } = complaint();
-    const reply = await http.post<{ issues: { path: string[] }[] }>('/complaints', csr, { ...noMatter, channel: 'fax' });
+    const reply = await ctx.http.post<{ issues: { path: string[] }[] }>('/complaints', csr, { ...noMatter, channel: 'fax' });
     expect(reply.status).toBe(400);
     expect(reply.body.issues.map((i) => i.path.join('.')).sort()).toEqual(['channel', 'matter']);
   });
 
   it('when the same unit complains again about the same matter, then it is logged as a repeat of the first', async () => {
     const unit = `7-3-${randomUUID().slice(0, 6)}`;
-    const first = await http.post<Logged>('/complaints', csr, complaint(unit, '电梯故障'));
+    const first = await ctx.http.post<Logged>('/complaints', csr, complaint(unit, '电梯故障'));
     await received(first.body.caseId);
-    const other = await http.post<Logged>('/complaints', csr, complaint(unit, '噪音扰民'));
+    const other = await ctx.http.post<Logged>('/complaints', csr, complaint(unit, '噪音扰民'));
     expect(other.body.repeatOf).toBeNull();
-    const again = await http.post<Logged>('/complaints', csr, complaint(unit, '电梯故障'));
+    const again = await ctx.http.post<Logged>('/complaints', csr, complaint(unit, '电梯故障'));
     expect(again.body.repeatOf).toBe(first.body.caseId);
   });
 });
@@ -103,7 +90,7 @@ describe('role rules on complaint actions', () => {
       expect(reply.status).toBe(403);
       expect(reply.body.code).toBe('Forbidden');
     }
-    const state = await http.get<ComplaintView>(`/complaints/${caseId}`);
+    const state = await ctx.http.get<ComplaintView>(`/complaints/${caseId}`);
     expect([state.body.stage, state.body.grade]).toEqual(['grading', undefined]);
     expect((await act(caseId, 'grade', supervisor, input)).body.grade).toBe('general');
   });

@@ -7,30 +7,17 @@ import { randomUUID } from 'node:crypto';
 import type { KeyLoanView } from '../workflows/keys/keyLoan.messages';
 import type { Actor } from '../workflows/lib/roles';
 import { cleaning, manager } from './support/complaintScenario';
-import { type StaffHttp, startStaffHttp } from './support/http';
+import { useStaffHttp } from './support/http';
 import { csr, eventually, supervisor, technician } from './support/scenario';
-import { startTimeSkippingSystem, type TimeSkippingSystem } from './support/temporal';
 
-let sys: TimeSkippingSystem;
-let http: StaffHttp;
-beforeAll(async () => {
-  sys = await startTimeSkippingSystem();
-  http = await startStaffHttp(sys, csr);
-});
-afterAll(async () => {
-  await http?.server.close();
-  await sys?.teardown();
-});
-afterEach(() => {
-  expect(http.unexpected).toEqual([]);
-});
+const ctx = useStaffHttp(csr);
 
 const newUnit = () => `2-1-${randomUUID().slice(0, 6)}`;
 const loan = (keyId: string) => ({ keyId, borrower: '工程部 赵师傅', purpose: '入户检修', signatureRef: 'sig-001' });
 
 async function registeredKey(sealed = false): Promise<{ id: string; unit: string }> {
   const unit = newUnit();
-  const reply = await http.post<{ id: string; unit: string; status: string }>('/keys', supervisor, { unit, part: 'unitDoor', sealed });
+  const reply = await ctx.http.post<{ id: string; unit: string; status: string }>('/keys', supervisor, { unit, part: 'unitDoor', sealed });
   expect(reply.status).toBe(201);
   return reply.body;
 }
@@ -38,12 +25,12 @@ async function registeredKey(sealed = false): Promise<{ id: string; unit: string
 describe('the key register', () => {
   it('when a supervisor adds keys, then they are listed for the unit; a csr may not add one, and a key is registered once', async () => {
     const unit = newUnit();
-    expect((await http.post('/keys', supervisor, { unit, part: 'unitDoor', label: '入户门' })).status).toBe(201);
-    expect((await http.post('/keys', supervisor, { unit, part: 'mailbox', sealed: true })).status).toBe(201);
-    expect((await http.post('/keys', csr, { unit, part: 'storeRoom' })).status).toBe(403);
-    const again = await http.post<{ code: string }>('/keys', manager, { unit, part: 'unitDoor' });
+    expect((await ctx.http.post('/keys', supervisor, { unit, part: 'unitDoor', label: '入户门' })).status).toBe(201);
+    expect((await ctx.http.post('/keys', supervisor, { unit, part: 'mailbox', sealed: true })).status).toBe(201);
+    expect((await ctx.http.post('/keys', csr, { unit, part: 'storeRoom' })).status).toBe(403);
+    const again = await ctx.http.post<{ code: string }>('/keys', manager, { unit, part: 'unitDoor' });
     expect([again.status, again.body.code]).toEqual([409, 'DuplicateKey']);
-    const list = await http.get<{ id: string; status: string }[]>(`/keys?unit=${unit}`);
+    const list = await ctx.http.get<{ id: string; status: string }[]>(`/keys?unit=${unit}`);
     expect(list.body.map((k) => [k.id, k.status])).toEqual([
       [`${unit}/mailbox`, 'sealed'],
       [`${unit}/unitDoor`, 'inCabinet'],
@@ -54,38 +41,38 @@ describe('the key register', () => {
 describe('POST /keys/loans', () => {
   it('when a key is out, then a second loan is refused with 409 KeyOnLoan; after its return it can be lent again', async () => {
     const key = await registeredKey();
-    const first = await http.post<{ caseId: string; stage: string; dueAt: { return: string } }>('/keys/loans', csr, loan(key.id));
+    const first = await ctx.http.post<{ caseId: string; stage: string; dueAt: { return: string } }>('/keys/loans', csr, loan(key.id));
     expect(first.status).toBe(201);
     expect(first.body.caseId).toMatch(/^JY\d{8}-[0-9A-Z]{6}$/);
     expect(first.body.stage).toBe('onLoan');
-    await eventually(async () => (await sys.db.key.findUnique({ where: { id: key.id } }))?.status === 'onLoan');
+    await eventually(async () => (await ctx.sys.db.key.findUnique({ where: { id: key.id } }))?.status === 'onLoan');
 
-    const second = await http.post<{ code: string; message: string }>('/keys/loans', csr, { ...loan(key.id), borrower: '秩序部 钱队长' });
+    const second = await ctx.http.post<{ code: string; message: string }>('/keys/loans', csr, { ...loan(key.id), borrower: '秩序部 钱队长' });
     expect([second.status, second.body.code]).toEqual([409, 'KeyOnLoan']);
     expect(second.body.message).toContain(first.body.caseId);
 
-    const returned = await http.post<KeyLoanView>(`/keys/loans/${first.body.caseId}/actions/recordReturn`, csr, { condition: 'complete' });
+    const returned = await ctx.http.post<KeyLoanView>(`/keys/loans/${first.body.caseId}/actions/recordReturn`, csr, { condition: 'complete' });
     expect(returned.body.stage).toBe('returned');
     const history = await eventually(async () => {
-      const h = await http.get<{ steps: { action: string; label: string }[] }>(`/keys/loans/${first.body.caseId}/history`);
+      const h = await ctx.http.get<{ steps: { action: string; label: string }[] }>(`/keys/loans/${first.body.caseId}/history`);
       return h.body.steps?.some((s) => s.action === 'close') ? h.body : undefined;
     });
     expect(history.steps.map((s) => s.label)).toEqual(['借用申请', '钥匙借出（台账登记）', '钥匙归还验收', '结案']);
-    expect((await http.post('/keys/loans', csr, loan(key.id))).status).toBe(201);
+    expect((await ctx.http.post('/keys/loans', csr, loan(key.id))).status).toBe(201);
   });
 
   it('when a technician asks to lend a key, or the key is not registered, then 403 and 404', async () => {
     const key = await registeredKey();
-    expect((await http.post('/keys/loans', technician, loan(key.id))).status).toBe(403);
-    const missing = await http.post<{ code: string }>('/keys/loans', csr, loan(`${newUnit()}/unitDoor`));
+    expect((await ctx.http.post('/keys/loans', technician, loan(key.id))).status).toBe(403);
+    const missing = await ctx.http.post<{ code: string }>('/keys/loans', csr, loan(`${newUnit()}/unitDoor`));
     expect([missing.status, missing.body.code]).toEqual([404, 'KeyNotFound']);
   });
 
   it('when a sealed key is requested, then it waits for the supervisor; a csr cannot approve unsealing (403)', async () => {
     const key = await registeredKey(true);
-    const requested = await http.post<{ caseId: string; stage: string; dueAt: { return: string | null } }>('/keys/loans', csr, loan(key.id));
+    const requested = await ctx.http.post<{ caseId: string; stage: string; dueAt: { return: string | null } }>('/keys/loans', csr, loan(key.id));
     expect([requested.body.stage, requested.body.dueAt.return]).toEqual(['awaitingUnsealApproval', null]);
-    const act = (actor: Actor) => http.post<KeyLoanView>(`/keys/loans/${requested.body.caseId}/actions/approveUnseal`, actor, { approved: true, reason: '检查' });
+    const act = (actor: Actor) => ctx.http.post<KeyLoanView>(`/keys/loans/${requested.body.caseId}/actions/approveUnseal`, actor, { approved: true, reason: '检查' });
     expect((await act(csr)).status).toBe(403);
     expect((await act(supervisor)).body.stage).toBe('onLoan');
   });
@@ -94,23 +81,23 @@ describe('POST /keys/loans', () => {
 describe('GET /archives/:unit — reading an owner file', () => {
   async function filedUnit(): Promise<string> {
     const unit = newUnit();
-    const filed = await http.post('/archives/' + unit + '/entries', csr, { kind: 'renovation', ref: `ZX-${randomUUID().slice(0, 6)}`, summary: '装修申请表' });
+    const filed = await ctx.http.post('/archives/' + unit + '/entries', csr, { kind: 'renovation', ref: `ZX-${randomUUID().slice(0, 6)}`, summary: '装修申请表' });
     expect(filed.status).toBe(201);
     return unit;
   }
   const reads = async (unit: string) =>
-    (await http.get<{ actorId: string; allowed: boolean; reason: string }[]>(`/archives/${unit}/reads`, supervisor)).body;
+    (await ctx.http.get<{ actorId: string; allowed: boolean; reason: string }[]>(`/archives/${unit}/reads`, supervisor)).body;
 
   it('when a department reads without an approved access, then 403 and the refusal is logged', async () => {
     const unit = await filedUnit();
-    const reply = await http.get<{ code: string }>(`/archives/${unit}`, cleaning);
+    const reply = await ctx.http.get<{ code: string }>(`/archives/${unit}`, cleaning);
     expect([reply.status, reply.body.code]).toEqual([403, 'ArchiveAccessRequired']);
     expect(await reads(unit)).toEqual([expect.objectContaining({ actorId: cleaning.id, allowed: false })]);
   });
 
   it('when a csr reads, then the file is returned and the read logged by role', async () => {
     const unit = await filedUnit();
-    const reply = await http.get<{ entries: { kind: string }[]; authorisedBy: string }>(`/archives/${unit}`, csr);
+    const reply = await ctx.http.get<{ entries: { kind: string }[]; authorisedBy: string }>(`/archives/${unit}`, csr);
     expect(reply.status).toBe(200);
     expect(reply.body.entries.map((e) => e.kind)).toEqual(['renovation']);
     expect(await reads(unit)).toEqual([expect.objectContaining({ actorId: csr.id, allowed: true, reason: 'role:csr' })]);
@@ -118,22 +105,22 @@ describe('GET /archives/:unit — reading an owner file', () => {
 
   it('when the supervisor permits a department\'s viewing, then its read is allowed and logged against that access', async () => {
     const unit = await filedUnit();
-    const requested = await http.post<{ caseId: string; stage: string }>('/archives/access', cleaning, { unit, kind: 'view', purpose: '核对装修垃圾清运' });
+    const requested = await ctx.http.post<{ caseId: string; stage: string }>('/archives/access', cleaning, { unit, kind: 'view', purpose: '核对装修垃圾清运' });
     expect([requested.status, requested.body.stage]).toEqual([201, 'awaitingPermission']);
     const caseId = requested.body.caseId;
-    expect((await http.get(`/archives/${unit}`, cleaning)).status).toBe(403);
-    const permit = (actor: Actor) => http.post<{ stage: string }>(`/archives/access/${caseId}/actions/permit`, actor, { approved: true });
-    await eventually(async () => (await http.get<{ stage: string }>(`/archives/access/${caseId}`)).body.stage === 'awaitingPermission');
+    expect((await ctx.http.get(`/archives/${unit}`, cleaning)).status).toBe(403);
+    const permit = (actor: Actor) => ctx.http.post<{ stage: string }>(`/archives/access/${caseId}/actions/permit`, actor, { approved: true });
+    await eventually(async () => (await ctx.http.get<{ stage: string }>(`/archives/access/${caseId}`)).body.stage === 'awaitingPermission');
     expect((await permit(csr)).status).toBe(403);
     expect((await permit(supervisor)).body.stage).toBe('viewing');
-    const reply = await http.get<{ entries: unknown[]; authorisedBy: string }>(`/archives/${unit}`, cleaning);
+    const reply = await ctx.http.get<{ entries: unknown[]; authorisedBy: string }>(`/archives/${unit}`, cleaning);
     expect([reply.status, reply.body.authorisedBy]).toEqual([200, `access:${caseId}`]);
-    expect((await http.get(`/archives/${unit}`, { id: 'sec-zhou', role: 'department' })).status).toBe(403);
+    expect((await ctx.http.get(`/archives/${unit}`, { id: 'sec-zhou', role: 'department' })).status).toBe(403);
     expect((await reads(unit)).map((r) => [r.actorId, r.allowed])).toEqual([
       [cleaning.id, false],
       [cleaning.id, true],
       ['sec-zhou', false],
     ]);
-    expect((await http.get(`/archives/${unit}/reads`, csr)).status).toBe(403);
+    expect((await ctx.http.get(`/archives/${unit}/reads`, csr)).status).toBe(403);
   });
 });

@@ -9,30 +9,16 @@ import type { Actor } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import { repairWorkflowId, type RepairView } from '../workflows/repair/repair.messages';
 import { csr, eventually, localDate, supervisor, technician, technician2, resultOf } from './support/scenario';
-import { type StaffHttp, startStaffHttp } from './support/http';
-import { startTimeSkippingSystem, type TimeSkippingSystem } from './support/temporal';
+import { useStaffHttp } from './support/http';
 
-let sys: TimeSkippingSystem;
-let http: StaffHttp;
-
-beforeAll(async () => {
-  sys = await startTimeSkippingSystem();
-  http = await startStaffHttp(sys, csr);
-});
-afterAll(async () => {
-  await http?.server.close();
-  await sys?.teardown();
-});
-afterEach(() => {
-  expect(http.unexpected).toEqual([]); // no 500s
-});
+const ctx = useStaffHttp(csr);
 
 // ---- helpers ----
 
 const request = <T = any>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string) =>
-  http.request<T>(method, path, actor, body, raw);
-const post = <T = any>(path: string, actor: Actor | undefined, body?: unknown) => http.post<T>(path, actor, body);
-const get = <T = any>(path: string, actor: Actor | undefined = csr) => http.get<T>(path, actor);
+  ctx.http.request<T>(method, path, actor, body, raw);
+const post = <T = any>(path: string, actor: Actor | undefined, body?: unknown) => ctx.http.post<T>(path, actor, body);
+const get = <T = any>(path: string, actor: Actor | undefined = csr) => ctx.http.get<T>(path, actor);
 const action = (caseId: string, name: string, actor: Actor, input: unknown = {}) =>
   post<RepairView>(`/repairs/${caseId}/actions/${name}`, actor, input);
 
@@ -66,7 +52,7 @@ const settle = () => new Promise((r) => setTimeout(r, 500));
 
 async function expectNoCaseFor(unit: string): Promise<void> {
   await settle();
-  expect(await sys.db.case.count({ where: { unit } })).toBe(0);
+  expect(await ctx.sys.db.case.count({ where: { unit } })).toBe(0);
 }
 
 const historyWith = (caseId: string, last: string) =>
@@ -101,11 +87,11 @@ describe('GET /healthz and unknown routes', () => {
 describe('POST /repairs', () => {
   it('when a csr registers a free repair, then 201 with the receipt number, stage and due times 1 hour / 5 minutes from registration', async () => {
     // Skip the server's clock far from the wall clock: due times must follow the server's.
-    await sys.env.sleep(3 * 86_400_000);
-    const before = await sys.env.currentTimeMs();
+    await ctx.sys.env.sleep(3 * 86_400_000);
+    const before = await ctx.sys.env.currentTimeMs();
     const body = registration();
     const reply = await post<Opened>('/repairs', csr, body);
-    const after = await sys.env.currentTimeMs();
+    const after = await ctx.sys.env.currentTimeMs();
 
     expect(reply.status).toBe(201);
     const { caseId, workflowId, stage, dueAt } = reply.body;
@@ -134,7 +120,7 @@ describe('POST /repairs', () => {
     expect(Date.parse(view.registeredAt) - (response - 3_600_000)).toBeLessThan(5_000);
 
     // What a supervisor sees in the Temporal UI.
-    const described = await sys.env.client.workflow.getHandle(workflowId).describe();
+    const described = await ctx.sys.env.client.workflow.getHandle(workflowId).describe();
     expect(described.typedSearchAttributes.get(caseProcedure)).toBe('repair');
     expect(described.typedSearchAttributes.get(caseUnit)).toBe(body.unit);
     expect(described.typedSearchAttributes.get(caseBreached)).toBe(false);
@@ -181,7 +167,7 @@ describe('POST /repairs', () => {
     expect(none.body.code).toBe('Unauthenticated');
     const owner = await request('POST', '/repairs', { id: 'owner-1', role: 'owner' } as unknown as Actor, body);
     expect(owner.status).toBe(401);
-    const noRole = await fetch(`${http.server.url}/repairs`, {
+    const noRole = await fetch(`${ctx.http.server.url}/repairs`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Staff-Id': 'csr-li' },
       body: JSON.stringify(body),
@@ -220,7 +206,7 @@ describe('POST /repairs', () => {
     const history = await historyWith(opened.caseId, 'close');
     expect(history.outcome).toBe('cancelled');
     expect(history.steps.map((s: { action: string }) => s.action)).toEqual(['register', 'quoteFee', 'confirmFee', 'close']);
-    const quote = await sys.db.charge.findMany({ where: { caseId: opened.caseId } });
+    const quote = await ctx.sys.db.charge.findMany({ where: { caseId: opened.caseId } });
     expect(quote.map((c) => [c.kind, c.item, c.amountFen])).toEqual([['quote', '更换水龙头', 8_000]]);
   });
 });
@@ -294,9 +280,9 @@ describe('POST /repairs/:caseId/actions/:action', () => {
       ]),
     );
 
-    const persisted = await sys.db.charge.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
+    const persisted = await ctx.sys.db.charge.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
     expect(persisted.map((c) => ({ kind: c.kind, item: c.item, amountFen: c.amountFen }))).toEqual(charges);
-    const file = await eventually(() => sys.db.ownerFileEntry.findFirst({ where: { kind: 'repair', ref: caseId } }));
+    const file = await eventually(() => ctx.sys.db.ownerFileEntry.findFirst({ where: { kind: 'repair', ref: caseId } }));
     expect(file.summary).toBe('报修：厨房水龙头漏水');
     expect(JSON.parse(file.content)).toMatchObject({ caseId, stage: 'closed' });
   });
@@ -361,7 +347,7 @@ describe('POST /repairs/:caseId/actions/:action', () => {
     const opened = await open({ paid: { kind: 'listed', item: '换锁芯', feeFen: 5_000 } });
     await registered(opened.caseId, 'quoteFee');
     expect((await action(opened.caseId, 'confirmFee', supervisor, { accepted: false })).status).toBe(200);
-    await resultOf(sys.env.client.workflow.getHandle(opened.workflowId));
+    await resultOf(ctx.sys.env.client.workflow.getHandle(opened.workflowId));
 
     const reply = await action(opened.caseId, 'respondToOwner', csr, { channel: 'phone', note: '再联系' });
     expect(reply.status).toBe(409);

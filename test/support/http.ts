@@ -2,7 +2,7 @@
 import { type ApiServer, startApiServer } from '../../api/server';
 import type { Actor } from '../../workflows/lib/roles';
 import { testCalendar } from './scenario';
-import { taskQueue, type TimeSkippingSystem } from './temporal';
+import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './temporal';
 
 export interface Reply<T = any> {
   status: number;
@@ -50,4 +50,21 @@ export async function startStaffHttp(sys: TimeSkippingSystem, defaultActor: Acto
     post: (path, actor, body) => request('POST', path, actor, body),
     get: (path, actor = defaultActor) => request('GET', path, actor),
   };
+}
+
+/** For an API test file: a time-skipping system and the API over it, started once; no 500s allowed. */
+export function useStaffHttp(defaultActor: Actor): { sys: TimeSkippingSystem; http: StaffHttp } {
+  const ctx = {} as { sys: TimeSkippingSystem; http: StaffHttp };
+  beforeAll(async () => {
+    ctx.sys = await startTimeSkippingSystem();
+    ctx.http = await startStaffHttp(ctx.sys, defaultActor);
+  });
+  afterAll(async () => {
+    await ctx.http?.server.close();
+    await ctx.sys?.teardown();
+  });
+  afterEach(() => {
+    expect(ctx.http.unexpected).toEqual([]);
+  });
+  return ctx;
 }
