@@ -7,3 +7,4 @@ export { weeklyKeyAudit } from './keys/weeklyKeyAudit';
 export { archiveAccess } from './archive/archiveAccess';
 export { monthlyFiling } from './archive/monthlyFiling';
 export { moveIn } from './moveIn/moveIn';
+export { communityEvent } from './event/communityEvent';
