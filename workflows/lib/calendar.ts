@@ -463,11 +463,12 @@ export class BusinessCalendar {
   }
 
   /**
-   * An elapsed rule ('N minutes', N ≥ 1, rounded up) that falls due at `to` when counted from `from`:
-   * for deadlines fixed against a date (a plan due a month before its event) on a clock that counts from now.
+   * An elapsed rule ('N minutes', N ≥ 1, rounded down: never later than `to`) that falls due at `to` when
+   * counted from `from`: for deadlines fixed against a date (a plan due a month before its event) on a
+   * clock that counts from now. A date already (nearly) past gives '1 minute'.
    */
   elapsedRuleUntil(from: Instant, to: Instant): DueRule {
-    const minutes = Math.max(1, Math.ceil((toMs(to, 'to') - toMs(from, 'from')) / MS_PER_MINUTE));
+    const minutes = Math.max(1, Math.floor((toMs(to, 'to') - toMs(from, 'from')) / MS_PER_MINUTE));
     return `${minutes} minutes`;
   }
 
