@@ -62,7 +62,9 @@ export interface ServiceRecordInput {
 
 export interface ChargeInput {
   key: string;
-  kind: 'quote' | 'labour' | 'material';
+  /** Repairs: quote | labour | material; move-in fees: moveIn:<fee item>. */
+  kind: 'quote' | 'labour' | 'material' | `moveIn:${string}`;
+  /** What it is for (a move-in fee: the fee and its receipt number). */
   item: string;
   amountFen: number;
 }

@@ -94,6 +94,16 @@ export function keyRegister(db: Db) {
 
 export function createKeyActivities(db: Db) {
   return {
+    /** Keys an owner leaves with the centre at move-in: into the cabinet (status inCabinet); a key already there stays as it is. */
+    async addEntrustedKeys(k: { unit: string; keys: { part: string; label: string }[]; addedBy: string }): Promise<KeyRecord[]> {
+      const register = keyRegister(db);
+      const added: KeyRecord[] = [];
+      for (const key of k.keys) {
+        added.push((await register.addKey({ unit: k.unit, part: key.part, label: key.label, sealed: false, addedBy: k.addedBy })).key);
+      }
+      return added;
+    },
+
     /** The ledger entry and the key going out, together; a second open loan of the key is refused. */
     async openKeyLoan(l: OpenKeyLoanInput): Promise<void> {
       try {

@@ -10,7 +10,9 @@ import { type ErrorLog, errorMiddleware, notFound } from './errors';
 import { identity } from './identity';
 import { archivesRouter } from './archives';
 import { complaintsRouter } from './complaints';
+import { eventsRouter } from './events';
 import { keysRouter } from './keys';
+import { moveInsRouter } from './moveIns';
 import { repairsRouter } from './repairs';
 
 export interface AppDeps {
@@ -40,6 +42,8 @@ export function createApp(deps: AppDeps): Express {
   app.use('/complaints', identity, complaintsRouter(withClock));
   app.use('/keys', identity, keysRouter(withClock));
   app.use('/archives', identity, archivesRouter(withClock));
+  app.use('/move-ins', identity, moveInsRouter(withClock));
+  app.use('/events', identity, eventsRouter(withClock));
 
   app.use(() => {
     throw notFound('接口不存在');

@@ -6,3 +6,5 @@ export { keyReplacement } from './keys/keyReplacement';
 export { weeklyKeyAudit } from './keys/weeklyKeyAudit';
 export { archiveAccess } from './archive/archiveAccess';
 export { monthlyFiling } from './archive/monthlyFiling';
+export { moveIn } from './moveIn/moveIn';
+export { communityEvent } from './event/communityEvent';

@@ -450,6 +450,28 @@ export class BusinessCalendar {
     return basis === 'wall' ? Math.max(0, bm - am) : this.businessMsBetweenRaw(am, bm);
   }
 
+  /** Local midnight starting the date 'YYYY-MM-DD' (an event's day, a plan's date). */
+  startOfLocalDate(date: string): Date {
+    const day = dayNumberOfDateString(date);
+    if (day === undefined) throw new RangeError(`Invalid local date: ${date}`);
+    return new Date(this.at(day, 0));
+  }
+
+  /** Same local date-time `months` later (negative: earlier), clamped to the last day of the target month. */
+  addMonths(instant: Instant, months: number): Date {
+    return new Date(this.addMonthsMs(toMs(instant), months));
+  }
+
+  /**
+   * An elapsed rule ('N minutes', N ≥ 1, rounded down: never later than `to`) that falls due at `to` when
+   * counted from `from`: for deadlines fixed against a date (a plan due a month before its event) on a
+   * clock that counts from now. A date already (nearly) past gives '1 minute'.
+   */
+  elapsedRuleUntil(from: Instant, to: Instant): DueRule {
+    const minutes = Math.max(1, Math.floor((toMs(to, 'to') - toMs(from, 'from')) / MS_PER_MINUTE));
+    return `${minutes} minutes`;
+  }
+
   /** 'YYYY-MM-DD HH:mm' in the calendar's local time. */
   formatLocal(instant: Instant): string {
     const d = new Date(toMs(instant) + this.offsetMs);

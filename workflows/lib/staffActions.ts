@@ -19,14 +19,14 @@ export function handleStaffActions<T extends ActionTable, View>(opts: {
   stage: () => string;
   /** True once registration is on record. */
   ready: () => boolean;
-  /** Extra rules beyond the table (e.g. only the assignee reports on a job); throws to reject. */
-  authorize?: (action: keyof T & string, actor: Actor) => void;
+  /** Extra rules beyond the table (e.g. only the assignee reports on a job; the input, already checked against the table); throws to reject. */
+  authorize?: (action: keyof T & string, actor: Actor, input: unknown) => void;
   handlers: ActionHandlers<T>;
   view: () => View;
 }): void {
   const check = (name: keyof T & string, req: ActionRequest) => {
     checkAction(opts.table, name, opts.stage(), req);
-    opts.authorize?.(name, req.actor);
+    opts.authorize?.(name, req.actor, req.input);
   };
   for (const name of Object.keys(opts.table) as (keyof T & string)[]) {
     const update: UpdateDefinition<View, [ActionRequest]> = opts.updates[name];

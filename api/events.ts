@@ -1,0 +1,99 @@
+/**
+ * 社区活动 over HTTP: `POST /events/plans` takes the year's plan (a list of
+ * events with dates) and starts one `communityEvent` case per event, each
+ * carrying the plan id; the shared case routes read each event and take its
+ * staff actions (plan, review, approval, participants, summary, return visits).
+ */
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { BusinessCalendar } from '../workflows/lib/calendar';
+import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
+import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
+import {
+  eventActions,
+  type EventInput,
+  eventProcedure,
+  eventState,
+  eventUpdates,
+  eventWorkflowId,
+  type EventView,
+  plannedEventSchema,
+} from '../workflows/event/communityEvent.messages';
+import { eventDeadlines } from '../workflows/event/communityEvent.policy';
+import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
+import { caseIdPattern, newCaseId, type OpenCaseDeps, startCase } from './caseStart';
+import { badRequest, forbidden, parseOr400 } from './errors';
+import { actorOf } from './identity';
+
+/** Who compiles the year's plan: the front desk and the supervisor. */
+export const eventPlanners: readonly Role[] = ['csr', 'supervisor'];
+
+export const eventApi: ProcedureApi<EventView> = {
+  procedure: eventProcedure,
+  workflowId: eventWorkflowId,
+  caseIdSchema: z.string().regex(caseIdPattern('HD'), '活动编号格式不正确（例：HD20261122-ABC123）'),
+  table: eventActions,
+  updates: eventUpdates,
+  state: eventState,
+  systemSteps: { plan: '列入年度活动计划', notHeld: '活动未举办', run: '活动举办', followUp: '活动后续', close: '结束' },
+};
+
+export const eventPlanSchema = z.strictObject({ events: z.array(plannedEventSchema).min(1).max(100) });
+
+export interface StartedEvent {
+  caseId: string;
+  workflowId: string;
+  title: string;
+  date: string;
+  planDueAt: string;
+}
+
+export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unknown): Promise<{ planId: string; events: StartedEvent[] }> {
+  if (!eventPlanners.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能编制年度活动计划`);
+  const plan = parseOr400(eventPlanSchema, body, '年度活动计划内容有误');
+  const now = await deps.now();
+  const cal = new BusinessCalendar(deps.calendar);
+  const issues = plan.events.flatMap((e, i) => {
+    let start: Date;
+    try {
+      start = cal.startOfLocalDate(e.date);
+    } catch {
+      return [{ code: 'custom', path: ['events', i, 'date'], message: '日期无效' }];
+    }
+    return start.getTime() <= now.getTime() ? [{ code: 'custom', path: ['events', i, 'date'], message: '活动日期须在今天之后' }] : [];
+  });
+  if (issues.length) throw badRequest(issues, '年度活动计划内容有误');
+  const planId = newCaseId('JH', cal, now);
+  const events: StartedEvent[] = [];
+  for (const e of plan.events) {
+    const started = await startCase({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      cal,
+      now,
+      prefix: 'HD',
+      workflowType: 'communityEvent',
+      workflowId: eventWorkflowId,
+      args: (caseId): [EventInput] => [{ ...e, caseId, planId, compiledBy: actor, calendar: deps.calendar, warnAt: deps.warnAt }],
+      searchAttributes: [
+        { key: caseProcedure, value: eventProcedure },
+        { key: caseStage, value: 'drafting' },
+        { key: caseUnit, value: '社区' },
+        { key: caseBreached, value: false },
+      ],
+      summary: (caseId) => `社区活动 ${caseId} · ${e.date} · ${e.title}`,
+      details: (caseId) => `**社区活动 ${caseId}** · ${e.title}\n- 日期：${e.date}\n- 年度计划：${planId}\n- 编制：${actor.id}`,
+    });
+    const planDue = cal.addMonths(cal.startOfLocalDate(e.date), -eventDeadlines.planMonthsBefore);
+    events.push({ ...started, title: e.title, date: e.date, planDueAt: planDue.toISOString() });
+  }
+  return { planId, events };
+}
+
+export function eventsRouter(deps: OpenCaseDeps): Router {
+  const router = Router();
+  router.post('/plans', async (req: Request, res: Response) => {
+    res.status(201).json(await startEventPlan(deps, actorOf(res), req.body));
+  });
+  return addCaseRoutes(router, deps, eventApi);
+}

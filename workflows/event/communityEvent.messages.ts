@@ -1,0 +1,135 @@
+/**
+ * The community event's contract (DOMAIN.md §6): input, stages, staff actions
+ * with the roles that may take them, the state query, the workflow id.
+ */
+import { defineQuery } from '@temporalio/workflow';
+import { z } from 'zod';
+import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { calendarConfigSchema } from '../lib/calendar';
+import type { ClockView } from '../lib/deadlines';
+
+export const eventProcedure = 'communityEvent';
+export const eventWorkflowId = (caseId: string): string => `communityEvent-${caseId}`;
+
+export const eventStages = [
+  'drafting', // 2. the event plan (活动方案) is written (again, after a send-back)
+  'centreReview', // 2. reviewed by the service centre
+  'companyApproval', // 2. approved by the company
+  'approved', // 3. departments prepare; waiting for the event date
+  'running', // 3. the event date
+  'followUp', // 4.–5. summary and return visits
+  'closed',
+  'notHeld', // the plan was not approved by the event date
+] as const;
+export type EventStage = (typeof eventStages)[number];
+
+export const eventStageNames: Record<EventStage, string> = {
+  drafting: '编写活动方案',
+  centreReview: '服务中心审核',
+  companyApproval: '公司审批',
+  approved: '已批准，筹备中',
+  running: '活动进行中',
+  followUp: '总结与回访',
+  closed: '已结束',
+  notHeld: '未举办',
+};
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const localDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式：YYYY-MM-DD');
+
+/** One event of the year's plan. */
+export const plannedEventSchema = z.strictObject({
+  title: text(80),
+  date: localDateSchema,
+  description: z.string().trim().max(1000).default(''),
+});
+export type PlannedEvent = z.infer<typeof plannedEventSchema>;
+
+export const eventInputSchema = plannedEventSchema.extend({
+  caseId: text(40),
+  /** The annual plan this event belongs to. */
+  planId: text(40),
+  compiledBy: actorSchema,
+  calendar: calendarConfigSchema,
+  warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
+});
+export type EventInput = z.infer<typeof eventInputSchema>;
+
+const decision = z.strictObject({ approved: z.boolean(), comments: z.string().trim().max(1000).default('') }).refine(
+  (d) => d.approved || d.comments !== '',
+  { message: '退回修改时须写明意见', path: ['comments'] },
+);
+
+export const eventActions = {
+  submitPlan: {
+    label: '提交活动方案',
+    input: z.strictObject({ plan: text(5000) }),
+    roles: ['csr', 'supervisor'],
+    stages: ['drafting'],
+  },
+  reviewPlan: {
+    label: '服务中心审核',
+    input: decision,
+    roles: ['supervisor', 'manager'],
+    stages: ['centreReview'],
+  },
+  approvePlan: {
+    label: '公司审批',
+    input: decision,
+    roles: ['executive'],
+    stages: ['companyApproval'],
+  },
+  recordParticipants: {
+    label: '登记参加人员',
+    input: z.strictObject({ participants: z.array(text(60)).min(1).max(5000) }),
+    roles: ['csr', 'supervisor'],
+    stages: ['running', 'followUp'],
+  },
+  recordSummary: {
+    label: '活动总结',
+    input: z.strictObject({ summary: text(5000) }),
+    roles: ['csr', 'supervisor'],
+    stages: ['followUp'],
+  },
+  recordEventReturnVisit: {
+    label: '活动回访',
+    input: z.strictObject({ participant: text(60), answer: text(1000) }),
+    roles: ['csr', 'supervisor', 'manager'],
+    stages: ['followUp'],
+  },
+} as const satisfies ActionTable<EventStage>;
+
+export type EventAction = keyof typeof eventActions;
+
+export interface EventView {
+  caseId: string;
+  procedure: typeof eventProcedure;
+  planId: string;
+  title: string;
+  date: string;
+  stage: EventStage;
+  plan?: string;
+  /** Send-backs so far, with who sent it back and why. */
+  revisions: { by: string; level: 'centre' | 'company'; comments: string }[];
+  notHeldReason?: string;
+  participants: string[];
+  /** The participants chosen for a return visit (10%, at least one, reproducible). */
+  returnVisitSample: string[];
+  returnVisits: { participant: string; answer: string; by: string }[];
+  summary?: string;
+  assignee?: string;
+  waitingOn?: { who: string; what: string; dueAt?: string };
+  clocks: ClockView[];
+  breached: boolean;
+  nextDueAt?: string;
+  openedAt: string;
+  closedAt?: string;
+}
+
+export const eventState = defineQuery<EventView>('communityEvent.state');
+
+export const eventUpdates = Object.fromEntries(
+  (Object.keys(eventActions) as EventAction[]).map((a) => [a, actionUpdate<EventView>(eventProcedure, a)]),
+) as Record<EventAction, ReturnType<typeof actionUpdate<EventView>>>;
+
+export type EventOutcome = { caseId: string; outcome: 'closed' | 'notHeld'; view: EventView };
