@@ -4,7 +4,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
-import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { ClockView } from '../lib/deadlines';
 
@@ -128,8 +128,6 @@ export interface EventView {
 
 export const eventState = defineQuery<EventView>('communityEvent.state');
 
-export const eventUpdates = Object.fromEntries(
-  (Object.keys(eventActions) as EventAction[]).map((a) => [a, actionUpdate<EventView>(eventProcedure, a)]),
-) as Record<EventAction, ReturnType<typeof actionUpdate<EventView>>>;
+export const eventUpdates = actionUpdates<EventView, typeof eventActions>(eventProcedure, eventActions);
 
 export type EventOutcome = { caseId: string; outcome: 'closed' | 'notHeld'; view: EventView };

@@ -5,7 +5,7 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
-import { type ActionTable, actionUpdate, actorSchema } from '../lib/actions';
+import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { ClockView } from '../lib/deadlines';
 import { keyPartSchema } from '../keys/keyRegister';
@@ -173,9 +173,7 @@ export interface MoveInView {
 
 export const moveInState = defineQuery<MoveInView>('moveIn.state');
 
-export const moveInUpdates = Object.fromEntries(
-  (Object.keys(moveInActions) as MoveInAction[]).map((a) => [a, actionUpdate<MoveInView>(moveInProcedure, a)]),
-) as Record<MoveInAction, ReturnType<typeof actionUpdate<MoveInView>>>;
+export const moveInUpdates = actionUpdates<MoveInView, typeof moveInActions>(moveInProcedure, moveInActions);
 
 export type MoveInOutcome = {
   caseId: string;
