@@ -1,5 +1,5 @@
 /**
- * Replay: finished repair, complaint, key-loan and archive-access histories must replay against the current workflow
+ * Replay: finished repair, complaint, key-loan, archive-access and move-in histories must replay against the current workflow
  * code without nondeterminism. `test/histories/*.history.pb` are histories (binary
  * protobuf, as the server sends them) recorded
  * from earlier versions (run with RECORD_HISTORIES=1 to add this version's);
@@ -12,6 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { useTimeSkippingSystem, workflowBundle } from './support/temporal';
 import { actOn, executive, manager, openComplaint } from './support/complaintScenario';
 import { act, csr, eventually, openRepair, supervisor, technician, resultOf } from './support/scenario';
+import { finishStep, openMoveIn } from './support/moveInScenario';
 import { actOnAccess, actOnLoan, keyInCabinet, loanOf, openArchiveAccess, openLoan } from './support/custodyScenario';
 
 const { History } = temporal.api.history.v1;
@@ -64,7 +65,10 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
   await actOnAccess(access, 'approve', manager, { approved: true, comment: '' });
   await actOnAccess(access, 'recordReturn', csr, { complete: true, note: '' });
 
-  const cases = { keyLoan: loan, archiveTakeOut: access, repairSimple: simple, repairRework: rework, repairCancelled: cancelled, complaintInvalid: invalid, complaintMajor: major };
+  const moveIn = await openMoveIn(system().env);
+  for (let step = 0; step < 5; step++) await finishStep(moveIn);
+
+  const cases = { moveIn, keyLoan: loan, archiveTakeOut: access, repairSimple: simple, repairRework: rework, repairCancelled: cancelled, complaintInvalid: invalid, complaintMajor: major };
   for (const h of Object.values(cases)) await resultOf<unknown>(h);
   return cases;
 }
