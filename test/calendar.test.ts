@@ -1,6 +1,6 @@
 /**
  * Business calendar: every expected instant below was worked out by hand from the rules in
- * /work/shared/DOMAIN.md ("Time rules") and the 2026 holiday table in config/calendar.json.
+ * ../shared/DOMAIN.md ("Time rules") and the 2026 holiday table in config/calendar.json.
  *
  * Handy 2026 facts: 2026-11-20 is a Friday (no holidays in November); 2026-02-14 (Sat) and
  * 2026-09-20 (Sun) are make-up working days; Spring Festival 02-15..02-23; Qingming 04-04..04-06

@@ -1,5 +1,5 @@
 /**
- * Business calendar of the property service centre (see /work/shared/DOMAIN.md, "Time rules").
+ * Business calendar of the property service centre (see ../shared/DOMAIN.md, "Time rules").
  *
  * Pure and deterministic so Temporal workflow code can import it: no Node built-ins, no clock
  * reads (`Date.now()`, argument-less `new Date()`), no randomness, no dependency except zod.
