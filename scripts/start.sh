@@ -35,9 +35,11 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   for _ in $(seq 1 150); do (echo > "/dev/tcp/127.0.0.1/${TEMPORAL_ADDRESS##*:}") 2>/dev/null && break; sleep 0.2; done
   ui="http://127.0.0.1:$ui_port"
 else
-  npx tsx scripts/registerSearchAttributes.ts
   ui="(your cluster's Web UI)"
 fi
+# Register any search attribute the server does not have yet: the dev server's
+# --search-attribute flags only apply when its database file is new.
+node_modules/.bin/tsx scripts/registerSearchAttributes.ts
 # The recurring procedures (weekly key audit, monthly filing) as Temporal Schedules; idempotent.
 node_modules/.bin/tsx scripts/schedules.ts
 
