@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `npm run bench [-- --cases N --concurrency C ...]`: throughput and action latency of
 # the repair procedure against a real Temporal dev server, through the bare Temporal
-# client and through the HTTP API (scripts/bench.ts; results in docs/bench.md).
-# Everything lives in a fresh .data/bench/ (previous run removed); the dev server is
-# always stopped at the end, and the whole run is bounded by BENCH_TIMEOUT (seconds).
+# client and through the HTTP API (scripts/bench.ts; options: --help; results:
+# docs/bench.md). Each run works in a fresh directory .data/bench/run-*/ (dev server
+# database and log, app database); earlier runs' directories are removed unless their
+# run is still going. The dev server is always stopped at the end, and the whole run
+# is bounded by BENCH_TIMEOUT (seconds, default 1800).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -11,9 +13,16 @@ bash scripts/provision.sh bench
 source scripts/prisma-env.sh
 export TEMPORAL_VERSION_CHECK_DISABLED=1
 
-dir="$root/.data/bench"
-rm -rf "$dir"
-mkdir -p "$dir"
+base="$root/.data/bench"
+mkdir -p "$base"
+for old in "$base"/run-*; do
+  [ -d "$old" ] || continue
+  owner="$(cat "$old/owner.pid" 2>/dev/null || true)"
+  if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then continue; fi # a bench still running
+  rm -rf "$old"
+done
+dir="$(mktemp -d "$base/run-$(date +%Y%m%dT%H%M%S)-XXXX")"
+echo "$$" > "$dir/owner.pid"
 
 # A free port for the dev server's frontend, from BENCH_TEMPORAL_PORT (default 7433) up.
 port_in_use() { (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -39,8 +48,8 @@ mapfile -t sa_flags < <(npx tsx scripts/searchAttributeFlags.ts)
 # Extra dev-server flags for experiments, e.g.
 #   BENCH_SERVER_FLAGS='--dynamic-config-value matching.numTaskqueueReadPartitions=1'
 read -r -a extra_flags <<< "${BENCH_SERVER_FLAGS:-}"
-
-echo "bench: starting Temporal dev server on 127.0.0.1:$port (log: .data/bench/temporal-server.log)"
+log="${dir#"$root"/}/temporal-server.log"
+echo "bench: starting Temporal dev server on 127.0.0.1:$port (log: $log)"
 .tools/bin/temporal server start-dev \
   --ip 127.0.0.1 --port "$port" --headless \
   --db-filename "$dir/temporal.db" --namespace default \
@@ -60,6 +69,7 @@ export DATABASE_URL="file:$dir/app.db"
 echo "bench: migrating $DATABASE_URL"
 npx prisma migrate deploy > "$dir/migrate.log" 2>&1 || { cat "$dir/migrate.log" >&2; exit 1; }
 
+echo "bench: code at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
 export TEMPORAL_ADDRESS="127.0.0.1:$port"
 export TEMPORAL_NAMESPACE=default
 export BENCH_SERVER_PID="$server_pid" # so the bench can tell its own CPU use from other processes'

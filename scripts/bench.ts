@@ -5,6 +5,12 @@
  * TEMPORAL_ADDRESS and a freshly migrated DATABASE_URL. Results: docs/bench.md.
  *
  *   npx tsx scripts/bench.ts [--cases N] [--concurrency C] [--warmup W] [--rounds R]
+ *                            [--mixed] [--settle] [--strict]
+ *
+ * --rounds R repeats both phases R times, alternating their order; --mixed runs the
+ * two paths interleaved in one phase instead (fairer on a busy machine); --settle
+ * waits for the workflow's first task before the first action; --strict fails on
+ * the first error instead of retrying the early-update failure described below.
  *
  * Each case: open → respondToOwner (csr) → takeJob (technician) → reportCompletion
  * (technician, one labour charge) → recordReturnVisit (csr, satisfied) → the workflow's
@@ -56,6 +62,8 @@ interface Options {
 
 const usage = 'usage: bench [--cases N (40)] [--concurrency C (8)] [--warmup W (4)] [--rounds R (1, alternating order)] [--strict] [--settle] [--mixed]';
 
+class UsageError extends Error {}
+
 function parseArgs(argv: string[]): Options {
   const opts: Options = { cases: 40, concurrency: 8, warmup: 4, rounds: 1, strict: false, settle: false, mixed: false };
   const min = { cases: 1, concurrency: 1, warmup: 0, rounds: 1 };
@@ -71,12 +79,12 @@ function parseArgs(argv: string[]): Options {
       continue;
     }
     const m = /^--(cases|concurrency|warmup|rounds)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument ${arg}\n${usage}`);
+    if (!m) throw new UsageError(`unknown argument ${arg}\n${usage}`);
     const key = m[1] as keyof typeof min;
     const raw = m[2] ?? argv[++i];
     const value = Number(raw);
     if (raw === undefined || !Number.isInteger(value) || value < min[key]) {
-      throw new Error(`--${key} needs an integer ≥ ${min[key]} (got ${raw ?? 'nothing'})`);
+      throw new UsageError(`--${key} needs an integer ≥ ${min[key]} (got ${raw ?? 'nothing'})\n${usage}`);
     }
     opts[key] = value;
   }
@@ -137,16 +145,16 @@ interface Ctx {
 }
 
 /**
- * An update that reaches the workflow in its first workflow task (the case was
- * opened a moment before) fails that task: repairRequest's update handlers read
- * `registered` before its `let` declaration has run (temporal dead zone) when
- * the SDK dispatches the buffered update from `setHandler`. The client gets a
- * ServiceError "Workflow Update failed" (gRPC FAILED_PRECONDITION "Workflow Task
- * in failed state"; over HTTP a 500 Internal), and the server keeps refusing
- * updates until a later workflow task attempt completes, which can take 10-20 s.
- * Unless --strict, the bench retries such an action with backoff (the retries
- * count in its latency) and reports how often it happened. --settle avoids the
- * race altogether.
+ * A regression guard. An update that reached the workflow in its first workflow
+ * task (the case opened a moment before) used to fail that task: repairRequest's
+ * update handlers read `registered` before its `let` declaration had run
+ * (temporal dead zone) when the SDK dispatched the buffered update from
+ * `setHandler` (fixed in ef54d74). The client got a ServiceError "Workflow
+ * Update failed" (gRPC FAILED_PRECONDITION "Workflow Task in failed state"; over
+ * HTTP a 500 Internal), and the server refused updates until a later workflow
+ * task attempt completed, 10-20 s later. Should it come back, the bench retries
+ * such an action with backoff (the retries count in its latency) and reports
+ * how often it happened; --strict fails instead, --settle avoids the race.
  */
 const earlyUpdateFailure = 'Workflow Update failed';
 
@@ -358,6 +366,11 @@ function cpuSnapshot(): CpuSnapshot | undefined {
   }
 }
 
+/** CPU seconds used by this process and the dev server between two snapshots (USER_HZ = 100). */
+function ourCpuSeconds(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined): number {
+  return a && b ? (b.ours - a.ours) / 100 : NaN;
+}
+
 /** Share of the machine's CPU (all cores) used by other processes between two snapshots. */
 function otherCpuShare(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined): number {
   if (!a || !b || b.total <= a.total) return NaN;
@@ -379,6 +392,8 @@ interface PhaseResult {
   caseMs: number[];
   /** CPU used by other processes on the machine during the phase, weighted by wall time. */
   otherCpu: number;
+  /** CPU seconds used by the bench process (worker, API, load) and the dev server. */
+  ourCpuSec: number;
 }
 
 const emptyLatency = (): Record<Step, number[]> => ({ open: [], respondToOwner: [], takeJob: [], reportCompletion: [], recordReturnVisit: [] });
@@ -426,6 +441,7 @@ async function runCases(
     settleWait: [],
     caseMs: [],
     otherCpu: NaN,
+    ourCpuSec: NaN,
   });
   const results: Record<PathName, PhaseResult> = { bare: empty('bare'), api: empty('api') };
   const retriedBefore = { bare: ctx.retried.bare.calls, api: ctx.retried.api.calls };
@@ -453,10 +469,15 @@ async function runCases(
   const t0 = performance.now();
   await Promise.race([Promise.all(Array.from({ length: Math.min(concurrency, cases) }, runner)), guard]);
   const wallMs = performance.now() - t0;
-  const otherCpu = otherCpuShare(cpu0, cpuSnapshot());
+  const cpu1 = cpuSnapshot();
+  const otherCpu = otherCpuShare(cpu0, cpu1);
+  const ourCpu = ourCpuSeconds(cpu0, cpu1);
+  const total = results.bare.cases + results.api.cases;
   for (const path of ['bare', 'api'] as const) {
     results[path].wallMs = wallMs;
     results[path].otherCpu = otherCpu;
+    // Shared out by cases when the paths ran interleaved.
+    results[path].ourCpuSec = total > 0 ? (ourCpu * results[path].cases) / total : NaN;
     results[path].retries = ctx.retried[path].calls - retriedBefore[path];
   }
   return results;
@@ -476,6 +497,7 @@ function merge(a: PhaseResult | undefined, b: PhaseResult): PhaseResult {
     settleWait: [...a.settleWait, ...b.settleWait],
     caseMs: [...a.caseMs, ...b.caseMs],
     otherCpu: (a.otherCpu * a.wallMs + b.otherCpu * b.wallMs) / (a.wallMs + b.wallMs),
+    ourCpuSec: a.ourCpuSec + b.ourCpuSec,
   };
 }
 
@@ -514,15 +536,22 @@ function report(bare: PhaseResult, api: PhaseResult, mixed: boolean): void {
       f1(percentile(lat, 50)),
       f1(percentile(lat, 99)),
       f1(mean(lat)),
+      Number.isNaN(r.ourCpuSec) ? '?' : f2(r.ourCpuSec / r.cases),
       String(r.retries),
       Number.isNaN(r.otherCpu) ? '?' : pct(r.otherCpu),
     ];
   };
   console.log('');
   console.log(
-    table(['path', 'cases', 'wall s', 'cases/s', 'p50 ms', 'p99 ms', 'mean ms', 'retried', 'other CPU'], [summary(bare), summary(api)]),
+    table(
+      ['path', 'cases', 'wall s', 'cases/s', 'p50 ms', 'p99 ms', 'mean ms', 'CPU s/case', 'retried', 'other CPU'],
+      [summary(bare), summary(api)],
+    ),
   );
-  console.log('(retried: actions retried after the early-update failure; other CPU: share of the machine used by other processes)');
+  console.log(
+    '(CPU s/case: CPU seconds of this process and the dev server per case; retried: actions retried after the ' +
+      'early-update failure; other CPU: share of the machine used by other processes)',
+  );
   if (mixed) {
     console.log(
       '(--mixed: both paths ran interleaved in one phase, each with about half the runners; wall s and cases/s are per path, ' +
@@ -561,7 +590,7 @@ function reportRetries(ctx: Ctx): void {
     if (r.calls === 0) continue;
     console.log(
       `WARNING: ${path}: ${r.calls} action(s) failed with "${earlyUpdateFailure}" and were retried (${r.attempts} failed attempts, warm-up included); ` +
-        `first: ${r.first ?? '?'}. An update sent right after the case opened failed the workflow's first task ` +
+        `first: ${r.first ?? '?'}. An update sent right after the case opened probably failed the workflow's first task ` +
         '(see the note at `earlyUpdateFailure` in scripts/bench.ts). Run with --strict to fail instead.',
     );
   }
@@ -730,6 +759,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(`bench: ${err.message}`);
+    process.exitCode = 2;
+    return;
+  }
   console.error('bench: failed:', err instanceof Error ? (err.stack ?? err.message) : err);
   process.exitCode = 1;
 });
