@@ -8,7 +8,7 @@
  * back the same day, chased and escalated like a key. Every read of the contents
  * is authorised and logged by the API against the accesses approved here.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
@@ -30,11 +30,9 @@ import {
 } from './archiveAccess.messages';
 import { archiveEscalateEvery, archiveAccessDeadlines as due, archiveAccessSteps as steps } from './archiveAccess.policy';
 import { archiveAccessTexts } from './archiveAccess.texts';
+import { recordActivities } from '../lib/recordActivities';
 
-const { openCase, grantArchiveAccess, revokeArchiveAccess } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { openCase, grantArchiveAccess, revokeArchiveAccess } = recordActivities;
 
 export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveAccessOutcome> {
   const cal = BusinessCalendar.from(input.calendar);

@@ -9,7 +9,7 @@
  * and handle again while the customer is not satisfied → 6. return visit within
  * 3 days (a repeat complaint: rework and special visit within 24 hours) → 7. file.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
@@ -33,11 +33,9 @@ import {
 import { complaintDeadlines as due, complaintSteps as steps } from './complaint.policy';
 import { complaintTexts } from './complaint.texts';
 import { defaultWarnAt } from '../repair/repair.policy';
+import { recordActivities } from '../lib/recordActivities';
 
-const { openCase, fileToOwnerArchive } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { openCase, fileToOwnerArchive } = recordActivities;
 
 export async function customerComplaint(input: ComplaintInput): Promise<ComplaintOutcome> {
   const cal = BusinessCalendar.from(input.calendar);

@@ -8,7 +8,7 @@
  * on its date → 4. a written summary within 7 days → 5. return visits to 10% of
  * the participants (at least one, chosen reproducibly) within 1 month.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
@@ -28,11 +28,9 @@ import {
 } from './communityEvent.messages';
 import { eventDeadlines as due, eventSteps as steps, returnVisitSample } from './communityEvent.policy';
 import { eventTexts } from './communityEvent.texts';
+import { recordActivities } from '../lib/recordActivities';
 
-const { openCase } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { openCase } = recordActivities;
 
 export async function communityEvent(input: EventInput): Promise<EventOutcome> {
   const cal = BusinessCalendar.from(input.calendar);

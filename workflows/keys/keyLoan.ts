@@ -15,7 +15,6 @@ import {
   ApplicationFailure,
   condition,
   ParentClosePolicy,
-  proxyActivities,
   setHandler,
   startChild,
   workflowInfo,
@@ -46,11 +45,9 @@ import { keyEscalateEvery, keyLoanDeadlines as due, keyLoanSteps as steps } from
 import { keyLoanTexts } from './keyLoan.texts';
 import { keyReplacementProcedure, keyReplacementWorkflowId } from './keyReplacement.messages';
 import type { keyReplacement } from './keyReplacement';
+import { recordActivities } from '../lib/recordActivities';
 
-const { openCase, openKeyLoan, closeKeyLoan, completeLoanPaperwork } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { openCase, openKeyLoan, closeKeyLoan, completeLoanPaperwork } = recordActivities;
 
 export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
   const cal = BusinessCalendar.from(input.calendar);

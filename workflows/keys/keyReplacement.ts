@@ -3,7 +3,7 @@
  * supervisor review → manager approval; never without. The register changes
  * only here, by one activity, once the manager has approved.
  */
-import { allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
@@ -22,11 +22,9 @@ import {
 } from './keyReplacement.messages';
 import { keyReplacementDeadlines as due, keyReplacementSteps as steps } from './keyReplacement.policy';
 import { keyReplacementTexts } from './keyReplacement.texts';
+import { recordActivities } from '../lib/recordActivities';
 
-const { openCase, applyKeyReplacement } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { openCase, applyKeyReplacement } = recordActivities;
 
 export async function keyReplacement(input: KeyReplacementInput): Promise<KeyReplacementOutcome> {
   const cal = BusinessCalendar.from(input.calendar);

@@ -3,16 +3,14 @@
  * who acted (one activity call, idempotent by its sequence key), and the case's
  * search attributes and current details are kept in step for the Temporal UI.
  */
-import { proxyActivities, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { Recipient, StepActor } from './roles';
 import { caseAssignee, caseBreached, caseNextDue, caseStage } from './searchAttributes';
 import { workflowNow } from './time';
+import { recordActivities } from './recordActivities';
 
-const { recordStep } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { recordStep } = recordActivities;
 
 export interface Notice {
   recipient: Recipient;

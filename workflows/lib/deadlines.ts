@@ -4,7 +4,7 @@
  * re-armed only when a clock changes), and every event persisted and notified
  * through one activity call. Shared by every procedure.
  */
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { BusinessCalendar } from './calendar';
 import {
@@ -21,11 +21,9 @@ import {
 } from './clock';
 import { deadlineEventText } from './texts';
 import { workflowNow } from './time';
+import { recordActivities } from './recordActivities';
 
-const { recordDeadlineEvents } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { recordDeadlineEvents } = recordActivities;
 
 export interface DeadlineBoardSnapshot {
   clocks: ClockState[];

@@ -15,7 +15,6 @@ import {
   ApplicationFailure,
   condition,
   ParentClosePolicy,
-  proxyActivities,
   setHandler,
   startChild,
   workflowInfo,
@@ -47,11 +46,9 @@ import {
 } from './moveIn.messages';
 import { moveInClockSteps, moveInDeadlines as due, stallWarnAt } from './moveIn.policy';
 import { moveInTexts } from './moveIn.texts';
+import { recordActivities } from '../lib/recordActivities';
 
-const { openCase, fileToOwnerArchive, recordCharges, addEntrustedKeys } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { openCase, fileToOwnerArchive, recordCharges, addEntrustedKeys } = recordActivities;
 
 export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
   const cal = BusinessCalendar.from(input.calendar);

@@ -12,7 +12,6 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -38,11 +37,9 @@ import {
 } from './repair.messages';
 import { defaultWarnAt, historyEventsBeforeContinueAsNew, repairDeadlines, repairSteps } from './repair.policy';
 import { repairTexts } from './repair.texts';
+import { recordActivities } from '../lib/recordActivities';
 
-const { openCase, recordServiceRecord, recordCharges, recordReturnVisit, fileToOwnerArchive } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const { openCase, recordServiceRecord, recordCharges, recordReturnVisit, fileToOwnerArchive } = recordActivities;
 
 /** What a long-running case carries over when it continues as new. */
 export interface RepairCarryOver {
