@@ -1,19 +1,27 @@
 /**
- * The staff HTTP API: JSON in and out, the acting staff member from the
- * request's identity, one error shape `{ code, message, issues? }`.
+ * The staff HTTP API: JSON in and out, the acting staff member from the bearer
+ * token, one error shape `{ code, message, issues? }`, one structured log line
+ * per request. Every route is recorded with its zod schemas, and the OpenAPI
+ * document at `/openapi.json` (browsable at `/docs`) is built from them.
  */
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import type { Db } from '../db/client';
 import type { CalendarConfig } from '../workflows/lib/calendar';
+import { archiveRoutes } from './archives';
+import { caseRoutes } from './cases';
+import { complaintRoutes } from './complaints';
 import { type ErrorLog, errorMiddleware, notFound } from './errors';
+import { eventRoutes } from './events';
+import { healthRoutes } from './health';
 import { identity } from './identity';
-import { archivesRouter } from './archives';
-import { complaintsRouter } from './complaints';
-import { eventsRouter } from './events';
-import { keysRouter } from './keys';
-import { moveInsRouter } from './moveIns';
-import { repairsRouter } from './repairs';
+import { keyRoutes } from './keys';
+import { moveInRoutes } from './moveIns';
+import { docsPage, openApiDocument } from './openapi';
+import { permissionTable } from './permissions';
+import { repairRoutes } from './repairs';
+import { type LogLine, requestContext } from './requestContext';
+import { type Operation, Routes } from './routes';
 
 export interface AppDeps {
   client: Client;
@@ -26,28 +34,49 @@ export interface AppDeps {
   now?: () => Date | Promise<Date>;
   /** Where unexpected errors are logged (one JSON object each); stderr by default. */
   log?: ErrorLog;
+  /** Where the per-request log lines go; stdout by default. */
+  requestLog?: LogLine;
 }
 
-export function createApp(deps: AppDeps): Express {
+export const apiVersion = '0.2.0';
+
+export function createApp(deps: AppDeps): Express & { locals: { operations: Operation[] } } {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestContext(deps.requestLog));
   app.use(express.json({ limit: '64kb' }));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
-  });
-
+  const book: Operation[] = [];
   const withClock = { ...deps, now: deps.now ?? (() => new Date()) };
-  app.use('/repairs', identity, repairsRouter(withClock));
-  app.use('/complaints', identity, complaintsRouter(withClock));
-  app.use('/keys', identity, keysRouter(withClock));
-  app.use('/archives', identity, archivesRouter(withClock));
-  app.use('/move-ins', identity, moveInsRouter(withClock));
-  app.use('/events', identity, eventsRouter(withClock));
+
+  const open = new Routes('', 'system', book);
+  healthRoutes(open, deps);
+  open.get('/openapi.json', { summary: 'This OpenAPI document', success: { status: 200, description: 'OpenAPI 3.1' } }, (_req, res) => {
+    res.json(openApiDocument(book, apiVersion));
+  });
+  open.get('/docs', { summary: 'Browsable API documentation', success: { status: 200, description: 'HTML', contentType: 'text/html' } }, (_req, res) => {
+    res.type('html').send(docsPage(openApiDocument(book, apiVersion)));
+  });
+  app.use(open.router);
+
+  app.use(identity(deps.db));
+  const staff = new Routes('', 'cases', book);
+  staff.get('/permissions', { summary: 'The permission table: which roles may take which action in which procedure', roles: permissionTable.cases.read.roles, success: { status: 200, description: 'procedure → action → { label, roles, stages? }' } }, (_req, res) => {
+    res.json(permissionTable);
+  });
+  caseRoutes(staff, withClock);
+  repairRoutes(staff.child('/repairs', 'repair'), withClock);
+  complaintRoutes(staff.child('/complaints', 'complaint'), withClock);
+  keyRoutes(staff.child('/keys', 'keyRegister'), withClock);
+  archiveRoutes(staff.child('/archives', 'ownerArchive'), withClock);
+  moveInRoutes(staff.child('/move-ins', 'moveIn'), withClock);
+  eventRoutes(staff.child('/events', 'communityEvent'), withClock);
+  app.use(staff.router);
 
   app.use(() => {
     throw notFound('接口不存在');
   });
   app.use(errorMiddleware(deps.log));
-  return app;
+  app.locals.operations = book;
+  return app as Express & { locals: { operations: Operation[] } };
 }

@@ -5,7 +5,6 @@
  * refused (403). Access requests are cases (`/archives/access`) with the shared
  * case routes; csr/supervisor file entries (`POST /archives/:unit/entries`).
  */
-import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { ownerArchive } from '../activities/archives';
 import {
@@ -14,6 +13,7 @@ import {
   archiveAccessKindNames,
   archiveAccessProcedure,
   type ArchiveAccessStage,
+  archiveAccessStageNames,
   archiveAccessState,
   archiveAccessUpdates,
   archiveAccessWorkflowId,
@@ -23,17 +23,23 @@ import {
 } from '../workflows/archive/archiveAccess.messages';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { ownerFileKindSchema } from '../workflows/lib/ownerFile';
-import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
+import { type Actor, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
 import { startCase } from './caseStart';
-import { ApiError, forbidden, parseOr400 } from './errors';
+import { ApiError, parseOr400 } from './errors';
 import { actorOf } from './identity';
+import { addOpenRoute } from './openRoute';
+import { authorize, permissionTable } from './permissions';
+import type { Routes } from './routes';
 import type { CustodyDeps } from './keys';
 import { caseIdPattern } from './caseStart';
 
 export const archiveAccessApi: ProcedureApi<ArchiveAccessView> = {
   procedure: archiveAccessProcedure,
+  name: '档案借阅',
+  prefix: 'DA',
+  stageNames: archiveAccessStageNames,
   workflowId: archiveAccessWorkflowId,
   caseIdSchema: z.string().regex(caseIdPattern('DA'), '申请编号格式不正确（例：DA20261122-ABC123）'),
   table: archiveAccessActions,
@@ -41,11 +47,6 @@ export const archiveAccessApi: ProcedureApi<ArchiveAccessView> = {
   state: archiveAccessState,
   systemSteps: { request: '借阅申请', viewingExpired: '查阅期限届满', close: '结案' },
 };
-
-/** Who files papers into a household's file. */
-export const archiveFilers: readonly Role[] = ['csr', 'supervisor'];
-/** Who reads the viewing log. */
-export const readLogReaders: readonly Role[] = ['supervisor', 'manager'];
 
 const unitSchema = z.string().trim().min(1).max(40);
 const fileEntrySchema = z.strictObject({
@@ -67,6 +68,7 @@ export async function requestArchiveAccess(deps: CustodyDeps, actor: Actor, body
     taskQueue: deps.taskQueue,
     cal,
     now,
+    request: deps.request,
     prefix: 'DA',
     workflowType: 'archiveAccess',
     workflowId: archiveAccessWorkflowId,
@@ -89,35 +91,52 @@ export async function requestArchiveAccess(deps: CustodyDeps, actor: Actor, body
   return { ...started, stage };
 }
 
-export function archivesRouter(deps: CustodyDeps): Router {
-  const router = Router();
-  const access = Router();
-  access.post('/', async (req: Request, res: Response) => {
-    const requested = await requestArchiveAccess(deps, actorOf(res), req.body);
-    res.status(201).location(`/archives/access/${requested.caseId}`).json(requested);
-  });
-  router.use('/access', addCaseRoutes(access, deps, archiveAccessApi));
+const unitParams = { unit: unitSchema };
 
-  router.get('/:unit', async (req: Request, res: Response) => {
-    const actor = actorOf(res);
-    const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
-    const read = await ownerArchive(deps.db).readOwnerFile(actor, unit, await deps.now());
-    if (!read.decision.allowed) throw new ApiError(403, 'ArchiveAccessRequired', `查阅 ${unit} 的业主档案须经主管批准（已登记本次拒绝）`);
-    res.json({ unit, authorisedBy: read.decision.reason, entries: read.entries });
+export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
+  const access = routes.child('/access', 'archiveAccess');
+  addOpenRoute(access, '/', deps, {
+    procedure: 'archiveAccess',
+    prefix: 'DA',
+    summary: "Asks to view, take out, copy or lend a household's file; what it needs depends on who asks and what for.",
+    body: requestArchiveAccessSchema,
+    workflowId: archiveAccessWorkflowId,
+    open: requestArchiveAccess,
   });
-  router.get('/:unit/reads', async (req: Request, res: Response) => {
-    const actor = actorOf(res);
-    if (!readLogReaders.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能查看档案查阅登记`);
-    const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
-    res.json(await ownerArchive(deps.db).readLog(unit));
-  });
-  router.post('/:unit/entries', async (req: Request, res: Response) => {
-    const actor = actorOf(res);
-    if (!archiveFilers.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能归档`);
-    const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
-    const entry = parseOr400(fileEntrySchema, req.body, '归档内容有误');
-    await ownerArchive(deps.db).file({ unit, ...entry });
-    res.status(201).json({ unit, kind: entry.kind, ref: entry.ref });
-  });
-  return router;
+  addCaseRoutes(access, deps, archiveAccessApi);
+
+  const perms = permissionTable.ownerArchive;
+  routes.get(
+    '/:unit',
+    { summary: `${perms.read.label} (every read is logged; others than customer service need an approved access)`, params: unitParams, roles: perms.read.roles, success: { status: 200, description: "The household's file" }, errors: [400, 403] },
+    async (req, res) => {
+      const actor = actorOf(res);
+      authorize(actor, 'ownerArchive', 'read');
+      const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
+      const read = await ownerArchive(deps.db).readOwnerFile(actor, unit, await deps.now());
+      if (!read.decision.allowed) throw new ApiError(403, 'ArchiveAccessRequired', `查阅 ${unit} 的业主档案须经主管批准（已登记本次拒绝）`);
+      res.json({ unit, authorisedBy: read.decision.reason, entries: read.entries });
+    },
+  );
+  routes.get(
+    '/:unit/reads',
+    { summary: perms.readLog.label, params: unitParams, roles: perms.readLog.roles, success: { status: 200, description: 'Every read of the file, allowed or refused' }, errors: [400, 403] },
+    async (req, res) => {
+      authorize(actorOf(res), 'ownerArchive', 'readLog');
+      const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
+      res.json(await ownerArchive(deps.db).readLog(unit));
+    },
+  );
+  routes.post(
+    '/:unit/entries',
+    { summary: `${perms.file.label} (files a paper into the household's file)`, params: unitParams, body: fileEntrySchema, roles: perms.file.roles, success: { status: 201, description: 'The entry filed' }, errors: [400, 403] },
+    async (req, res) => {
+      authorize(actorOf(res), 'ownerArchive', 'file');
+      const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
+      const entry = parseOr400(fileEntrySchema, req.body, '归档内容有误');
+      await ownerArchive(deps.db).file({ unit, ...entry });
+      res.status(201).json({ unit, kind: entry.kind, ref: entry.ref });
+    },
+  );
+  return routes;
 }

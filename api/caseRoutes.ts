@@ -6,18 +6,26 @@
  */
 import type { Client } from '@temporalio/client';
 import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
-import { type Request, type Response, Router } from 'express';
+import type { Request } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../db/client';
 import type { ActionRequest, ActionRule, ActionTable } from '../workflows/lib/actions';
-import { type Actor, roleNames } from '../workflows/lib/roles';
+import type { Actor } from '../workflows/lib/roles';
 import { type CaseRecord, findCaseRecord } from './caseRecords';
-import { forbidden, notFound, parseOr400 } from './errors';
+import { notFound, parseOr400 } from './errors';
 import { actorOf } from './identity';
+import { authorize, permissionTable, type Procedure } from './permissions';
+import { requestIdOf } from './requestContext';
+import { documentedSeparately, type Routes } from './routes';
 import { caseNotFound, fromTemporalError } from './temporalErrors';
 
 export interface ProcedureApi<View> {
   procedure: string;
+  /** What staff call it: 报修, 投诉... */
+  name: string;
+  /** Receipt-number prefix (BX, TS...). */
+  prefix: string;
+  stageNames: Record<string, string>;
   workflowId: (caseId: string) => string;
   caseIdSchema: z.ZodType<string>;
   table: ActionTable;
@@ -54,7 +62,7 @@ export async function readCaseHistory(deps: CaseDeps, api: ProcedureApi<unknown>
   return { ...record, steps: record.steps.map((s) => ({ ...s, label: labels[s.action] ?? s.action })) };
 }
 
-/** A staff action: role and input checked here, stage (and per-case rules) by the workflow's validator. */
+/** A staff action: role (permission table) and input checked here, stage (and per-case rules) by the workflow's validator. */
 export async function actOnCase<View>(
   deps: CaseDeps,
   api: ProcedureApi<View>,
@@ -62,34 +70,56 @@ export async function actOnCase<View>(
   caseId: string,
   actionName: string,
   body: unknown,
+  requestId?: string,
 ): Promise<View> {
   if (!Object.hasOwn(api.table, actionName)) throw notFound(`未知操作：${actionName}`, 'UnknownAction');
   const rule: ActionRule = api.table[actionName] as ActionRule;
-  if (!rule.roles.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」无权执行「${rule.label}」`);
+  authorize(actor, api.procedure as Procedure, actionName as never);
   const input: unknown = parseOr400(rule.input, body ?? {}, `「${rule.label}」的输入无效`);
   const handle = deps.client.workflow.getHandle(api.workflowId(caseId));
   try {
     return await handle.executeUpdate(api.updates[actionName] as UpdateDefinition<View, [ActionRequest]>, {
       args: [{ actor, input }],
+      // The request id names the update in the case's history; a retried request is not applied twice.
+      ...(requestId ? { updateId: `${requestId}:${actionName}` } : {}),
     });
   } catch (err) {
     throw await fromTemporalError(err, caseId, handle);
   }
 }
 
-/** GET /:caseId, GET /:caseId/history, POST /:caseId/actions/:action on `router`. */
-export function addCaseRoutes<View>(router: Router, deps: CaseDeps, api: ProcedureApi<View>): Router {
+const caseErrors = [400, 403, 404];
+
+/** GET /{caseId}, GET /{caseId}/history, POST /{caseId}/actions/{action} (one documented operation per action). */
+export function addCaseRoutes<View>(routes: Routes, deps: CaseDeps, api: ProcedureApi<View>): Routes {
   const caseIdOf = (req: Request): string => parseOr400(api.caseIdSchema, req.params['caseId'], '受理编号格式不正确');
-  router.get('/:caseId', async (req: Request, res: Response) => {
+  const params = { caseId: api.caseIdSchema };
+  const readers = permissionTable.cases.read.roles;
+  routes.get('/:caseId', { summary: `${api.name}：当前状态 (workflow query)`, params, roles: readers, success: { status: 200, description: 'The case as its workflow sees it now' }, errors: caseErrors }, async (req, res) => {
+    authorize(actorOf(res), 'cases', 'read');
     res.json(await readCase(deps, api, caseIdOf(req)));
   });
-  router.get('/:caseId/history', async (req: Request, res: Response) => {
+  routes.get('/:caseId/history', { summary: `${api.name}：办理记录 (audit trail and deadline events)`, params, roles: readers, success: { status: 200, description: 'Every step with who acted, and every deadline event' }, errors: caseErrors }, async (req, res) => {
+    authorize(actorOf(res), 'cases', 'read');
     res.json(await readCaseHistory(deps, api as ProcedureApi<unknown>, caseIdOf(req)));
   });
-  router.post('/:caseId/actions/:action', async (req: Request, res: Response) => {
+  routes.post('/:caseId/actions/:action', documentedSeparately, async (req, res) => {
     const caseId = caseIdOf(req);
-    res.json(await actOnCase(deps, api, actorOf(res), caseId, String(req.params['action']), req.body));
+    res.json(await actOnCase(deps, api, actorOf(res), caseId, String(req.params['action']), req.body, requestIdOf(res)));
   });
-  return router;
+  routes.document(
+    Object.entries(api.table).map(([action, rule]) => ({
+      method: 'post' as const,
+      path: routes.fullPath(`/:caseId/actions/${action}`),
+      tag: routes.tag,
+      summary: `${api.name}：${rule.label}`,
+      description: `Stages: ${rule.stages.join(', ')}. Answers the case's new state.`,
+      params,
+      body: rule.input,
+      roles: rule.roles,
+      success: { status: 200, description: "The case's state after the action" },
+      errors: [400, 403, 404, 409],
+    })),
+  );
+  return routes;
 }
-

@@ -2,7 +2,7 @@
  * What a new repair case is born with besides its input: the receipt number
  * (受理编号) and the summary and details a supervisor sees in the Temporal UI.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Db } from '../db/client';
@@ -21,7 +21,18 @@ export interface OpenCaseDeps {
   warnAt?: number[];
   /** The registration time (in tests: the Temporal test server's clock). */
   now: () => Date | Promise<Date>;
+  /** Set per request: the receipt number reserved for it (Idempotency-Key) and its request id. */
+  request?: OpenRequest;
 }
+
+export interface OpenRequest {
+  receipt?: string;
+  requestId?: string;
+}
+
+/** What a case's start carries about the request that opened it (shown in the Temporal UI's memo). */
+export const requestMemo = (request?: OpenRequest): Record<string, string> | undefined =>
+  request?.requestId ? { requestId: request.requestId } : undefined;
 
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -32,6 +43,13 @@ export function newCaseId(prefix: string, cal: BusinessCalendar, now: Date): str
   const day = cal.formatLocal(now).slice(0, 10).replace(/-/g, '');
   const suffix = Array.from({ length: 6 }, () => BASE36[randomInt(BASE36.length)]).join('');
   return `${prefix}${day}-${suffix}`;
+}
+
+/** A receipt number that follows from another (the events of a plan): same day, 6 characters from a hash. */
+export function derivedCaseId(prefix: string, from: string, index: number): string {
+  const digest = createHash('sha256').update(`${from}#${index}`).digest();
+  const suffix = Array.from(digest.subarray(0, 6), (b) => BASE36[b % BASE36.length]).join('');
+  return `${prefix}${from.replace(/^[A-Z]+/, '').slice(0, 8)}-${suffix}`;
 }
 
 /** 报修 receipt numbers start with BX. */
@@ -85,14 +103,25 @@ export function repairDetails(caseId: string, input: OpenRepair, receivedBy: Act
 /**
  * Starts a case's workflow under a fresh receipt number (never reused: the
  * start rejects a duplicate id); six random characters rarely collide, so a
- * collision just draws again, a couple of times.
+ * collision just draws again, a couple of times. A receipt number reserved for
+ * the request (Idempotency-Key) is used as it is, and "already started" then
+ * means an earlier attempt of the same request opened it.
  */
 export async function startWithNewReceipt(
   prefix: string,
   cal: BusinessCalendar,
   now: Date,
   start: (caseId: string) => Promise<unknown>,
+  reserved?: string,
 ): Promise<string> {
+  if (reserved) {
+    try {
+      await start(reserved);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw await fromTemporalError(err, reserved);
+    }
+    return reserved;
+  }
   for (let attempt = 1; ; attempt++) {
     const caseId = newCaseId(prefix, cal, now);
     try {
@@ -118,6 +147,7 @@ export interface CaseStart {
   searchAttributes: SearchAttributePair[];
   summary: (caseId: string) => string;
   details: (caseId: string) => string;
+  request?: OpenRequest;
 }
 
 /** Starts a case (never reusing a receipt number) with its search attributes, summary and details. */
@@ -132,7 +162,9 @@ export async function startCase(s: CaseStart): Promise<{ caseId: string; workflo
       typedSearchAttributes: s.searchAttributes,
       staticSummary: s.summary(id),
       staticDetails: s.details(id),
+      memo: requestMemo(s.request),
     }),
+    s.request?.receipt,
   );
   return { caseId, workflowId: s.workflowId(caseId) };
 }

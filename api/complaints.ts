@@ -4,16 +4,16 @@
  * and take staff actions (grading only by a supervisor, sign-off only by the
  * level above: the action table decides, 403 otherwise).
  */
-import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { BusinessCalendar } from '../workflows/lib/calendar';
-import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
+import { type Actor, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseRepeat, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
   complaintActions,
   type ComplaintInput,
   complaintProcedure,
+  complaintStageNames,
   complaintState,
   complaintUpdates,
   complaintWorkflowId,
@@ -23,17 +23,19 @@ import {
 } from '../workflows/complaint/complaint.messages';
 import { complaintDeadlines, repeatWindowDays } from '../workflows/complaint/complaint.policy';
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
-import { forbidden, parseOr400 } from './errors';
-import { actorOf } from './identity';
-import { caseIdPattern, maskPhone, type OpenCaseDeps, startWithNewReceipt } from './caseStart';
+import { parseOr400 } from './errors';
+import { caseIdPattern, maskPhone, type OpenCaseDeps, requestMemo, startWithNewReceipt } from './caseStart';
+import { addOpenRoute } from './openRoute';
+import { authorize } from './permissions';
+import type { Routes } from './routes';
 
 export type ComplaintDeps = OpenCaseDeps;
 
-/** Who may log a complaint: the front desk and the supervisor. */
-export const complaintReceivers: readonly Role[] = ['csr', 'supervisor'];
-
 export const complaintApi: ProcedureApi<ComplaintView> = {
   procedure: complaintProcedure,
+  name: '投诉',
+  prefix: 'TS',
+  stageNames: complaintStageNames,
   workflowId: complaintWorkflowId,
   caseIdSchema: z.string().regex(caseIdPattern('TS'), '受理编号格式不正确（例：TS20261122-ABC123）'),
   table: complaintActions,
@@ -64,7 +66,7 @@ async function findEarlierComplaint(db: Db, input: OpenComplaint, now: Date): Pr
 }
 
 export async function logComplaint(deps: ComplaintDeps, actor: Actor, body: unknown): Promise<LoggedComplaint> {
-  if (!complaintReceivers.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能受理投诉`);
+  authorize(actor, 'complaint', 'open');
   const input = parseOr400(openComplaintSchema, body, '投诉登记内容有误');
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
@@ -85,9 +87,10 @@ export async function logComplaint(deps: ComplaintDeps, actor: Actor, body: unkn
         { key: caseRepeat, value: repeatOf !== undefined },
       ],
       staticSummary: `投诉 ${id} · ${input.unit} · ${input.matter}${repeatOf ? ' · 重复投诉' : ''}`,
+      memo: requestMemo(deps.request),
       staticDetails: complaintDetails(id, input, actor, cal, now, repeatOf),
     });
-  });
+  }, deps.request?.receipt);
   return {
     caseId,
     workflowId: complaintWorkflowId(caseId),
@@ -111,11 +114,14 @@ function complaintDetails(caseId: string, input: OpenComplaint, actor: Actor, ca
     .join('\n');
 }
 
-export function complaintsRouter(deps: ComplaintDeps): Router {
-  const router = Router();
-  router.post('/', async (req: Request, res: Response) => {
-    const logged = await logComplaint(deps, actorOf(res), req.body);
-    res.status(201).location(`/complaints/${logged.caseId}`).json(logged);
+export function complaintRoutes(routes: Routes, deps: ComplaintDeps): Routes {
+  addOpenRoute(routes, '/', deps, {
+    procedure: 'complaint',
+    prefix: 'TS',
+    summary: 'Logs a complaint; a complaint from the same unit about the same matter within the repeat window is flagged as a repeat.',
+    body: openComplaintSchema,
+    workflowId: complaintWorkflowId,
+    open: logComplaint,
   });
-  return addCaseRoutes(router, deps, complaintApi);
+  return addCaseRoutes(routes, deps, complaintApi);
 }

@@ -33,7 +33,7 @@ export interface ErrorBody {
 
 export const badRequest = (issues?: Issues, message = '请求内容有误', code = 'InvalidInput') =>
   new ApiError(400, code, message, issues);
-export const unauthorized = (message = '缺少或无效的操作人身份（X-Staff-Id / X-Staff-Role）') =>
+export const unauthorized = (message = '缺少或无效的身份令牌') =>
   new ApiError(401, 'Unauthenticated', message);
 export const forbidden = (message = '无权执行此操作') => new ApiError(403, 'Forbidden', message);
 export const notFound = (message = '未找到', code = 'NotFound') => new ApiError(404, code, message);

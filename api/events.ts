@@ -4,15 +4,15 @@
  * carrying the plan id; the shared case routes read each event and take its
  * staff actions (plan, review, approval, participants, summary, return visits).
  */
-import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { BusinessCalendar } from '../workflows/lib/calendar';
-import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
+import type { Actor } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
   eventActions,
   type EventInput,
   eventProcedure,
+  eventStageNames,
   eventState,
   eventUpdates,
   eventWorkflowId,
@@ -21,15 +21,17 @@ import {
 } from '../workflows/event/communityEvent.messages';
 import { eventDeadlines } from '../workflows/event/communityEvent.policy';
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
-import { caseIdPattern, newCaseId, type OpenCaseDeps, startCase } from './caseStart';
-import { badRequest, forbidden, parseOr400 } from './errors';
-import { actorOf } from './identity';
-
-/** Who compiles the year's plan: the front desk and the supervisor. */
-export const eventPlanners: readonly Role[] = ['csr', 'supervisor'];
+import { caseIdPattern, derivedCaseId, newCaseId, type OpenCaseDeps, startCase } from './caseStart';
+import { badRequest, parseOr400 } from './errors';
+import { addOpenRoute } from './openRoute';
+import { authorize } from './permissions';
+import type { Routes } from './routes';
 
 export const eventApi: ProcedureApi<EventView> = {
   procedure: eventProcedure,
+  name: '社区活动',
+  prefix: 'HD',
+  stageNames: eventStageNames,
   workflowId: eventWorkflowId,
   caseIdSchema: z.string().regex(caseIdPattern('HD'), '活动编号格式不正确（例：HD20261122-ABC123）'),
   table: eventActions,
@@ -49,7 +51,7 @@ export interface StartedEvent {
 }
 
 export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unknown): Promise<{ planId: string; events: StartedEvent[] }> {
-  if (!eventPlanners.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能编制年度活动计划`);
+  authorize(actor, 'communityEvent', 'open');
   const plan = parseOr400(eventPlanSchema, body, '年度活动计划内容有误');
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
@@ -63,14 +65,16 @@ export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unk
     return start.getTime() <= now.getTime() ? [{ code: 'custom', path: ['events', i, 'date'], message: '活动日期须在今天之后' }] : [];
   });
   if (issues.length) throw badRequest(issues, '年度活动计划内容有误');
-  const planId = newCaseId('JH', cal, now);
+  // A plan filed under an Idempotency-Key keeps its number, and each event's receipt number follows from it.
+  const planId = deps.request?.receipt ?? newCaseId('JH', cal, now);
   const events: StartedEvent[] = [];
-  for (const e of plan.events) {
+  for (const [index, e] of plan.events.entries()) {
     const started = await startCase({
       client: deps.client,
       taskQueue: deps.taskQueue,
       cal,
       now,
+      request: { requestId: deps.request?.requestId, receipt: deps.request?.receipt && derivedCaseId('HD', planId, index) },
       prefix: 'HD',
       workflowType: 'communityEvent',
       workflowId: eventWorkflowId,
@@ -90,10 +94,15 @@ export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unk
   return { planId, events };
 }
 
-export function eventsRouter(deps: OpenCaseDeps): Router {
-  const router = Router();
-  router.post('/plans', async (req: Request, res: Response) => {
-    res.status(201).json(await startEventPlan(deps, actorOf(res), req.body));
+export function eventRoutes(routes: Routes, deps: OpenCaseDeps): Routes {
+  addOpenRoute(routes, '/plans', deps, {
+    procedure: 'communityEvent',
+    summary: "Files the year's community-event plan: one case per event, each due for its plan a month before its date.",
+    body: eventPlanSchema,
+    prefix: 'JH',
+    workflowId: eventWorkflowId,
+    open: startEventPlan,
+    receiptOf: (plan) => plan.planId,
   });
-  return addCaseRoutes(router, deps, eventApi);
+  return addCaseRoutes(routes, deps, eventApi);
 }

@@ -1,23 +1,24 @@
 /**
- * Who is acting. For now the staff member comes from two headers, `X-Staff-Id`
- * and `X-Staff-Role`; a later change swaps this one middleware for bearer
- * tokens. Routes read the actor with `actorOf(res)`, never from the body.
+ * Who is acting: every request carries `Authorization: Bearer <token>`; the
+ * staff member and role come from the token's row, never from the body or
+ * other headers. Routes read the actor with `actorOf(res)`.
  */
 import type { RequestHandler, Response } from 'express';
-import { actorSchema } from '../workflows/lib/actions';
+import type { Db } from '../db/client';
 import type { Actor } from '../workflows/lib/roles';
 import { unauthorized } from './errors';
+import { actorForToken } from './staffTokens';
 
-export const staffIdHeader = 'X-Staff-Id';
-export const staffRoleHeader = 'X-Staff-Role';
-
-/** Same schema the workflow's update validators use, so an accepted actor is never rejected later. */
-export const identity: RequestHandler = (req, res, next) => {
-  const parsed = actorSchema.safeParse({ id: req.get(staffIdHeader)?.trim(), role: req.get(staffRoleHeader)?.trim() });
-  if (!parsed.success) throw unauthorized();
-  res.locals.actor = parsed.data satisfies Actor;
-  next();
-};
+export function identity(db: Db): RequestHandler {
+  return async (req, res, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.get('Authorization')?.trim() ?? '');
+    if (!match) throw unauthorized('缺少身份令牌（Authorization: Bearer …）');
+    const actor = await actorForToken(db, match[1] as string);
+    if (!actor) throw unauthorized('身份令牌无效、已吊销或账号已停用');
+    res.locals.actor = actor satisfies Actor;
+    next();
+  };
+}
 
 export function actorOf(res: Response): Actor {
   const actor = res.locals.actor as Actor | undefined;

@@ -4,19 +4,17 @@
  * refused with 409) and duplication/replacement applications
  * (`/keys/replacements`), each a case with the shared case routes.
  */
-import type { Client } from '@temporalio/client';
-import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { keyRegister } from '../activities/keys';
-import type { Db } from '../db/client';
-import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
-import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
+import { BusinessCalendar } from '../workflows/lib/calendar';
+import { type Actor, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
   emergencyNames,
   keyLoanActions,
   type KeyLoanInput,
   keyLoanProcedure,
+  keyLoanStageNames,
   type KeyLoanStage,
   keyLoanState,
   keyLoanUpdates,
@@ -31,32 +29,28 @@ import {
   keyReplacementActions,
   type KeyReplacementInput,
   keyReplacementProcedure,
+  keyReplacementStageNames,
   keyReplacementState,
   keyReplacementUpdates,
   keyReplacementWorkflowId,
   type KeyReplacementView,
 } from '../workflows/keys/keyReplacement.messages';
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
-import { startCase } from './caseStart';
-import { badRequest, conflict, forbidden, notFound, parseOr400 } from './errors';
+import { caseIdPattern, type OpenCaseDeps, startCase } from './caseStart';
+import { conflict, notFound, parseOr400 } from './errors';
 import { actorOf } from './identity';
-import { caseIdPattern } from './caseStart';
+import { addOpenRoute } from './openRoute';
+import { authorize, permissionTable } from './permissions';
+import type { Routes } from './routes';
+import { keyReplacementDeadlines } from '../workflows/keys/keyReplacement.policy';
 
-export interface CustodyDeps {
-  client: Client;
-  db: Db;
-  calendar: CalendarConfig;
-  taskQueue: string;
-  now: () => Date | Promise<Date>;
-}
-
-/** Who adds keys to the cabinet's register. */
-export const keyRegistrars: readonly Role[] = ['supervisor', 'manager'];
-/** Who lends keys: the front desk (the custodian) and the supervisor. */
-export const keyLenders: readonly Role[] = ['csr', 'supervisor'];
+export type CustodyDeps = OpenCaseDeps;
 
 export const keyLoanApi: ProcedureApi<KeyLoanView> = {
   procedure: keyLoanProcedure,
+  name: '钥匙借用',
+  prefix: 'JY',
+  stageNames: keyLoanStageNames,
   workflowId: keyLoanWorkflowId,
   caseIdSchema: z.string().regex(caseIdPattern('JY'), '借用编号格式不正确（例：JY20261122-ABC123）'),
   table: keyLoanActions,
@@ -67,6 +61,9 @@ export const keyLoanApi: ProcedureApi<KeyLoanView> = {
 
 export const keyReplacementApi: ProcedureApi<KeyReplacementView> = {
   procedure: keyReplacementProcedure,
+  name: '配钥申请',
+  prefix: 'PJ',
+  stageNames: keyReplacementStageNames,
   workflowId: keyReplacementWorkflowId,
   caseIdSchema: z.string().regex(caseIdPattern('PJ'), '申请编号格式不正确（例：PJ20261122-ABC123）'),
   table: keyReplacementActions,
@@ -98,7 +95,7 @@ export interface RequestedLoan {
 
 /** 1. A loan request: the key must be in the cabinet (or sealed); a key already out is refused here and by the ledger. */
 export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unknown): Promise<RequestedLoan> {
-  if (!keyLenders.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能办理钥匙借用`);
+  authorize(actor, 'keyLoan', 'open');
   const input = parseOr400(requestKeyLoanSchema, body, '钥匙借用登记内容有误');
   const key = await mustFindKey(deps, input.keyId);
   if (key.status === 'onLoan') {
@@ -120,6 +117,7 @@ export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unkn
     taskQueue: deps.taskQueue,
     cal,
     now,
+    request: deps.request,
     prefix: 'JY',
     workflowType: 'keyLoan',
     workflowId: keyLoanWorkflowId,
@@ -160,7 +158,7 @@ export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unkn
 
 /** Duplication or replacement: application → supervisor review → manager approval. */
 export async function applyForKeyReplacement(deps: CustodyDeps, actor: Actor, body: unknown) {
-  if (!keyLenders.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能申请配钥`);
+  authorize(actor, 'keyReplacement', 'open');
   const input = parseOr400(applyKeyReplacementSchema, body, '配钥申请内容有误');
   const key = await mustFindKey(deps, input.keyId);
   const now = await deps.now();
@@ -170,6 +168,7 @@ export async function applyForKeyReplacement(deps: CustodyDeps, actor: Actor, bo
     taskQueue: deps.taskQueue,
     cal,
     now,
+    request: deps.request,
     prefix: 'PJ',
     workflowType: 'keyReplacement',
     workflowId: keyReplacementWorkflowId,
@@ -183,36 +182,54 @@ export async function applyForKeyReplacement(deps: CustodyDeps, actor: Actor, bo
     summary: (caseId) => `配钥申请 ${caseId} · ${key.id}`,
     details: (caseId) => `**配钥申请 ${caseId}** · ${key.label}（${key.id}）\n- 原因：${input.reason}\n- 申请：${actor.id}`,
   });
-  return { ...started, stage: 'supervisorReview' as const };
+  return { ...started, stage: 'supervisorReview' as const, dueAt: { review: cal.due(now, keyReplacementDeadlines.review).toISOString() } };
 }
 
-export function keysRouter(deps: CustodyDeps): Router {
-  const router = Router();
-  const loans = Router();
-  loans.post('/', async (req: Request, res: Response) => {
-    const loan = await requestKeyLoan(deps, actorOf(res), req.body);
-    res.status(201).location(`/keys/loans/${loan.caseId}`).json(loan);
-  });
-  const replacements = Router();
-  replacements.post('/', async (req: Request, res: Response) => {
-    const applied = await applyForKeyReplacement(deps, actorOf(res), req.body);
-    res.status(201).location(`/keys/replacements/${applied.caseId}`).json(applied);
-  });
-  router.use('/loans', addCaseRoutes(loans, deps, keyLoanApi));
-  router.use('/replacements', addCaseRoutes(replacements, deps, keyReplacementApi));
+const unitQuerySchema = z.strictObject({ unit: z.string().trim().min(1, '请指定房号（?unit=）').max(40) });
 
-  router.post('/', async (req: Request, res: Response) => {
-    const actor = actorOf(res);
-    if (!keyRegistrars.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能登记钥匙`);
-    const input = parseOr400(addKeySchema, req.body, '钥匙登记内容有误');
-    const { key, created } = await keyRegister(deps.db).addKey({ ...input, label: input.label ?? `${input.unit} ${input.part}`, addedBy: actor.id });
-    if (!created) throw conflict(`钥匙 ${key.id} 已在登记册中`, 'DuplicateKey');
-    res.status(201).json(key);
+export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
+  const loans = routes.child('/loans', 'keyLoan');
+  addOpenRoute(loans, '/', deps, {
+    procedure: 'keyLoan',
+    prefix: 'JY',
+    summary: 'Lends a key (a key already out is refused with 409); sealed keys and emergencies wait for approval.',
+    body: requestKeyLoanSchema,
+    workflowId: keyLoanWorkflowId,
+    open: requestKeyLoan,
   });
-  router.get('/', async (req: Request, res: Response) => {
-    const unit = typeof req.query['unit'] === 'string' ? req.query['unit'].trim() : '';
-    if (!unit) throw badRequest(undefined, '请指定房号（?unit=）');
-    res.json(await keyRegister(deps.db).listKeys(unit));
+  addCaseRoutes(loans, deps, keyLoanApi);
+  const replacements = routes.child('/replacements', 'keyReplacement');
+  addOpenRoute(replacements, '/', deps, {
+    procedure: 'keyReplacement',
+    prefix: 'PJ',
+    summary: 'Applies for a key duplication or replacement (supervisor review, then manager approval).',
+    body: applyKeyReplacementSchema,
+    workflowId: keyReplacementWorkflowId,
+    open: applyForKeyReplacement,
   });
-  return router;
+  addCaseRoutes(replacements, deps, keyReplacementApi);
+
+  const register = permissionTable.keyRegister;
+  routes.post(
+    '/',
+    { summary: `${register.add.label} (key cabinet register)`, body: addKeySchema, roles: register.add.roles, success: { status: 201, description: 'The key as registered' }, errors: [400, 403, 409] },
+    async (req, res) => {
+      const actor = actorOf(res);
+      authorize(actor, 'keyRegister', 'add');
+      const input = parseOr400(addKeySchema, req.body, '钥匙登记内容有误');
+      const { key, created } = await keyRegister(deps.db).addKey({ ...input, label: input.label ?? `${input.unit} ${input.part}`, addedBy: actor.id });
+      if (!created) throw conflict(`钥匙 ${key.id} 已在登记册中`, 'DuplicateKey');
+      res.status(201).json(key);
+    },
+  );
+  routes.get(
+    '/',
+    { summary: `${register.list.label}: a unit's keys`, query: unitQuerySchema, roles: register.list.roles, success: { status: 200, description: "The unit's keys and their status" }, errors: [400] },
+    async (req, res) => {
+      authorize(actorOf(res), 'keyRegister', 'list');
+      const { unit } = parseOr400(unitQuerySchema, req.query, '请指定房号（?unit=）');
+      res.json(await keyRegister(deps.db).listKeys(unit));
+    },
+  );
+  return routes;
 }

@@ -3,15 +3,15 @@
  * shared case routes read it and tick its checklists (`recordItem`,
  * `completeStep`, `recordDefect`).
  */
-import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { BusinessCalendar } from '../workflows/lib/calendar';
-import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
+import { type Actor, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
   moveInActions,
   type MoveInInput,
   moveInProcedure,
+  moveInStageNames,
   moveInState,
   moveInUpdates,
   moveInWorkflowId,
@@ -21,14 +21,16 @@ import {
 import { moveInDeadlines } from '../workflows/moveIn/moveIn.policy';
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
 import { caseIdPattern, maskPhone, type OpenCaseDeps, startCase } from './caseStart';
-import { forbidden, parseOr400 } from './errors';
-import { actorOf } from './identity';
-
-/** Who opens a move-in: the front desk and the supervisor. */
-export const moveInReceivers: readonly Role[] = ['csr', 'supervisor'];
+import { parseOr400 } from './errors';
+import { addOpenRoute } from './openRoute';
+import { authorize } from './permissions';
+import type { Routes } from './routes';
 
 export const moveInApi: ProcedureApi<MoveInView> = {
   procedure: moveInProcedure,
+  name: '入住办理',
+  prefix: 'RZ',
+  stageNames: moveInStageNames,
   workflowId: moveInWorkflowId,
   caseIdSchema: z.string().regex(caseIdPattern('RZ'), '入住编号格式不正确（例：RZ20261122-ABC123）'),
   table: moveInActions,
@@ -38,7 +40,7 @@ export const moveInApi: ProcedureApi<MoveInView> = {
 };
 
 export async function openMoveIn(deps: OpenCaseDeps, actor: Actor, body: unknown) {
-  if (!moveInReceivers.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能办理入住`);
+  authorize(actor, 'moveIn', 'open');
   const input = parseOr400(openMoveInSchema, body, '入住登记内容有误');
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
@@ -48,6 +50,7 @@ export async function openMoveIn(deps: OpenCaseDeps, actor: Actor, body: unknown
     taskQueue: deps.taskQueue,
     cal,
     now,
+    request: deps.request,
     prefix: 'RZ',
     workflowType: 'moveIn',
     workflowId: moveInWorkflowId,
@@ -69,14 +72,18 @@ export async function openMoveIn(deps: OpenCaseDeps, actor: Actor, body: unknown
         .filter(Boolean)
         .join('\n'),
   });
-  return { ...started, stage: 'identity' as const, stallDueAt: cal.due(now, moveInDeadlines.stall).toISOString() };
+  const stallDueAt = cal.due(now, moveInDeadlines.stall).toISOString();
+  return { ...started, stage: 'identity' as const, stallDueAt, dueAt: { stall: stallDueAt } };
 }
 
-export function moveInsRouter(deps: OpenCaseDeps): Router {
-  const router = Router();
-  router.post('/', async (req: Request, res: Response) => {
-    const opened = await openMoveIn(deps, actorOf(res), req.body);
-    res.status(201).location(`/move-ins/${opened.caseId}`).json(opened);
+export function moveInRoutes(routes: Routes, deps: OpenCaseDeps): Routes {
+  addOpenRoute(routes, '/', deps, {
+    procedure: 'moveIn',
+    prefix: 'RZ',
+    summary: 'Opens a move-in at the front desk (identity and documents first).',
+    body: openMoveInSchema,
+    workflowId: moveInWorkflowId,
+    open: openMoveIn,
   });
-  return addCaseRoutes(router, deps, moveInApi);
+  return addCaseRoutes(routes, deps, moveInApi);
 }

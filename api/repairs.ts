@@ -4,7 +4,6 @@
  * `/actions/:action` sends a staff action (update) after checking role and
  * input here, so a rejected action never reaches Temporal.
  */
-import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
@@ -15,6 +14,7 @@ import {
   type RepairInput,
   repairProcedure,
   type RepairStage,
+  repairStageNames,
   repairState,
   repairUpdates,
   repairWorkflowId,
@@ -22,14 +22,13 @@ import {
 } from '../workflows/repair/repair.messages';
 import { repairDeadlines } from '../workflows/repair/repair.policy';
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
-import { forbidden, parseOr400 } from './errors';
-import { actorOf } from './identity';
-import { type OpenCaseDeps, repairCaseIdPattern, repairDetails, repairSummary, startWithNewReceipt } from './caseStart';
+import { parseOr400 } from './errors';
+import { type OpenCaseDeps, repairCaseIdPattern, repairDetails, repairSummary, requestMemo, startWithNewReceipt } from './caseStart';
+import { addOpenRoute } from './openRoute';
+import { authorize } from './permissions';
+import type { Routes } from './routes';
 
 export type RepairDeps = OpenCaseDeps;
-
-/** Who may register a repair call or visit (来电来访登记). */
-export const repairRegistrars: readonly Role[] = ['csr', 'supervisor'];
 
 export const caseIdSchema = z.string().regex(repairCaseIdPattern, '受理编号格式不正确（例：BX20261122-ABC123）');
 
@@ -45,7 +44,7 @@ export interface OpenedRepair {
 
 /** 1. Register a call or visit: a new receipt number, a new workflow. */
 export async function openRepairCase(deps: RepairDeps, actor: Actor, body: unknown): Promise<OpenedRepair> {
-  if (!repairRegistrars.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」不能登记报修`);
+  authorize(actor, 'repair', 'open');
   const input = parseOr400(openRepairSchema, body, '报修登记内容有误');
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
@@ -67,9 +66,10 @@ export async function openRepairCase(deps: RepairDeps, actor: Actor, body: unkno
         { key: caseBreached, value: false },
       ],
       staticSummary: repairSummary(id, input),
+      memo: requestMemo(deps.request),
       staticDetails: repairDetails(id, input, actor, cal, now),
     });
-  });
+  }, deps.request?.receipt);
   return {
     caseId,
     workflowId: repairWorkflowId(caseId),
@@ -84,6 +84,9 @@ export async function openRepairCase(deps: RepairDeps, actor: Actor, body: unkno
 /** The repair procedure as the shared case routes see it. */
 export const repairApi: ProcedureApi<RepairView> = {
   procedure: repairProcedure,
+  name: '报修',
+  prefix: 'BX',
+  stageNames: repairStageNames,
   workflowId: repairWorkflowId,
   caseIdSchema,
   table: repairActions,
@@ -101,11 +104,14 @@ export const repairApi: ProcedureApi<RepairView> = {
 // ---- routes ----
 
 
-export function repairsRouter(deps: RepairDeps): Router {
-  const router = Router();
-  router.post('/', async (req: Request, res: Response) => {
-    const opened = await openRepairCase(deps, actorOf(res), req.body);
-    res.status(201).location(`/repairs/${opened.caseId}`).json(opened);
+export function repairRoutes(routes: Routes, deps: RepairDeps): Routes {
+  addOpenRoute(routes, '/', deps, {
+    procedure: 'repair',
+    prefix: 'BX',
+    summary: 'Registers a repair call or visit (来电来访登记).',
+    body: openRepairSchema,
+    workflowId: repairWorkflowId,
+    open: openRepairCase,
   });
-  return addCaseRoutes(router, deps, repairApi);
+  return addCaseRoutes(routes, deps, repairApi);
 }

@@ -1,33 +1,55 @@
 /**
- * The HTTP shell without Temporal: a fake client stands in, so these run in
- * milliseconds. What the repair routes do with a real workflow is in
- * api.repair.test.ts.
+ * The HTTP shell without Temporal: a fake client stands in (the database and
+ * tokens are real), so these run in milliseconds. What the routes do with a
+ * real workflow is in the other api.* tests.
  */
 import type { Client } from '@temporalio/client';
 import { type ApiServer, startApiServer } from '../api/server';
 import type { Db } from '../db/client';
 import { repairWorkflowId } from '../workflows/repair/repair.messages';
+import { createTestDb } from './support/db';
+import { TestTokens } from './support/http';
 import { csr, testCalendar } from './support/scenario';
 
 const caseId = 'BX20261122-ABC123';
-const staff = { 'X-Staff-Id': csr.id, 'X-Staff-Role': csr.role };
+let db: Db;
+let staff: Record<string, string>;
+beforeAll(async () => {
+  db = createTestDb();
+  staff = await new TestTokens(db).headersOf(csr);
+});
+afterAll(async () => {
+  await db.$disconnect();
+});
 
-/** A client whose query does what the test says; nothing else is called. */
-function fakeClient(query: (workflowId: string) => Promise<unknown>): Client {
-  return { workflow: { getHandle: (workflowId: string) => ({ workflowId, query: () => query(workflowId) }) } } as unknown as Client;
+/** A client whose query does what the test says, and whose frontend answers (or not) as told. */
+function fakeClient(query: (workflowId: string) => Promise<unknown>, frontend: () => Promise<unknown> = async () => ({})): Client {
+  return {
+    workflow: { getHandle: (workflowId: string) => ({ workflowId, query: () => query(workflowId) }) },
+    workflowService: { getSystemInfo: frontend },
+  } as unknown as Client;
 }
 
 let api: ApiServer | undefined;
 const logged: Record<string, unknown>[] = [];
+const requests: Record<string, unknown>[] = [];
 afterEach(async () => {
   await api?.close();
   api = undefined;
   logged.length = 0;
+  requests.length = 0;
 });
 
-const start = (query: (workflowId: string) => Promise<unknown>) =>
+const start = (query: (workflowId: string) => Promise<unknown>, frontend?: () => Promise<unknown>) =>
   startApiServer(
-    { client: fakeClient(query), db: {} as Db, calendar: testCalendar(), taskQueue: 'unused', log: (e) => logged.push(e) },
+    {
+      client: fakeClient(query, frontend),
+      db,
+      calendar: testCalendar(),
+      taskQueue: 'unused',
+      log: (e) => logged.push(e),
+      requestLog: (e) => requests.push(e),
+    },
     0,
   );
 
@@ -79,5 +101,37 @@ describe('API server', () => {
     await closing;
     expect(closed).toBe(true);
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('when Temporal and the database answer, then /readyz is 200; when Temporal does not, 503 naming it, while /healthz stays 200', async () => {
+    api = await start(async () => ({}));
+    expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ ok: true, temporal: 'ok', database: 'ok' });
+    await api.close();
+    api = await start(
+      async () => ({}),
+      async () => {
+        throw new Error('14 UNAVAILABLE: connection refused');
+      },
+    );
+    const down = await fetch(`${api.url}/readyz`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toEqual({ ok: false, temporal: '14 UNAVAILABLE: connection refused', database: 'ok' });
+    expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
+  });
+
+  it('every request gets one structured log line with its request id, which the response echoes; a sensible caller id is kept', async () => {
+    api = await start(async (workflowId) => ({ workflowId }));
+    const mine = await fetch(`${api.url}/repairs/${caseId}`, { headers: { ...staff, 'X-Request-Id': 'front-desk-0001' } });
+    expect(mine.headers.get('x-request-id')).toBe('front-desk-0001');
+    const fresh = await fetch(`${api.url}/repairs/${caseId}`, { headers: { ...staff, 'X-Request-Id': 'bad id with spaces' } });
+    const freshId = fresh.headers.get('x-request-id');
+    expect(freshId).toMatch(/^[0-9a-f-]{36}$/);
+    await fetch(`${api.url}/nowhere`);
+    expect(requests).toEqual([
+      expect.objectContaining({ level: 'info', msg: 'request', requestId: 'front-desk-0001', method: 'GET', path: `/repairs/${caseId}`, status: 200, staff: csr.id, role: 'csr' }),
+      expect.objectContaining({ requestId: freshId, status: 200 }),
+      expect.objectContaining({ path: '/nowhere', status: 401 }),
+    ]);
+    expect(typeof requests[0]?.['ms']).toBe('number');
   });
 });

@@ -1,5 +1,7 @@
 /** The staff API on port 0 over a time-skipping system, and plain fetch helpers that act as staff. */
 import { type ApiServer, startApiServer } from '../../api/server';
+import { addStaffMember, staffMemberSchema } from '../../api/staffTokens';
+import type { Db } from '../../db/client';
 import type { Actor } from '../../workflows/lib/roles';
 import { testCalendar } from './scenario';
 import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './temporal';
@@ -11,6 +13,9 @@ export interface Reply<T = any> {
 
 export interface StaffHttp {
   server: ApiServer;
+  tokens: TestTokens;
+  /** Request log lines (one per request). */
+  requests: Record<string, unknown>[];
   /** Errors the API logged as unexpected (500s); a scenario expects none. */
   unexpected: unknown[];
   request<T = unknown>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string): Promise<Reply<T>>;
@@ -18,12 +23,41 @@ export interface StaffHttp {
   get<T = unknown>(path: string, actor?: Actor): Promise<Reply<T>>;
 }
 
-export const headersOf = (actor?: Actor): Record<string, string> =>
-  actor ? { 'X-Staff-Id': actor.id, 'X-Staff-Role': actor.role } : {};
+/**
+ * Bearer tokens for test actors, issued through the same module as
+ * `npm run staff:add` on first use. An actor whose role is not a staff role
+ * gets a well-formed token nobody issued (so the API answers 401).
+ */
+export class TestTokens {
+  private readonly tokens = new Map<string, Promise<string>>();
+  private readonly roles = new Map<string, string>();
+
+  constructor(private readonly db: Db) {}
+
+  tokenFor(actor: Actor): Promise<string> {
+    if (!staffMemberSchema.shape.role.safeParse(actor.role).success) return Promise.resolve(`pst_000000000000_${'x'.repeat(43)}`);
+    const known = this.roles.get(actor.id);
+    if (known && known !== actor.role) throw new Error(`test actor ${actor.id} used as both ${known} and ${actor.role}`);
+    this.roles.set(actor.id, actor.role);
+    const key = `${actor.id}|${actor.role}`;
+    let token = this.tokens.get(key);
+    if (!token) {
+      token = addStaffMember(this.db, { id: actor.id, name: actor.id, role: actor.role }).then((t) => t.token);
+      this.tokens.set(key, token);
+    }
+    return token;
+  }
+
+  async headersOf(actor?: Actor): Promise<Record<string, string>> {
+    return actor ? { Authorization: `Bearer ${await this.tokenFor(actor)}` } : {};
+  }
+}
 
 /** The API's clock is the test server's, so due times agree with the workflow's after skipped time. */
 export async function startStaffHttp(sys: TimeSkippingSystem, defaultActor: Actor): Promise<StaffHttp> {
   const unexpected: unknown[] = [];
+  const requests: Record<string, unknown>[] = [];
+  const tokens = new TestTokens(sys.db);
   const server = await startApiServer(
     {
       client: sys.env.client,
@@ -32,19 +66,22 @@ export async function startStaffHttp(sys: TimeSkippingSystem, defaultActor: Acto
       taskQueue,
       now: async () => new Date(await sys.env.currentTimeMs()),
       log: (entry) => unexpected.push(entry),
+      requestLog: (entry) => requests.push(entry),
     },
     0,
   );
   async function request<T>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string): Promise<Reply<T>> {
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: { ...headersOf(actor), ...(body !== undefined || raw !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { ...(await tokens.headersOf(actor)), ...(body !== undefined || raw !== undefined ? { 'Content-Type': 'application/json' } : {}) },
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     return { status: res.status, body: (await res.json()) as T };
   }
   return {
     server,
+    tokens,
+    requests,
     unexpected,
     request,
     post: (path, actor, body) => request('POST', path, actor, body),

@@ -1,0 +1,46 @@
+/**
+ * `GET /healthz`: the process is up. `GET /readyz`: it can serve, i.e. the
+ * Temporal frontend and the database both answer within a short timeout; 503
+ * otherwise, with which one failed (for load balancers and `npm start`).
+ */
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client';
+import type { Routes } from './routes';
+
+const timeoutMs = 2_000;
+
+async function probe(check: () => Promise<unknown>): Promise<'ok' | string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return 'ok';
+  } catch (err) {
+    return err instanceof Error ? err.message.slice(0, 200) : String(err);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRoutes(routes: Routes, deps: { client: Client; db: Db }): Routes {
+  routes.get('/healthz', { summary: 'The process is up', success: { status: 200, description: '`{ ok: true }`' } }, (_req, res) => {
+    res.json({ ok: true });
+  });
+  routes.get(
+    '/readyz',
+    { summary: 'Temporal and the database are reachable', success: { status: 200, description: '`{ ok: true, temporal: "ok", database: "ok" }`; 503 with the failing part otherwise' } },
+    async (_req, res) => {
+      const [temporal, database] = await Promise.all([
+        probe(() => deps.client.workflowService.getSystemInfo({})),
+        probe(() => deps.db.staffMember.count()),
+      ]);
+      const ok = temporal === 'ok' && database === 'ok';
+      res.status(ok ? 200 : 503).json({ ok, temporal, database });
+    },
+  );
+  return routes;
+}

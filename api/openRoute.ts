@@ -1,0 +1,94 @@
+/**
+ * `POST` that opens a case: the permission table says who may, the answer is
+ * 201 with the receipt number (受理编号) and first due times, and an
+ * `Idempotency-Key` header makes a retried request return the same case.
+ */
+import type { Client } from '@temporalio/client';
+import type { z } from 'zod';
+import type { Db } from '../db/client';
+import { BusinessCalendar } from '../workflows/lib/calendar';
+import type { Actor } from '../workflows/lib/roles';
+import { newCaseId, type OpenCaseDeps } from './caseStart';
+import { actorOf } from './identity';
+import { openIdempotently, parseIdempotencyKey } from './idempotency';
+import { authorize, permissionTable, type Procedure } from './permissions';
+import { requestIdOf } from './requestContext';
+import type { Routes } from './routes';
+
+export interface Opened {
+  caseId: string;
+  workflowId: string;
+}
+
+export interface OpenRouteSpec<R extends object> {
+  procedure: Procedure;
+  /** Receipt-number prefix (of the plan, when one request opens several cases). */
+  prefix: string;
+  summary: string;
+  body: z.ZodType;
+  workflowId: (caseId: string) => string;
+  open: (deps: OpenCaseDeps, actor: Actor, body: unknown) => Promise<R>;
+  /** The receipt number of an answer that is not one case (a year's event plan, which has no Location). */
+  receiptOf?: (opened: R) => string;
+}
+
+/** What a retry finds when an earlier attempt started the case but crashed before answering. */
+async function startedEarlier(client: Client, workflowId: string, caseId: string): Promise<Opened | undefined> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return { caseId, workflowId };
+  } catch {
+    return undefined;
+  }
+}
+
+export function addOpenRoute<R extends object>(routes: Routes, path: string, deps: OpenCaseDeps & { db: Db }, spec: OpenRouteSpec<R>): void {
+  const perm = permissionTable[spec.procedure].open;
+  routes.post(
+    path,
+    {
+      summary: `${perm.label} (opens a case)`,
+      description: `${spec.summary} Answers at once with the receipt number and the first due times. Send an \`Idempotency-Key\` header to make retries safe.`,
+      body: spec.body,
+      roles: perm.roles,
+      idempotent: true,
+      success: { status: 201, description: 'The new case: receipt number, workflow id, stage and first due times' },
+      errors: [400, 403, 409],
+    },
+    async (req, res) => {
+      const actor = actorOf(res);
+      authorize(actor, spec.procedure, 'open' as never);
+      const key = parseIdempotencyKey(req.get('Idempotency-Key'));
+      const requestId = requestIdOf(res);
+      const openWith = (receipt?: string) => spec.open({ ...deps, request: { receipt, requestId } }, actor, req.body);
+      const receiptOf = spec.receiptOf ?? ((r: R) => (r as Partial<Opened>).caseId ?? '');
+      const answerWith = (status: number, body: R) => {
+        res.locals.caseId = receiptOf(body);
+        if (!spec.receiptOf) res.location(routes.fullPath(`/${receiptOf(body)}`));
+        res.status(status).json(body);
+      };
+      if (!key) {
+        answerWith(201, await openWith());
+        return;
+      }
+      const cal = new BusinessCalendar(deps.calendar);
+      const now = await deps.now();
+      const answer = await openIdempotently<R | Opened>(
+        deps.db,
+        { staffId: actor.id, key, route: `POST ${routes.fullPath(path)}`, body: req.body },
+        () => newCaseId(spec.prefix, cal, now),
+        async (receipt) => {
+          try {
+            return await openWith(receipt);
+          } catch (err) {
+            const earlier = await startedEarlier(deps.client, spec.workflowId(receipt), receipt);
+            if (earlier) return earlier;
+            throw err;
+          }
+        },
+      );
+      if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      answerWith(answer.replayed ? 200 : 201, answer.body as R);
+    },
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * The permission table: for each procedure (and each staff-API area), which
+ * roles may take which action. Case actions come from the procedures' own
+ * action tables (the same ones the workflows' update validators check); the
+ * rest (opening a case, registers, reports, batch reassignment) are stated
+ * here. Every route consults this table through `authorize`.
+ */
+import { archiveAccessActions, archiveAccessProcedure } from '../workflows/archive/archiveAccess.messages';
+import { complaintActions, complaintProcedure } from '../workflows/complaint/complaint.messages';
+import { eventActions, eventProcedure } from '../workflows/event/communityEvent.messages';
+import { keyLoanActions, keyLoanProcedure } from '../workflows/keys/keyLoan.messages';
+import { keyReplacementActions, keyReplacementProcedure } from '../workflows/keys/keyReplacement.messages';
+import type { ActionTable } from '../workflows/lib/actions';
+import { type Actor, type Role, roleNames, roles } from '../workflows/lib/roles';
+import { moveInActions, moveInProcedure } from '../workflows/moveIn/moveIn.messages';
+import { repairActions, repairProcedure } from '../workflows/repair/repair.messages';
+import { forbidden } from './errors';
+
+export interface Permission {
+  /** What the action is called in messages to staff. */
+  label: string;
+  roles: readonly Role[];
+  /** For case actions: the stages in which the action is possible (the workflow checks them). */
+  stages?: readonly string[];
+}
+
+const everyone = roles;
+const frontDesk: readonly Role[] = ['csr', 'supervisor'];
+const leadership: readonly Role[] = ['supervisor', 'manager', 'executive'];
+
+const caseActions = (table: ActionTable): Record<string, Permission> =>
+  Object.fromEntries(Object.entries(table).map(([name, rule]) => [name, { label: rule.label, roles: rule.roles, stages: rule.stages }]));
+
+/** Procedures whose cases are workflows, with their case actions. */
+export const procedureActionTables = {
+  [repairProcedure]: repairActions,
+  [complaintProcedure]: complaintActions,
+  [keyLoanProcedure]: keyLoanActions,
+  [keyReplacementProcedure]: keyReplacementActions,
+  [archiveAccessProcedure]: archiveAccessActions,
+  [moveInProcedure]: moveInActions,
+  [eventProcedure]: eventActions,
+} as const satisfies Record<string, ActionTable>;
+
+export type Procedure = keyof typeof procedureActionTables;
+export const procedures = Object.keys(procedureActionTables) as Procedure[];
+
+export const permissionTable = {
+  [repairProcedure]: { open: { label: '登记报修', roles: frontDesk }, ...caseActions(repairActions) },
+  [complaintProcedure]: { open: { label: '受理投诉', roles: frontDesk }, ...caseActions(complaintActions) },
+  [keyLoanProcedure]: { open: { label: '办理钥匙借用', roles: frontDesk }, ...caseActions(keyLoanActions) },
+  [keyReplacementProcedure]: { open: { label: '申请配钥', roles: frontDesk }, ...caseActions(keyReplacementActions) },
+  [archiveAccessProcedure]: { open: { label: '申请借阅档案', roles: everyone }, ...caseActions(archiveAccessActions) },
+  [moveInProcedure]: { open: { label: '办理入住', roles: frontDesk }, ...caseActions(moveInActions) },
+  [eventProcedure]: { open: { label: '编制年度活动计划', roles: frontDesk }, ...caseActions(eventActions) },
+  keyRegister: {
+    add: { label: '登记钥匙', roles: ['supervisor', 'manager'] },
+    list: { label: '查看钥匙登记册', roles: everyone },
+  },
+  ownerArchive: {
+    // Reading a household's file is further limited per unit by approved access (see api/archives.ts).
+    read: { label: '查阅业主档案', roles: everyone },
+    file: { label: '归档', roles: frontDesk },
+    readLog: { label: '查看档案查阅登记', roles: ['supervisor', 'manager'] },
+  },
+  cases: {
+    read: { label: '查看案件', roles: everyone },
+    list: { label: '查询案件', roles: everyone },
+    inbox: { label: '查看待办', roles: everyone },
+    reassign: { label: '批量转交', roles: ['supervisor', 'manager'] },
+  },
+  reports: {
+    monthly: { label: '查看月度报表', roles: leadership },
+  },
+} as const satisfies Record<string, Record<string, Permission>>;
+
+export type PermissionArea = keyof typeof permissionTable;
+
+export function mayAct(role: Role, area: string, action: string): boolean {
+  const perm = (permissionTable as Record<string, Record<string, Permission>>)[area]?.[action];
+  return perm !== undefined && perm.roles.includes(role);
+}
+
+/** Throws 403 (in Chinese, naming the role and the action) unless the actor's role may take the action. */
+export function authorize<A extends PermissionArea>(actor: Actor, area: A, action: keyof (typeof permissionTable)[A] & string): void {
+  const perm = (permissionTable[area] as Record<string, Permission>)[action];
+  if (!perm) throw new Error(`no permission entry ${area}.${action}`);
+  if (!perm.roles.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」无权执行「${perm.label}」`);
+}
