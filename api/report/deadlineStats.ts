@@ -56,6 +56,7 @@ export async function deadlineStats(db: Db, month: MonthBounds): Promise<Deadlin
     }
   }
   return [...rows.values()]
+    .filter((r) => r.met + r.missed + r.warnings + r.escalations > 0) // e.g. only a late finish of last month's breach
     .map((r) => ({ ...r, metRate: ratio(r.met, r.met + r.missed) }))
     .sort((a, b) => procedureOrder(a.procedure) - procedureOrder(b.procedure) || a.procedure.localeCompare(b.procedure) || a.clock.localeCompare(b.clock));
 }
