@@ -1,0 +1,54 @@
+/**
+ * 月度报表 — the monthly report DOMAIN.md asks for, as a pure module (no route):
+ * cases per procedure; deadlines met and missed per step, with warnings and
+ * escalations; return-visit rates against the required rate; repeat complaints;
+ * units with the same repair three or more times. Read from the records the
+ * workflows write (Case, DeadlineEvent, AuditEntry) through Prisma only, so it
+ * runs unchanged on SQLite and PostgreSQL.
+ *
+ * The month is a local calendar month of the business calendar (Asia/Shanghai):
+ * 2026-11 is [2026-11-01 00:00, 2026-12-01 00:00) local, i.e. [10-31 16:00Z,
+ * 11-30 16:00Z). How each figure is counted is documented in api/report/*.ts.
+ */
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import type { BusinessCalendar } from '../workflows/lib/calendar';
+import { caseCounts } from './report/caseCounts';
+import { deadlineStats } from './report/deadlineStats';
+import { localIso, monthBounds, monthSchema } from './report/period';
+import { repeatComplaints } from './report/repeatComplaints';
+import { repeatedRepairs } from './report/repeatedRepairs';
+import { returnVisitRates } from './report/returnVisits';
+import type { MonthlyReport } from './report/types';
+
+export type * from './report/types';
+export { monthlyReportCsv } from './report/reportCsv';
+
+/** The query string of a report request: `?month=2026-11&format=csv`. */
+export const monthlyReportQuerySchema = z.strictObject({
+  month: monthSchema,
+  format: z.enum(['json', 'csv'], { message: '格式只能是 json 或 csv' }).optional(),
+});
+export type MonthlyReportQuery = z.infer<typeof monthlyReportQuerySchema>;
+
+export async function monthlyReport(db: Db, calendar: BusinessCalendar, month: string): Promise<MonthlyReport> {
+  const bounds = monthBounds(calendar, month);
+  const [cases, deadlines, returnVisits, repeats, repeated] = await Promise.all([
+    caseCounts(db, bounds),
+    deadlineStats(db, bounds),
+    returnVisitRates(db, bounds),
+    repeatComplaints(db, calendar, bounds),
+    repeatedRepairs(db, calendar, bounds),
+  ]);
+  return {
+    month,
+    timezone: calendar.config.timezone,
+    from: localIso(calendar, bounds.from),
+    to: localIso(calendar, bounds.to),
+    cases,
+    deadlines,
+    returnVisits,
+    repeatComplaints: repeats,
+    repeatedRepairs: repeated,
+  };
+}

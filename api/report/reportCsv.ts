@@ -1,0 +1,56 @@
+/** The monthly report as one CSV document: a title, then one section per table, headers in Chinese. */
+import { type CsvRow, csvDocument } from './csv';
+import { procedureName } from './procedures';
+import type { MonthlyReport, ReturnVisitRow } from './types';
+
+const percent = (rate: number | null): string => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
+/** '2026-11-01T00:00:00+08:00' → '2026-11-01 00:00' (already local). */
+const localMinute = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+const basisNames: Record<ReturnVisitRow['basis'], string> = { cases: '案件', participants: '参加人员' };
+const none: CsvRow = ['（无）'];
+
+function section(title: string, header: CsvRow, rows: CsvRow[]): CsvRow[] {
+  return [[], [title], header, ...(rows.length ? rows : [none])];
+}
+
+export function monthlyReportCsv(report: MonthlyReport): string {
+  return csvDocument([
+    ['月度报表', report.month],
+    ['统计区间', `${localMinute(report.from)} 至 ${localMinute(report.to)}（${report.timezone}）`],
+    ...section(
+      '一、案件数量',
+      ['业务', '本月受理', '本月结案', '月末未结'],
+      report.cases.map((r) => [procedureName(r.procedure), r.opened, r.closed, r.openAtMonthEnd]),
+    ),
+    ...section(
+      '二、时限执行情况',
+      ['业务', '环节', '按时完成', '超时', '预警次数', '升级次数', '按时率'],
+      report.deadlines.map((r) => [procedureName(r.procedure), r.step, r.met, r.missed, r.warnings, r.escalations, percent(r.metRate)]),
+    ),
+    ...section(
+      '三、回访情况',
+      ['业务', '统计对象', '应回访', '已回访', '按时回访', '回访率', '按时回访率', '规定比例', '是否达标'],
+      report.returnVisits.map((r) => [
+        procedureName(r.procedure),
+        basisNames[r.basis],
+        r.needed,
+        r.visited,
+        r.onTime,
+        percent(r.rate),
+        percent(r.onTimeRate),
+        percent(r.requiredRate),
+        r.meetsRequirement ? '是' : '否',
+      ]),
+    ),
+    ...section(
+      '四、重复投诉',
+      ['受理编号', '房号', '投诉事项', '前次投诉', '受理时间'],
+      report.repeatComplaints.map((r) => [r.caseId, r.unit, r.matter, r.repeatOf, localMinute(r.openedAt)]),
+    ),
+    ...section(
+      '五、同一房屋同一报修三次及以上',
+      ['房号', '报修内容', '次数', '受理编号'],
+      report.repeatedRepairs.map((r) => [r.unit, r.fault, r.count, r.caseIds.join('、')]),
+    ),
+  ]);
+}
