@@ -20,6 +20,7 @@ import { moveInRoutes } from './moveIns';
 import { docsPage, openApiDocument } from './openapi';
 import { permissionTable } from './permissions';
 import { repairRoutes } from './repairs';
+import { reportRoutes } from './reports';
 import { type LogLine, requestContext } from './requestContext';
 import { type Operation, Routes } from './routes';
 
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Express & { locals: { operations: Oper
   archiveRoutes(staff.child('/archives', 'ownerArchive'), withClock);
   moveInRoutes(staff.child('/move-ins', 'moveIn'), withClock);
   eventRoutes(staff.child('/events', 'communityEvent'), withClock);
+  reportRoutes(staff.child('/reports', 'reports'), withClock);
   app.use(staff.router);
 
   app.use(() => {

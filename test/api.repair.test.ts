@@ -77,8 +77,9 @@ describe('GET /healthz and unknown routes', () => {
     expect(await request('GET', '/healthz')).toEqual({ status: 200, body: { ok: true } });
   });
 
-  it('when a route does not exist, then 404 with the error shape', async () => {
-    const reply = await request('GET', '/nowhere');
+  it('when a route does not exist, then 404 with the error shape (401 without a token: nothing is revealed to strangers)', async () => {
+    expect((await request('GET', '/nowhere')).status).toBe(401);
+    const reply = await request('GET', '/nowhere', csr);
     expect(reply.status).toBe(404);
     expect(reply.body).toEqual({ code: 'NotFound', message: '接口不存在' });
   });
@@ -160,7 +161,7 @@ describe('POST /repairs', () => {
     expect(reply.body).toEqual({ code: 'MalformedJson', message: '请求体不是有效的 JSON' });
   });
 
-  it('when the identity headers are missing or invalid, then 401 and no case is written', async () => {
+  it('when the bearer token is missing, unknown or malformed, then 401 and no case is written', async () => {
     const body = registration();
     const none = await post('/repairs', undefined, body);
     expect(none.status).toBe(401);
@@ -169,7 +170,7 @@ describe('POST /repairs', () => {
     expect(owner.status).toBe(401);
     const noRole = await fetch(`${ctx.http.server.url}/repairs`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Staff-Id': 'csr-li' },
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer not-a-token' },
       body: JSON.stringify(body),
     });
     expect(noRole.status).toBe(401);
@@ -181,7 +182,7 @@ describe('POST /repairs', () => {
     const body = registration();
     const reply = await post('/repairs', technician, body);
     expect(reply.status).toBe(403);
-    expect(reply.body).toEqual({ code: 'Forbidden', message: '角色「工程部」不能登记报修' });
+    expect(reply.body).toEqual({ code: 'Forbidden', message: '角色「工程部」无权执行「登记报修」' });
     await expectNoCaseFor(body.unit);
   });
 
