@@ -4,10 +4,8 @@
  *
  * The inbox reads the cases' database rows (kept in step by the workflows) and
  * the permission table: a case is in my inbox when my role may take an action
- * in its current stage and the case is mine to act on — customer service sees
- * the cases they received or hold (首问责任人), engineering the jobs they hold
- * and the ones nobody has taken, supervisors, managers, leadership and other
- * departments every case waiting on their role. Soonest due first.
+ * in its current stage and the case is mine to act on (see `inboxFilter`).
+ * Soonest due first.
  */
 import type { Client } from '@temporalio/client';
 import type { Request } from 'express';
@@ -17,7 +15,7 @@ import type { Actor, Role } from '../workflows/lib/roles';
 import { readCase, readCaseHistory } from './caseRoutes';
 import { parseOr400 } from './errors';
 import { actorOf } from './identity';
-import { authorize, permissionTable, type Procedure, procedureActionTables, procedures } from './permissions';
+import { authorize, mayAct, permissionTable, type Procedure, procedureActionTables, procedures } from './permissions';
 import { procedureOfCaseId, servedProcedures } from './procedureApis';
 import { caseNotFound } from './temporalErrors';
 import type { Routes } from './routes';
@@ -138,24 +136,38 @@ function actionsOf(role: Role): Map<string, Map<string, { action: string; label:
   return byProcedure;
 }
 
-/** Roles that act on cases they hold; everyone else acts on whatever waits on their role. */
-const personalRoles: readonly Role[] = ['csr', 'technician'];
+/**
+ * Whose inbox a case is in. Customer service: the cases they received or
+ * hold. Engineering and other departments: what they hold and what
+ * waits on their role with nobody holding it (untaken jobs, transferred complaints). Supervisors, managers and leadership: what only
+ * a role above the front desk can decide (grading, approvals, sign-off), and
+ * every case with a missed deadline they may act on.
+ */
+function inboxFilter(actor: Actor, mine: Map<string, Map<string, { action: string; label: string }[]>>) {
+  const stagesWith = (pick: (actions: { action: string }[], procedure: string) => boolean) =>
+    [...mine].flatMap(([procedure, byStage]) => {
+      const stages = [...byStage].filter(([, actions]) => pick(actions, procedure)).map(([stage]) => stage);
+      return stages.length ? [{ procedure, stage: { in: stages } }] : [];
+    });
+  const any = stagesWith(() => true);
+  switch (actor.role) {
+    case 'csr':
+      return { AND: [{ OR: any }, { OR: [{ assignee: actor.id }, { firstReceiver: actor.id }] }] };
+    case 'technician':
+    case 'department':
+      return { AND: [{ OR: any }, { OR: [{ assignee: actor.id }, { assignee: null }] }] };
+    default: {
+      const frontDeskMay = (procedure: string, action: string) => mayAct('csr', procedure, action);
+      const decisions = stagesWith((actions, procedure) => actions.some((a) => !frontDeskMay(procedure, a.action)));
+      return { OR: [...decisions, ...any.map((w) => ({ ...w, breached: true }))] };
+    }
+  }
+}
 
-export async function inboxOf(db: Db, actor: Actor, limit = 200): Promise<InboxItem[]> {
+export async function inboxOf(db: Db, actor: Actor, limit = 100): Promise<InboxItem[]> {
   const mine = actionsOf(actor.role);
-  const waiting = [...mine].map(([procedure, byStage]) => ({ procedure, stage: { in: [...byStage.keys()] } }));
-  if (!waiting.length) return [];
-  const personal =
-    actor.role === 'csr'
-      ? [{ assignee: actor.id }, { firstReceiver: actor.id }]
-      : actor.role === 'technician'
-        ? [{ assignee: actor.id }, { assignee: null }]
-        : undefined;
-  const rows = await db.case.findMany({
-    where: { closedAt: null, AND: [{ OR: waiting }, ...(personal ? [{ OR: personal }] : [])] },
-    orderBy: [{ openedAt: 'asc' }],
-    take: 1000,
-  });
+  if (!mine.size) return [];
+  const rows = await db.case.findMany({ where: { closedAt: null, ...inboxFilter(actor, mine) }, orderBy: [{ openedAt: 'asc' }], take: 1000 });
   const items = rows.map((row) => ({
     ...listItem(row),
     actions: mine.get(row.procedure)?.get(row.stage) ?? [],
@@ -174,7 +186,8 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
     '/inbox',
     {
       summary: `${perms.inbox.label}: the actions waiting for me, soonest due first`,
-      description: `Across all procedures. Customer service and engineering see the cases they hold (${personalRoles.join(', ')}); other roles every case waiting on their role.`,
+      description:
+        'Across all procedures. Customer service: the cases they received or hold; engineering: the jobs they hold and the untaken ones; departments: what they hold; supervisors, managers, leadership: the decisions only they can take, and every case with a missed deadline.',
       query: inboxQuerySchema,
       roles: perms.inbox.roles,
       success: { status: 200, description: '`{ staff, items: [{ caseId, procedure, stage, actions, dueAt, href, ... }] }`' },
