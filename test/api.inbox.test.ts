@@ -1,0 +1,188 @@
+/**
+ * The inbox follows a case step by step: after each step of a repair and of a
+ * complaint, it is in the inbox of exactly the people who must act next, with
+ * the actions they may take and the due time; and the case list finds cases
+ * by procedure, unit, assignee and overdue.
+ */
+import { randomUUID } from 'node:crypto';
+import type { InboxItem } from '../api/cases';
+import type { Actor } from '../workflows/lib/roles';
+import { manager } from './support/complaintScenario';
+import { useStaffHttp } from './support/http';
+import { csr, eventually, HOUR, supervisor, technician, technician2 } from './support/scenario';
+
+const ctx = useStaffHttp(csr);
+const otherCsr: Actor = { id: 'csr-zhou', role: 'csr' };
+const department: Actor = { id: 'dept-huanjing', role: 'department' };
+const unit = () => `8-1-${randomUUID().slice(0, 6)}`;
+
+async function inbox(actor: Actor): Promise<InboxItem[]> {
+  const reply = await ctx.http.get<{ staff: Actor; items: InboxItem[] }>('/inbox', actor);
+  expect(reply.status).toBe(200);
+  expect(reply.body.staff).toEqual(actor);
+  return reply.body.items;
+}
+
+/** The actions `actor` finds for this case in their inbox, or null when it is not there. */
+async function waitingFor(actor: Actor, caseId: string): Promise<string[] | null> {
+  const item = (await inbox(actor)).find((i) => i.caseId === caseId);
+  return item ? item.actions.map((a) => a.action).sort() : null;
+}
+
+const act = async (path: string, caseId: string, action: string, actor: Actor, input: unknown = {}) => {
+  const reply = await ctx.http.post<{ stage: string }>(`${path}/${caseId}/actions/${action}`, actor, input);
+  expect([action, reply.status]).toEqual([action, 200]);
+  return reply.body;
+};
+
+const onRecord = (path: string, caseId: string, action: string) =>
+  eventually(async () => {
+    const h = await ctx.http.get<{ steps: { action: string }[] }>(`${path}/${caseId}/history`);
+    return h.status === 200 && h.body.steps.some((s) => s.action === action);
+  });
+
+describe('the inbox through a repair', () => {
+  it('after each step, the case waits in the inbox of whoever acts next, and nobody else', async () => {
+    const opened = await ctx.http.post<{ caseId: string; dueAt: { dispatch: string } }>('/repairs', csr, {
+      unit: unit(),
+      ownerName: '张先生',
+      ownerPhone: '13800000000',
+      channel: 'phone',
+      fault: '卫生间地漏堵塞',
+    });
+    const { caseId } = opened.body;
+    await onRecord('/repairs', caseId, 'dispatch');
+
+    // Dispatching: any technician may take it; the receiving csr keeps it (首问责任人); the supervisor may assign it.
+    expect(await waitingFor(technician, caseId)).toEqual(['declineJob', 'takeJob']);
+    expect(await waitingFor(technician2, caseId)).toEqual(['declineJob', 'takeJob']);
+    expect(await waitingFor(csr, caseId)).toEqual(['bookAppointment', 'respondToOwner']);
+    expect(await waitingFor(otherCsr, caseId)).toBeNull();
+    expect(await waitingFor(supervisor, caseId)).toEqual(expect.arrayContaining(['reassign']));
+    const mine = (await inbox(technician)).find((i) => i.caseId === caseId);
+    expect(mine).toMatchObject({ procedure: 'repair', procedureName: '报修', stage: 'dispatching', stageName: expect.any(String), href: `/repairs/${caseId}` });
+    // The due time read to the owner at registration, give or take the moment the workflow started its clock.
+    expect(Math.abs(Date.parse(mine?.dueAt ?? '') - Date.parse(opened.body.dueAt.dispatch))).toBeLessThan(5_000);
+
+    // Taken: only the technician holding it.
+    await act('/repairs', caseId, 'takeJob', technician);
+    expect(await waitingFor(technician, caseId)).toEqual(expect.arrayContaining(['reportCompletion', 'reportUnfinished']));
+    expect(await waitingFor(technician2, caseId)).toBeNull();
+
+    // Done: back to the receiving csr for the return visit; engineering is finished with it.
+    await act('/repairs', caseId, 'reportCompletion', technician, { workDone: '疏通地漏', charges: [] });
+    expect(await waitingFor(csr, caseId)).toEqual(['recordReturnVisit', 'respondToOwner']);
+    expect(await waitingFor(technician, caseId)).toBeNull();
+    expect(await waitingFor(otherCsr, caseId)).toBeNull();
+    expect(await waitingFor(supervisor, caseId)).toBeNull();
+
+    // Closed: in nobody's inbox.
+    await act('/repairs', caseId, 'recordReturnVisit', csr, { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false });
+    for (const who of [csr, technician, supervisor]) expect(await waitingFor(who, caseId)).toBeNull();
+  });
+
+  it('lists the soonest due first', async () => {
+    const body = (fault: string) => ({ unit: unit(), ownerName: '李女士', ownerPhone: '13900000000', channel: 'phone', fault });
+    const first = await ctx.http.post<{ caseId: string }>('/repairs', csr, body('门锁损坏'));
+    await ctx.sys.env.sleep(2 * 60_000);
+    const second = await ctx.http.post<{ caseId: string }>('/repairs', csr, body('灯不亮'));
+    await onRecord('/repairs', second.body.caseId, 'dispatch');
+    await onRecord('/repairs', first.body.caseId, 'dispatch');
+    const items = await inbox(technician2);
+    const order = items.map((i) => i.caseId).filter((id) => id === first.body.caseId || id === second.body.caseId);
+    expect(order).toEqual([first.body.caseId, second.body.caseId]);
+    const dues = items.map((i) => i.dueAt).filter((d): d is string => d !== null);
+    expect(dues).toEqual([...dues].sort());
+  });
+});
+
+describe('the inbox through a complaint', () => {
+  it('verification with the receiver, grading with the supervisor only, sign-off with the manager, the reply and visit back with the receiver', async () => {
+    const logged = await ctx.http.post<{ caseId: string }>('/complaints', csr, {
+      unit: unit(),
+      customerName: '王女士',
+      customerPhone: '13700000000',
+      channel: 'phone',
+      matter: '噪音扰民',
+      content: '楼上装修晚上十点后仍在施工',
+    });
+    const { caseId } = logged.body;
+    await onRecord('/complaints', caseId, 'receive');
+    expect(await waitingFor(csr, caseId)).toEqual(['respond', 'verify']);
+    expect(await waitingFor(otherCsr, caseId)).toBeNull();
+    expect(await waitingFor(supervisor, caseId)).toBeNull();
+
+    await act('/complaints', caseId, 'verify', csr, { valid: true });
+    expect(await waitingFor(supervisor, caseId)).toEqual(['grade', 'respond']);
+    expect(await waitingFor(manager, caseId)).toBeNull();
+
+    await act('/complaints', caseId, 'grade', supervisor, { grade: 'complex', route: 'inScope', method: '协调施工时间' });
+    expect(await waitingFor(csr, caseId)).toEqual(['recordHandling', 'respond']);
+    expect(await waitingFor(supervisor, caseId)).toBeNull();
+
+    await act('/complaints', caseId, 'recordHandling', csr, { resolution: '已约谈装修户，限定施工时间' });
+    expect(await waitingFor(manager, caseId)).toEqual(['respond', 'signOff']);
+    expect(await waitingFor(csr, caseId)).toEqual(['respond']);
+
+    await act('/complaints', caseId, 'signOff', manager, { approved: true });
+    expect(await waitingFor(csr, caseId)).toEqual(['replyToCustomer', 'respond']);
+    expect(await waitingFor(manager, caseId)).toBeNull();
+
+    await act('/complaints', caseId, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
+    expect(await waitingFor(csr, caseId)).toEqual(['recordReturnVisit', 'respond']);
+
+    await act('/complaints', caseId, 'recordReturnVisit', csr, { satisfied: true });
+    expect(await waitingFor(csr, caseId)).toBeNull();
+  });
+
+  it('a complaint transferred to another department waits in that department, not with engineering', async () => {
+    const logged = await ctx.http.post<{ caseId: string }>('/complaints', csr, {
+      unit: unit(),
+      customerName: '赵先生',
+      customerPhone: '13600000000',
+      channel: 'visit',
+      matter: '楼道卫生',
+      content: '楼道垃圾无人清理',
+    });
+    const { caseId } = logged.body;
+    await onRecord('/complaints', caseId, 'receive');
+    await act('/complaints', caseId, 'verify', csr, { valid: true });
+    await act('/complaints', caseId, 'grade', supervisor, { grade: 'general', route: 'transferred', department: '环境部', method: '转环境部' });
+    expect(await waitingFor(department, caseId)).toEqual(['recordHandling']);
+    expect(await waitingFor(technician, caseId)).toBeNull();
+  });
+});
+
+describe('the case list', () => {
+  it('finds cases by procedure, unit, assignee and overdue', async () => {
+    const u = unit();
+    const opened = await ctx.http.post<{ caseId: string }>('/repairs', csr, { unit: u, ownerName: '孙先生', ownerPhone: '13500000000', channel: 'phone', fault: '窗户漏风' });
+    const { caseId } = opened.body;
+    await onRecord('/repairs', caseId, 'dispatch');
+    const find = async (query: string) => {
+      const reply = await ctx.http.get<{ total: number; items: { caseId: string; stage: string }[] }>(`/cases?${query}`, supervisor);
+      expect(reply.status).toBe(200);
+      return reply.body.items.map((i) => i.caseId);
+    };
+    expect(await find(`procedure=repair&unit=${u}`)).toEqual([caseId]);
+    expect(await find(`procedure=complaint&unit=${u}`)).toEqual([]);
+    expect(await find(`unit=${u}&overdue=true`)).toEqual([]);
+
+    await ctx.sys.env.sleep(2 * HOUR); // nobody took it: the 5-minute dispatch and the 1-hour response are missed
+    await eventually(async () => (await find(`unit=${u}&overdue=true`)).includes(caseId));
+
+    await act('/repairs', caseId, 'takeJob', technician2);
+    expect(await find(`assignee=${technician2.id}&unit=${u}`)).toEqual([caseId]);
+    expect(await find(`assignee=${technician.id}&unit=${u}`)).toEqual([]);
+
+    const one = await ctx.http.get<{ case: { caseId: string; procedure: string; assignee: string }; state: { stage: string } }>(`/cases/${caseId}`, csr);
+    expect(one.body).toMatchObject({ case: { caseId, procedure: 'repair', assignee: technician2.id }, state: { stage: 'inProgress' } });
+    const history = await ctx.http.get<{ steps: { action: string; actor: Actor }[] }>(`/cases/${caseId}/history`, csr);
+    expect(history.body.steps.map((s) => s.action)).toEqual(expect.arrayContaining(['register', 'takeJob']));
+
+    const bad = await ctx.http.get<{ code: string; issues: unknown[] }>('/cases?overdue=maybe&colour=red', csr);
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('InvalidInput');
+    expect(bad.body.issues.length).toBeGreaterThanOrEqual(2);
+  });
+});
