@@ -9,6 +9,7 @@ import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './t
 export interface Reply<T = any> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 export interface StaffHttp {
@@ -18,7 +19,7 @@ export interface StaffHttp {
   requests: Record<string, unknown>[];
   /** Errors the API logged as unexpected (500s); a scenario expects none. */
   unexpected: unknown[];
-  request<T = unknown>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string): Promise<Reply<T>>;
+  request<T = unknown>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string, headers?: Record<string, string>): Promise<Reply<T>>;
   post<T = unknown>(path: string, actor: Actor | undefined, body?: unknown): Promise<Reply<T>>;
   get<T = unknown>(path: string, actor?: Actor): Promise<Reply<T>>;
 }
@@ -70,13 +71,14 @@ export async function startStaffHttp(sys: TimeSkippingSystem, defaultActor: Acto
     },
     0,
   );
-  async function request<T>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string): Promise<Reply<T>> {
+  async function request<T>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string, headers: Record<string, string> = {}): Promise<Reply<T>> {
     const res = await fetch(`${server.url}${path}`, {
       method,
-      headers: { ...(await tokens.headersOf(actor)), ...(body !== undefined || raw !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: { ...(await tokens.headersOf(actor)), ...(body !== undefined || raw !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
-    return { status: res.status, body: (await res.json()) as T };
+    const text = await res.text();
+    return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T, headers: res.headers };
   }
   return {
     server,
