@@ -29,6 +29,7 @@ import type { NotificationChannel, OutgoingMessage } from '../activities/notific
 import { startApiServer, type ApiServer } from '../api/server';
 import { newRepairCaseId, repairDetails, repairSummary } from '../api/caseStart';
 import { loadCalendarConfig } from '../config/loadCalendar';
+import { addStaffMember } from '../api/staffTokens';
 import { createDb, type Db } from '../db/client';
 import { temporalConfig } from '../worker/config';
 import { createWorker } from '../worker/createWorker';
@@ -140,6 +141,8 @@ interface Ctx {
   retried: Record<PathName, { calls: number; attempts: number; first?: string }>;
   /** No retries: the first failure fails the run. */
   strict: boolean;
+  /** Bearer tokens of the bench's staff (issued like `npm run staff:add`). */
+  tokens: Map<string, string>;
   /** Wait (untimed, through the client) until the workflow has run its first task before the first action. */
   settle: boolean;
 }
@@ -296,7 +299,7 @@ async function post(ctx: Ctx, path: string, actor: Actor, body: unknown, expectS
   http.requests++;
   const res = await fetch(`${ctx.api.url}${path}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Staff-Id': actor.id, 'X-Staff-Role': actor.role },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ctx.tokens.get(actor.id)}` },
     body: JSON.stringify(body),
   });
   const text = await res.text();
@@ -685,7 +688,9 @@ async function main(): Promise<void> {
       apiErrors.set(String(entry['path']), entry);
       if (opts.strict) process.stderr.write(`${JSON.stringify(entry)}\n`);
     };
-    const api = await startApiServer({ client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, log }, 0);
+    const api = await startApiServer({ client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, log, requestLog: () => undefined }, 0);
+    const tokens = new Map<string, string>();
+    for (const actor of [csr, technician]) tokens.set(actor.id, (await addStaffMember(db, { id: actor.id, name: actor.id, role: actor.role })).token);
     cleanups.push(() => api.close(2_000));
     console.log(`bench: worker and API (${api.url}) up in ${f1((performance.now() - t0) / 1000)} s`);
 
@@ -698,6 +703,7 @@ async function main(): Promise<void> {
       actionInputs: Object.fromEntries(actionSteps.map((s) => [s, repairActions[s].input.parse(actionBodies[s])])) as Record<ActionStep, unknown>,
       apiErrors,
       retried: { bare: { calls: 0, attempts: 0 }, api: { calls: 0, attempts: 0 } },
+      tokens,
       strict: opts.strict,
       settle: opts.settle,
     };

@@ -11,7 +11,7 @@ import { actorForToken, addStaffMember, deactivateStaffMember, hashToken, revoke
 import { createDb } from '../db/client';
 import { projectRoot } from '../db/config';
 import { templateDbFile } from './support/db';
-import { useStaffHttp } from './support/http';
+import { type Reply, useStaffHttp } from './support/http';
 import { csr, eventually } from './support/scenario';
 
 const ctx = useStaffHttp(csr);
@@ -87,7 +87,8 @@ describe('error shapes', () => {
     const opened = await ctx.http.post<{ caseId: string }>('/repairs', csr, repair(unit));
     await eventually(async () => (await ctx.http.get<{ steps: unknown[] }>(`/repairs/${opened.body.caseId}/history`)).body.steps?.length);
     const wrongStage = await ctx.http.post(`/repairs/${opened.body.caseId}/actions/recordReturnVisit`, csr, { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false });
-    const shapes = [unauth, forbidden, invalid, missing, wrongStage].map((r) => [r.status, r.body.code, Object.keys(r.body).sort()]);
+    const replies = [unauth, forbidden, invalid, missing, wrongStage] as Reply<{ code: string; message: string }>[];
+    const shapes = replies.map((r) => [r.status, r.body.code, Object.keys(r.body).sort()]);
     expect(shapes).toEqual([
       [401, 'Unauthenticated', ['code', 'message']],
       [403, 'Forbidden', ['code', 'message']],
@@ -95,6 +96,6 @@ describe('error shapes', () => {
       [404, 'CaseNotFound', ['code', 'message']],
       [409, 'InvalidStage', ['code', 'message']],
     ]);
-    for (const r of [unauth, forbidden, invalid, missing, wrongStage]) expect(r.body.message).toMatch(/[\u4e00-\u9fff]/);
+    for (const r of replies) expect(r.body.message).toMatch(/[\u4e00-\u9fff]/);
   });
 });
