@@ -173,4 +173,23 @@ describe('reassignOpenCases: every open case of one person at once', () => {
     await expect(reassignOpenCases(deps, csr, body)).rejects.toMatchObject({ status: 403 });
     await expect(reassignOpenCases(deps, supervisor, { ...body, to: 'csr-sun' })).rejects.toMatchObject({ status: 400 });
   });
+
+  it('a batch submitted twice at once (same request id) hands each case over once', async () => {
+    const zhou: Actor = { id: 'csr-zhou2', role: 'csr' };
+    const env = system().env;
+    const cases = [await openRepair(env, { receivedBy: zhou }), await openRepair(env, { receivedBy: zhou })];
+    for (const h of cases) await registered(caseIdOf(h));
+    const deps = { client: env.client, db: system().db };
+    const body = { from: 'csr-zhou2', to: 'csr-wu', reason: '交接班' };
+    const [first, second] = await Promise.all([
+      reassignOpenCases(deps, supervisor, body, 'req-2'),
+      reassignOpenCases(deps, supervisor, body, 'req-2'),
+    ]);
+    expect(first.reassigned).toHaveLength(2);
+    expect(second.reassigned).toHaveLength(2);
+    for (const h of cases) {
+      expect(await system().db.auditEntry.count({ where: { caseId: caseIdOf(h), action: 'reassign' } })).toBe(1);
+      expect(await outbox(caseIdOf(h), 'staff:csr-wu')).toHaveLength(1);
+    }
+  });
 });
