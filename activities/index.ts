@@ -35,6 +35,8 @@ export interface StepInput {
   notices: { recipient: string; text: string }[];
   closedAt?: string;
   outcome?: string;
+  /** The case changed hands: its first-responsible person is now this one. */
+  firstReceiver?: string;
 }
 
 export interface DeadlineEventInput {
@@ -155,6 +157,7 @@ export function createActivities(db: Db, channel: NotificationChannel) {
           data: {
             stage: s.stage,
             assignee: s.assignee,
+            ...(s.firstReceiver ? { firstReceiver: s.firstReceiver } : {}),
             ...(s.closedAt ? { closedAt: date(s.closedAt), outcome: s.outcome } : {}),
           },
         });

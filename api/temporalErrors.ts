@@ -50,6 +50,8 @@ function fromRejection(f: ApplicationFailure): ApiError | undefined {
   switch (f.type) {
     case rejection.invalidStage:
       return conflict(f.message, 'InvalidStage');
+    case rejection.nothingToReassign:
+      return conflict(f.message, 'NothingToReassign');
     case rejection.forbidden:
       return forbidden(f.message);
     case rejection.invalidInput: {

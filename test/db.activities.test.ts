@@ -65,6 +65,17 @@ describe('activities on the database', () => {
     expect(outbox.map((n) => [n.status, n.attempts])).toEqual([['sent', 1]]);
   });
 
+  it('a retried reassignment step moves the first receiver once; a later step without one leaves it', async () => {
+    const channel = capturingChannel();
+    const { caseId, acts } = await openedCase(channel);
+    const reassign = { ...step(caseId, 1), action: 'reassign', actor: { id: 'sup-wang', role: 'supervisor' as const }, firstReceiver: 'csr-zhou', notices: [] };
+    await acts.recordStep(reassign);
+    await acts.recordStep(reassign);
+    await acts.recordStep(step(caseId, 2));
+    expect(await db.auditEntry.count({ where: { caseId, action: 'reassign' } })).toBe(1);
+    expect((await db.case.findUnique({ where: { id: caseId } }))?.firstReceiver).toBe('csr-zhou');
+  });
+
   it('a message the channel fails to deliver stays in the outbox as failed and is sent once by the retry', async () => {
     let fail = true;
     const delivered: OutgoingMessage[] = [];

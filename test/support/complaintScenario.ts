@@ -23,7 +23,7 @@ export const cleaning: Actor = { id: 'clean-he', role: 'department' };
 
 export async function openComplaint(
   env: TestWorkflowEnvironment,
-  opts: { calendar?: CalendarConfig; repeatOf?: string; matter?: string } = {},
+  opts: { calendar?: CalendarConfig; repeatOf?: string; matter?: string; receivedBy?: Actor } = {},
 ): Promise<ComplaintHandle> {
   const caseId = `C${randomUUID().slice(0, 8)}`;
   return env.client.workflow.start('customerComplaint', {
@@ -40,7 +40,7 @@ export async function openComplaint(
         channel: 'phone',
         matter: opts.matter ?? '楼道卫生',
         content: '楼道垃圾两天无人清理',
-        receivedBy: csr,
+        receivedBy: opts.receivedBy ?? csr,
         calendar: opts.calendar ?? testCalendar(),
         repeatOf: opts.repeatOf,
       },

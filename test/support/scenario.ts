@@ -64,7 +64,7 @@ export const mondayLocal = 1;
 
 export type RepairHandle = WorkflowHandle<typeof repairRequest>;
 
-type RepairOpts = { calendar?: CalendarConfig; paid?: OpenRepair['paid']; warnAt?: number[]; continueAsNewAfterEvents?: number };
+type RepairOpts = { calendar?: CalendarConfig; paid?: OpenRepair['paid']; warnAt?: number[]; continueAsNewAfterEvents?: number; receivedBy?: Actor };
 
 /** Start options of a repair case as the front desk registers it. */
 export function repairStart(opts: RepairOpts = {}) {
@@ -83,7 +83,7 @@ export function repairStart(opts: RepairOpts = {}) {
         fault: '厨房水龙头漏水',
         channel: 'phone' as const,
         paid: opts.paid ?? { kind: 'free' as const },
-        receivedBy: csr,
+        receivedBy: opts.receivedBy ?? csr,
         calendar: opts.calendar ?? testCalendar(),
         warnAt: opts.warnAt,
         continueAsNewAfterEvents: opts.continueAsNewAfterEvents,

@@ -148,7 +148,7 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
       }
     },
     handlers,
-    view: () => rt.current(),
+    runtime: rt,
   });
   setHandler(archiveAccessState, () => rt.current());
   const finished = () => view.stage === 'done' || view.stage === 'rejected';

@@ -15,7 +15,7 @@ import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
 import type { Notice } from '../lib/caseTrail';
-import { type Actor, escalationChain, owner as customer, role, staff, type StepActor, systemActor } from '../lib/roles';
+import { type Actor, escalationChain, owner as customer, type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { caseRepeat, complaintGrade } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
@@ -40,7 +40,6 @@ const { openCase, fileToOwnerArchive } = recordActivities;
 export async function customerComplaint(input: ComplaintInput): Promise<ComplaintOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
   const receivedAt = new Date(workflowNow());
-  const receiver = staff(input.receivedBy.id);
   const texts = complaintTexts(input, cal);
   const view: ComplaintView = {
     caseId: input.caseId,
@@ -66,9 +65,11 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
     warnAt: input.warnAt ?? defaultWarnAt,
   });
   const { board } = rt;
+  /** The first-responsible person: the receiver, or whoever the case was reassigned to. */
+  const receiver = (): Recipient => staff(view.firstReceiver);
 
   /** The handler of the current round: the first receiver in scope, the department when transferred. */
-  const handler = () => (view.route === 'transferred' ? role('department') : receiver);
+  const handler = () => (view.route === 'transferred' ? role('department') : receiver());
   const handlingRule = () =>
     input.repeatOf ? due.repeatRework : view.route === 'transferred' ? due.handlingTransferred : due.handlingInScope;
   /** Round 1 counts from the receipt; a round the customer sent back counts from then. */
@@ -77,8 +78,8 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
 
   /** Every later step is reported to the first-responsible person. */
   async function step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = []) {
-    const tellReceiver = actor.id !== input.receivedBy.id && !notices.some((n) => n.recipient === receiver);
-    const progress = tellReceiver ? [{ recipient: receiver, text: texts.progress(complaintActionLabel(action), actor.id) }] : [];
+    const tellReceiver = actor.id !== view.firstReceiver && !notices.some((n) => n.recipient === receiver());
+    const progress = tellReceiver ? [{ recipient: receiver(), text: texts.progress(complaintActionLabel(action), actor.id) }] : [];
     await rt.step(action, actor, detail, [...notices, ...progress]);
   }
 
@@ -160,7 +161,7 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
         return;
       }
       view.stage = 'awaitingReturnVisit';
-      const visitor = view.grade === 'major' ? role('manager') : receiver;
+      const visitor = view.grade === 'major' ? role('manager') : receiver();
       const rule = input.repeatOf ? due.repeatReturnVisit : due.returnVisit;
       board.start(rt.clock('returnVisit', steps.returnVisit, rule, visitor));
       await step('replyToCustomer', actor, i, [{ recipient: visitor, text: texts.returnVisitDue(board.dueAt('returnVisit')) }]);
@@ -194,14 +195,14 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
     ready: () => registered,
     authorize,
     handlers,
-    view: () => rt.current(),
+    runtime: rt,
   });
   setHandler(complaintState, () => rt.current());
 
   const finished = () => view.stage === 'closed' || view.stage === 'invalid';
 
   // 1. Receive and log it; the customer hears back within 1 hour.
-  board.start(rt.clock('response', steps.response, due.response, receiver));
+  board.start(rt.clock('response', steps.response, due.response, receiver()));
   await openCase({
     caseId: input.caseId,
     procedure: 'complaint',

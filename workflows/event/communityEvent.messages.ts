@@ -117,6 +117,8 @@ export interface EventView {
   returnVisitSample: string[];
   returnVisits: { participant: string; answer: string; by: string }[];
   summary?: string;
+  /** The first-responsible staff member (the case row's `firstReceiver`); changes hands on reassignment. */
+  firstReceiver: string;
   assignee?: string;
   waitingOn?: { who: string; what: string; dueAt?: string };
   clocks: ClockView[];

@@ -35,7 +35,8 @@ const { openCase } = recordActivities;
 export async function communityEvent(input: EventInput): Promise<EventOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
   const openedAt = new Date(workflowNow());
-  const compiler = staff(input.compiledBy.id);
+  /** The csr who compiles and follows the event: the planner, or whoever it was reassigned to. */
+  const compiler = (): Recipient => staff(view.firstReceiver);
   const texts = eventTexts(input, cal);
   const eventStart = cal.startOfLocalDate(input.date);
   const eventEnd = cal.due(eventStart, '1 day');
@@ -51,6 +52,7 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
     participants: [],
     returnVisitSample: [],
     returnVisits: [],
+    firstReceiver: input.compiledBy.id,
     assignee: input.compiledBy.id,
     clocks: [],
     breached: false,
@@ -77,7 +79,7 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
     // The revision keeps the original deadlines: neither the plan nor the approval clock restarts.
     const by = level === 'centre' ? '服务中心' : '公司';
     await rt.step(level === 'centre' ? 'reviewPlan' : 'approvePlan', actor, { approved: false, comments }, [
-      { recipient: compiler, text: texts.sentBack(by, comments) },
+      { recipient: compiler(), text: texts.sentBack(by, comments) },
     ]);
   };
 
@@ -102,7 +104,7 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
       if (!i.approved) return sendBack(actor, 'company', i.comments);
       view.stage = 'approved';
       board.stop('approval');
-      await rt.step('approvePlan', actor, i, [{ recipient: compiler, text: texts.approved() }, { recipient: role('department'), text: texts.approved() }]);
+      await rt.step('approvePlan', actor, i, [{ recipient: compiler(), text: texts.approved() }, { recipient: role('department'), text: texts.approved() }]);
     },
     async recordParticipants(actor, i) {
       view.participants = [...new Set(i.participants)];
@@ -145,7 +147,7 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
       }
     },
     handlers,
-    view: () => rt.current(),
+    runtime: rt,
   });
   setHandler(eventState, () => rt.current());
 
@@ -164,9 +166,9 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
   });
   const finished = () => view.stage === 'closed' || view.stage === 'notHeld';
   const clocksRunning = board.run(() => finished() && !board.hasPendingEvents());
-  until('plan', planDue, compiler, escalationChain);
+  until('plan', planDue, compiler(), escalationChain);
   until('approval', eventStart, role('supervisor'), [role('manager'), role('executive')]);
-  await rt.step('plan', input.compiledBy, { planId: input.planId, date: input.date }, [{ recipient: compiler, text: texts.planDue(board.dueAt('plan')) }]);
+  await rt.step('plan', input.compiledBy, { planId: input.planId, date: input.date }, [{ recipient: compiler(), text: texts.planDue(board.dueAt('plan')) }]);
   registered = true;
 
   // 3. The event date: held if approved, else not held and escalated.
@@ -176,7 +178,7 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
     view.stage = 'notHeld';
     view.notHeldReason = reason;
     await rt.step('notHeld', systemActor, { reason }, [
-      { recipient: compiler, text: texts.notHeld(reason) },
+      { recipient: compiler(), text: texts.notHeld(reason) },
       { recipient: role('manager'), text: texts.notHeld(reason) },
       { recipient: role('executive'), text: texts.notHeld(reason) },
     ]);
@@ -186,10 +188,10 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
     // 4.–5. After the event day: the summary and the return visits.
     await sleep(cal.msInBasis(new Date(workflowNow()), eventEnd, 'wall') || 1);
     view.stage = 'followUp';
-    board.start(rt.clock('summary', steps.summary, due.summary, compiler));
-    board.start(rt.clock('returnVisit', steps.returnVisit, due.returnVisit, compiler));
+    board.start(rt.clock('summary', steps.summary, due.summary, compiler()));
+    board.start(rt.clock('returnVisit', steps.returnVisit, due.returnVisit, compiler()));
     maybeClose();
-    await rt.step('followUp', systemActor, {}, [{ recipient: compiler, text: texts.followUp(board.dueAt('summary'), board.dueAt('returnVisit')) }]);
+    await rt.step('followUp', systemActor, {}, [{ recipient: compiler(), text: texts.followUp(board.dueAt('summary'), board.dueAt('returnVisit')) }]);
     await condition(finished);
   }
   await condition(allHandlersFinished);

@@ -121,6 +121,8 @@ export interface KeyLoanView {
   /** The replacement case a damaged or lost key opened. */
   replacementCaseId?: string;
   refusal?: string;
+  /** The first-responsible staff member (the case row's `firstReceiver`); changes hands on reassignment. */
+  firstReceiver: string;
   assignee?: string;
   waitingOn?: { who: string; what: string; dueAt?: string };
   clocks: ClockView[];

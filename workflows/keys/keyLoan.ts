@@ -25,7 +25,7 @@ import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
 import type { Notice } from '../lib/caseTrail';
 import type { ClockSpec } from '../lib/clock';
-import { role, staff, type StepActor, systemActor } from '../lib/roles';
+import { type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { caseProcedure, caseUnit } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
@@ -52,7 +52,6 @@ const { openCase, openKeyLoan, closeKeyLoan, completeLoanPaperwork } = recordAct
 export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
   const requestedAt = new Date(workflowNow());
-  const custodian = staff(input.requestedBy.id);
   const texts = keyLoanTexts(input, cal);
   const view: KeyLoanView = {
     caseId: input.caseId,
@@ -68,6 +67,7 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
     clocks: [],
     breached: false,
     requestedAt: requestedAt.toISOString(),
+    firstReceiver: input.requestedBy.id,
   };
   const rt = new CaseRuntime<KeyLoanView>({
     cal,
@@ -80,9 +80,11 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
     warnAt: input.warnAt ?? defaultWarnAt,
   });
   const { board } = rt;
+  /** The csr who keeps the ledger and chases the key: the one who lent it, or whoever it was handed over to. */
+  const custodian = (): Recipient => staff(view.firstReceiver);
   /** A key out: the custodian chases it, then the supervisor and the manager, one interval apart. */
   const chased = (name: 'return' | 'paperwork'): ClockSpec => ({
-    ...rt.clock(name, steps[name], due[name], custodian, [role('supervisor'), role('manager')]),
+    ...rt.clock(name, steps[name], due[name], custodian(), [role('supervisor'), role('manager')]),
     escalateEvery: keyEscalateEvery,
   });
 
@@ -104,7 +106,7 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
       if (cause instanceof ApplicationFailure && (Object.values(keyFailure) as string[]).includes(cause.type ?? '')) {
         view.stage = 'refused';
         view.refusal = cause.message;
-        await rt.step('refuse', systemActor, { reason: cause.type }, [{ recipient: custodian, text: texts.refused(cause.message) }]);
+        await rt.step('refuse', systemActor, { reason: cause.type }, [{ recipient: custodian(), text: texts.refused(cause.message) }]);
         return;
       }
       throw err;
@@ -113,10 +115,10 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
     view.loanedAt = loanedAt.toISOString();
     view.assignee = input.borrower;
     board.start(chased('return'));
-    const notices: Notice[] = [{ recipient: custodian, text: texts.loaned(board.dueAt('return')) }];
+    const notices: Notice[] = [{ recipient: custodian(), text: texts.loaned(board.dueAt('return')) }];
     if (input.emergency) {
       board.start(chased('paperwork'));
-      notices.push({ recipient: custodian, text: texts.paperworkDue(board.dueAt('paperwork')) });
+      notices.push({ recipient: custodian(), text: texts.paperworkDue(board.dueAt('paperwork')) });
     }
     await rt.step('lend', actor, detail, notices);
   }
@@ -126,7 +128,7 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
       board.stop('unsealApproval');
       if (!i.approved) {
         view.stage = 'rejected';
-        await rt.step('approveUnseal', actor, i, [{ recipient: custodian, text: texts.unsealRejected(i.reason) }]);
+        await rt.step('approveUnseal', actor, i, [{ recipient: custodian(), text: texts.unsealRejected(i.reason) }]);
         return;
       }
       await rt.step('approveUnseal', actor, i);
@@ -136,7 +138,7 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
       board.stop('emergencyApproval');
       if (!i.approved) {
         view.stage = 'rejected';
-        await rt.step('approveEmergency', actor, i, [{ recipient: custodian, text: texts.emergencyRejected(i.note) }]);
+        await rt.step('approveEmergency', actor, i, [{ recipient: custodian(), text: texts.emergencyRejected(i.note) }]);
         return;
       }
       await rt.step('approveEmergency', actor, i);
@@ -203,7 +205,7 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
       }
     },
     handlers,
-    view: () => rt.current(),
+    runtime: rt,
   });
   setHandler(keyLoanState, () => rt.current());
 

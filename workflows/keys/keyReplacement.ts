@@ -98,7 +98,7 @@ export async function keyReplacement(input: KeyReplacementInput): Promise<KeyRep
     stage: () => view.stage,
     ready: () => registered,
     handlers,
-    view: () => rt.current(),
+    runtime: rt,
   });
   setHandler(keyReplacementState, () => rt.current());
   const finished = () => view.stage === 'approved' || view.stage === 'rejected';

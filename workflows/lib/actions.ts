@@ -34,6 +34,7 @@ export const rejection = {
   invalidInput: 'InvalidInput', // 400
   forbidden: 'Forbidden', // 403
   invalidStage: 'InvalidStage', // 409
+  nothingToReassign: 'NothingToReassign', // 409: the person holds nothing in this case
 } as const;
 
 export type InputOf<T extends ActionTable, K extends keyof T> = z.infer<T[K]['input']>;

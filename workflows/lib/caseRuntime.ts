@@ -4,7 +4,7 @@
  * Temporal UI (search attributes + current details) kept in step with its view.
  */
 import type { BusinessCalendar } from './calendar';
-import { type CaseFace, CaseScreen, CaseTrail, type Notice } from './caseTrail';
+import { type CaseFace, CaseScreen, CaseTrail, type Notice, type StepExtra } from './caseTrail';
 import type { ClockSpec } from './clock';
 import { type ClockView, DeadlineBoard, type DeadlineBoardSnapshot } from './deadlines';
 import { escalationChain, type Recipient, type StepActor } from './roles';
@@ -13,6 +13,8 @@ import { escalationChain, type Recipient, type StepActor } from './roles';
 export interface CaseViewBase {
   stage: string;
   assignee?: string;
+  /** The first-responsible person (首问责任人), where the procedure has one. */
+  firstReceiver?: string;
   waitingOn?: { who: string; what: string; dueAt?: string };
   clocks: ClockView[];
   breached: boolean;
@@ -38,6 +40,7 @@ export class CaseRuntime<V extends CaseViewBase> {
   readonly board: DeadlineBoard;
   readonly trail: CaseTrail;
   private readonly screen = new CaseScreen();
+  private closing = false;
 
   constructor(private readonly o: CaseRuntimeOptions<V>) {
     this.trail = new CaseTrail(o.caseId, o.carried?.seq ?? 0);
@@ -46,6 +49,16 @@ export class CaseRuntime<V extends CaseViewBase> {
 
   get view(): V {
     return this.o.view;
+  }
+
+  /** '报修 BX…（3-2-1101）': how staff name the case in messages. */
+  get label(): string {
+    return this.o.label;
+  }
+
+  /** True once the case is closing: nothing changes hands any more. */
+  get ended(): boolean {
+    return this.closing;
   }
 
   /** A clock for a step: its rule, its owner, warnings at the configured fractions, the escalation chain. */
@@ -60,12 +73,13 @@ export class CaseRuntime<V extends CaseViewBase> {
   }
 
   /** Persist one step (audit + case row + messages) and refresh the UI. */
-  async step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = []): Promise<void> {
-    await this.trail.record(action, actor, this.publish(), detail as Record<string, unknown>, notices);
+  async step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = [], extra: Pick<StepExtra, 'firstReceiver'> = {}): Promise<void> {
+    await this.trail.record(action, actor, this.publish(), detail as Record<string, unknown>, notices, extra);
   }
 
   /** The closing step: stop every clock, persist their last events, record the outcome. */
   async close(actor: StepActor, outcome: string, clocksRunning: Promise<void> | undefined, closedAt: Date): Promise<void> {
+    this.closing = true;
     this.board.stopAll('案件已结束');
     await clocksRunning;
     await this.board.flush();

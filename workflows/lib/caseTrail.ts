@@ -17,6 +17,14 @@ export interface Notice {
   text: string;
 }
 
+/** What a step changes on the case row besides stage and assignee. */
+export interface StepExtra {
+  closedAt?: Date;
+  outcome?: string;
+  /** A new first-responsible person (the case was reassigned). */
+  firstReceiver?: string;
+}
+
 export interface CaseFace {
   stage: string;
   assignee?: string;
@@ -43,7 +51,7 @@ export class CaseTrail {
     face: CaseFace,
     detail: Record<string, unknown> = {},
     notices: Notice[] = [],
-    extra: { closedAt?: Date; outcome?: string } = {},
+    extra: StepExtra = {},
   ): Promise<void> {
     this.seq += 1;
     await recordStep({
@@ -58,6 +66,7 @@ export class CaseTrail {
       notices,
       closedAt: extra.closedAt?.toISOString(),
       outcome: extra.outcome,
+      firstReceiver: extra.firstReceiver,
     });
   }
 }

@@ -245,3 +245,14 @@ export function stopClock(
 export function isActive(s: ClockState): boolean {
   return s.status === 'running' || s.status === 'paused';
 }
+
+/**
+ * The step changes hands (sick leave, shift change): an active clock owned by
+ * `from` is owned by `to` from now on; its timing is untouched, so later
+ * warnings simply go to the new owner. True if the clock was `from`'s.
+ */
+export function reassignClock(s: ClockState, from: Recipient, to: Recipient): boolean {
+  if (!isActive(s) || s.spec.owner !== from) return false;
+  s.spec = { ...s.spec, owner: to };
+  return true;
+}

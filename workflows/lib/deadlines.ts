@@ -15,10 +15,12 @@ import {
   isActive,
   nextClockEventAt,
   pauseClock,
+  reassignClock,
   resumeClock,
   startClock,
   stopClock,
 } from './clock';
+import type { Recipient } from './roles';
 import { deadlineEventText } from './texts';
 import { workflowNow } from './time';
 import { recordActivities } from './recordActivities';
@@ -94,6 +96,21 @@ export class DeadlineBoard {
   /** Stop every clock still running: the case has ended. */
   stopAll(reason: string): void {
     for (const name of this.clocks.keys()) this.stop(name, 'cancelled', reason);
+  }
+
+  /**
+   * Every active clock owned by `from` is owned by `to` from now on (the owner
+   * lives in each clock's spec, so a snapshot carries it over unchanged in
+   * format). Returns the names of the clocks that changed hands.
+   */
+  reassignOwner(from: Recipient, to: Recipient): string[] {
+    // Timing is unchanged, so the runner's timer stays as it is (no wake-up, no new timer).
+    return [...this.clocks.values()].filter((c) => reassignClock(c, from, to)).map((c) => c.spec.name);
+  }
+
+  /** True if an active clock is owned by `owner`. */
+  hasActiveOwnedBy(owner: Recipient): boolean {
+    return [...this.clocks.values()].some((c) => isActive(c) && c.spec.owner === owner);
   }
 
   isBreached(name: string): boolean {

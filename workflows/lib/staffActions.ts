@@ -2,18 +2,21 @@
  * Wires a procedure's action table to its updates: the validator rejects a
  * wrong role, bad input or wrong stage before anything reaches history; the
  * handler waits until the case is registered (so the audit trail keeps the
- * manual's order), checks again, then runs the procedure's handler.
+ * manual's order), checks again, then runs the procedure's handler. The shared
+ * `case.reassign` update (reassign.ts) is installed with them.
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { condition, setHandler } from '@temporalio/workflow';
 import { type ActionRequest, type ActionTable, checkAction } from './actions';
+import type { CaseRuntime, CaseViewBase } from './caseRuntime';
+import { handleReassign } from './reassign';
 import type { Actor } from './roles';
 
 export type ActionHandlers<T extends ActionTable> = {
   [A in keyof T]: (actor: Actor, input: ReturnType<T[A]['input']['parse']>) => Promise<void>;
 };
 
-export function handleStaffActions<T extends ActionTable, View>(opts: {
+export function handleStaffActions<T extends ActionTable, View extends CaseViewBase>(opts: {
   table: T;
   updates: Record<keyof T, UpdateDefinition<View, [ActionRequest]>>;
   stage: () => string;
@@ -22,8 +25,11 @@ export function handleStaffActions<T extends ActionTable, View>(opts: {
   /** Extra rules beyond the table (e.g. only the assignee reports on a job; the input, already checked against the table); throws to reject. */
   authorize?: (action: keyof T & string, actor: Actor, input: unknown) => void;
   handlers: ActionHandlers<T>;
-  view: () => View;
+  /** The case's runtime: its current view is what every update returns. */
+  runtime: CaseRuntime<View>;
 }): void {
+  // Every procedure also lets a supervisor hand one person's open steps to another.
+  handleReassign(opts.runtime, opts.ready);
   const check = (name: keyof T & string, req: ActionRequest) => {
     checkAction(opts.table, name, opts.stage(), req);
     opts.authorize?.(name, req.actor, req.input);
@@ -39,7 +45,7 @@ export function handleStaffActions<T extends ActionTable, View>(opts: {
         }
         const input = opts.table[name]!.input.parse(req.input);
         await (opts.handlers[name] as (a: Actor, i: unknown) => Promise<void>)(req.actor, input);
-        return opts.view();
+        return opts.runtime.current();
       },
       { validator: (req: ActionRequest) => check(name, req) },
     );

@@ -162,6 +162,8 @@ export interface MoveInView {
   required: Record<MoveInStep, string[]>;
   completedSteps: MoveInStep[];
   defects: MoveInDefect[];
+  /** The first-responsible staff member (the case row's `firstReceiver`); changes hands on reassignment. */
+  firstReceiver: string;
   assignee?: string;
   waitingOn?: { who: string; what: string; dueAt?: string };
   clocks: ClockView[];

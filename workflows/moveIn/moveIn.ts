@@ -23,7 +23,7 @@ import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
-import { role, staff, systemActor } from '../lib/roles';
+import { type Recipient, role, staff, systemActor } from '../lib/roles';
 import { caseProcedure, caseUnit } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
@@ -53,7 +53,6 @@ const { openCase, fileToOwnerArchive, recordCharges, addEntrustedKeys } = record
 export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
   const openedAt = new Date(workflowNow());
-  const csr = staff(input.receivedBy.id);
   const texts = moveInTexts(input);
   const applies = { delegate: input.delegate !== undefined, parking: input.parkingSpace !== undefined };
   const perStep = <T>(f: (s: MoveInStep) => T) => Object.fromEntries(moveInSteps.map((s) => [s, f(s)])) as Record<MoveInStep, T>;
@@ -69,6 +68,7 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
     required: perStep((s) => requiredItems(s, applies)),
     completedSteps: [],
     defects: [],
+    firstReceiver: input.receivedBy.id,
     assignee: input.receivedBy.id,
     clocks: [],
     breached: false,
@@ -86,9 +86,11 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
     warnAt: input.warnAt ?? defaultWarnAt,
   });
   const { board } = rt;
+  /** The csr handling the move-in: the receiver, or whoever it was reassigned to. */
+  const csr = (): Recipient => staff(view.assignee ?? input.receivedBy.id);
   /** The stall clock: restarted on every recorded item or step; the csr at 3 working days, the supervisor at 5. */
   const restartStallClock = () =>
-    board.start({ ...rt.clock('stall', moveInClockSteps.stall, due.stall, csr, [role('supervisor')]), warnAt: stallWarnAt });
+    board.start({ ...rt.clock('stall', moveInClockSteps.stall, due.stall, csr(), [role('supervisor')]), warnAt: stallWarnAt });
   /** Repairs opened at inspection, by receipt number: finished once their result arrives. */
   const finishedRepairs = new Set<string>();
 
@@ -188,7 +190,7 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
       }
     },
     handlers,
-    view: () => rt.current(),
+    runtime: rt,
   });
   setHandler(moveInState, () => rt.current());
 
@@ -224,7 +226,7 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
   await fileToOwnerArchive({ unit: input.unit, kind: 'idCopy', ref: input.caseId, summary: `身份证复印件：${input.ownerName}${input.delegate ? `、受托人 ${input.delegate.name}` : ''}`, content: view.items.identity });
   await fileToOwnerArchive({ unit: input.unit, kind: 'feeNotice', ref: input.caseId, summary: '入住缴费', content: view.items.fees });
   await fileToOwnerArchive({ unit: input.unit, kind: 'inspection', ref: input.caseId, summary: `验房记录${view.defects.length ? `（遗留问题 ${view.defects.length} 项）` : ''}`, content: { form: view.items.inspection, defects: view.defects } });
-  await rt.step('file', systemActor, { openRepairs }, [{ recipient: csr, text: texts.completed(openRepairs) }]);
+  await rt.step('file', systemActor, { openRepairs }, [{ recipient: csr(), text: texts.completed(openRepairs) }]);
   await rt.close(systemActor, 'completed', clocksRunning, closedAt);
   return { caseId: input.caseId, outcome: 'completed', openRepairs, view };
 }

@@ -84,7 +84,8 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     carried,
   });
   const { board } = rt;
-  const receiver = staff(input.receivedBy.id);
+  /** The first-responsible csr: the receiver, or whoever the case was reassigned to. */
+  const receiver = (): Recipient => staff(view.firstReceiver);
   const clock = (name: keyof typeof repairDeadlines, owner: Recipient) =>
     rt.clock(name, repairSteps[name], repairDeadlines[name], owner);
   const currentView = () => rt.current();
@@ -99,7 +100,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       case 'inProgress':
         return { who: view.assignee ?? '工程部', what: '完工', dueAt: due('completion') ?? due('followUp') };
       case 'awaitingReturnVisit':
-        return { who: input.receivedBy.id, what: '回访业主', dueAt: due('returnVisit') };
+        return { who: view.firstReceiver, what: '回访业主', dueAt: due('returnVisit') };
       case 'rework':
         return { who: view.assignee ?? '工程部', what: '返修', dueAt: due('rework') };
       default:
@@ -174,7 +175,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     },
     async reportUnfinished(actor, i) {
       startFollowUps();
-      await step('reportUnfinished', actor, i, [{ recipient: receiver, text: texts.unfinished(i.reason) }]);
+      await step('reportUnfinished', actor, i, [{ recipient: receiver(), text: texts.unfinished(i.reason) }]);
     },
     async recordFollowUp(actor, i) {
       view.followUps += 1;
@@ -188,7 +189,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       view.chargesFen += total;
       board.stop('completion');
       board.stop('followUp', 'cancelled', '已完工');
-      board.start(clock('returnVisit', receiver));
+      board.start(clock('returnVisit', receiver()));
       const now = new Date(workflowNow()).toISOString();
       await recordServiceRecord({ caseId: input.caseId, fault: input.fault, completedAt: now, workDone: i.workDone });
       await recordCharges({
@@ -197,7 +198,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       });
       await step('reportCompletion', actor, i, [
         { recipient: owner(input.ownerPhone), text: texts.completed(total) },
-        { recipient: receiver, text: texts.returnVisitDue(board.dueAt('returnVisit')) },
+        { recipient: receiver(), text: texts.returnVisitDue(board.dueAt('returnVisit')) },
       ]);
     },
     async recordReturnVisit(actor, i) {
@@ -219,8 +220,8 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     async reportReworkDone(actor, i) {
       view.stage = 'awaitingReturnVisit';
       board.stop('rework');
-      board.start(clock('returnVisit', receiver));
-      await step('reportReworkDone', actor, i, [{ recipient: receiver, text: texts.returnVisitDue(board.dueAt('returnVisit')) }]);
+      board.start(clock('returnVisit', receiver()));
+      await step('reportReworkDone', actor, i, [{ recipient: receiver(), text: texts.returnVisitDue(board.dueAt('returnVisit')) }]);
     },
   };
 
@@ -251,13 +252,13 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
 
   /** 5. A job not finished the same day: the csr follows it up with the owner every day. */
   function startFollowUps() {
-    if (!board.isRunning('followUp')) board.start(clock('followUp', receiver));
+    if (!board.isRunning('followUp')) board.start(clock('followUp', receiver()));
   }
 
   function scheduleNextFollowUp() {
     // The next follow-up counts from the next business day's opening, due by its end.
     const nextDay = cal.nextOpening(cal.endOfBusinessDay(new Date(workflowNow())));
-    board.start(clock('followUp', receiver), nextDay);
+    board.start(clock('followUp', receiver()), nextDay);
   }
 
   /** Actions wait until registration is on record, so the audit trail keeps the manual's order. */
@@ -269,7 +270,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     ready: () => registered,
     authorize: assertAssignee,
     handlers,
-    view: currentView,
+    runtime: rt,
   });
   setHandler(repairState, currentView);
 
@@ -288,7 +289,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
   let clocksRunning = carried ? runClocks() : undefined;
   if (!carried) {
     // 4. The owner hears back within 1 hour of registering.
-    board.start(clock('response', receiver));
+    board.start(clock('response', receiver()));
     // 3. Within 5 minutes a technician takes it (paused while the owner decides on a quoted fee).
     board.start(clock('dispatch', role('technician')));
     // 1. Register the call or visit.
@@ -332,7 +333,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     await condition(() => finished() || needsFollowUp() || historyTooLong());
     if (needsFollowUp()) {
       startFollowUps();
-      await step('completionOverdue', system, {}, [{ recipient: receiver, text: texts.unfinished('当日未完工') }]);
+      await step('completionOverdue', system, {}, [{ recipient: receiver(), text: texts.unfinished('当日未完工') }]);
     }
     if (!finished() && historyTooLong()) {
       await condition(allHandlersFinished);
