@@ -10,6 +10,7 @@ import type { Request } from 'express';
 import type { z } from 'zod';
 import type { Db } from '../db/client';
 import type { ActionRequest, ActionRule, ActionTable } from '../workflows/lib/actions';
+import { reassignLabel, reassignStep } from '../workflows/lib/reassign';
 import type { Actor } from '../workflows/lib/roles';
 import { type CaseRecord, findCaseRecord } from './caseRecords';
 import { notFound, parseOr400 } from './errors';
@@ -56,6 +57,7 @@ export async function readCaseHistory(deps: CaseDeps, api: ProcedureApi<unknown>
   const record = await findCaseRecord(deps.db, api.procedure, caseId);
   if (!record) throw caseNotFound(caseId);
   const labels: Record<string, string> = {
+    [reassignStep]: reassignLabel,
     ...api.systemSteps,
     ...Object.fromEntries(Object.entries(api.table).map(([name, rule]) => [name, rule.label])),
   };

@@ -18,6 +18,8 @@ import { actorOf } from './identity';
 import { authorize, mayAct, permissionTable, type Procedure, procedureActionTables, procedures } from './permissions';
 import { procedureOfCaseId, servedProcedures } from './procedureApis';
 import { caseNotFound } from './temporalErrors';
+import { reassignBodySchema, reassignOpenCases } from './reassign';
+import { requestIdOf } from './requestContext';
 import type { Routes } from './routes';
 
 export interface CasesDeps {
@@ -208,6 +210,22 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
       authorize(actorOf(res), 'cases', 'list');
       const query = parseOr400(caseListQuerySchema, req.query, '查询参数有误');
       res.json(await listCases(deps.db, query, await deps.now()));
+    },
+  );
+  cases.post(
+    '/reassign',
+    {
+      summary: `${perms.reassign.label}: hand every open step of one person to another (sick leave, shift change)`,
+      description: 'Each case records the reassignment (who, from, to, why) and notifies both people. A retried request (same X-Request-Id) does not hand anything over twice.',
+      body: reassignBodySchema,
+      roles: perms.reassign.roles,
+      success: { status: 200, description: '`{ reassigned: [{ caseId, procedure }], skipped: [{ caseId, reason }] }`' },
+      errors: [400, 403],
+    },
+    async (req, res) => {
+      const actor = actorOf(res);
+      authorize(actor, 'cases', 'reassign');
+      res.json(await reassignOpenCases(deps, actor, req.body, requestIdOf(res)));
     },
   );
   const served = (req: Request) => {

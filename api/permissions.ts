@@ -11,6 +11,7 @@ import { eventActions, eventProcedure } from '../workflows/event/communityEvent.
 import { keyLoanActions, keyLoanProcedure } from '../workflows/keys/keyLoan.messages';
 import { keyReplacementActions, keyReplacementProcedure } from '../workflows/keys/keyReplacement.messages';
 import type { ActionTable } from '../workflows/lib/actions';
+import { reassignLabel, reassignRoles } from '../workflows/lib/reassign';
 import { type Actor, type Role, roleNames, roles } from '../workflows/lib/roles';
 import { moveInActions, moveInProcedure } from '../workflows/moveIn/moveIn.messages';
 import { repairActions, repairProcedure } from '../workflows/repair/repair.messages';
@@ -67,7 +68,7 @@ export const permissionTable = {
     read: { label: '查看案件', roles: everyone },
     list: { label: '查询案件', roles: everyone },
     inbox: { label: '查看待办', roles: everyone },
-    reassign: { label: '批量转交', roles: ['supervisor', 'manager'] },
+    reassign: { label: reassignLabel, roles: reassignRoles },
   },
   reports: {
     monthly: { label: '查看月度报表', roles: leadership },

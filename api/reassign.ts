@@ -12,9 +12,10 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import { reassignInputSchema, reassignLabel, reassignRoles, reassignUpdate } from '../workflows/lib/reassign';
-import { type Actor, roleNames } from '../workflows/lib/roles';
-import { ApiError, badRequest, forbidden, parseOr400 } from './errors';
+import { reassignInputSchema, reassignLabel, reassignUpdate } from '../workflows/lib/reassign';
+import type { Actor } from '../workflows/lib/roles';
+import { ApiError, badRequest, parseOr400 } from './errors';
+import { authorize } from './permissions';
 import { fromTemporalError } from './temporalErrors';
 
 /** The request body: from whom, to whom, why (the update's own input schema, strict, ids 1..64). */
@@ -45,7 +46,7 @@ export async function reassignOpenCases(
   body: ReassignBody,
   requestId?: string,
 ): Promise<ReassignReport> {
-  if (!reassignRoles.includes(actor.role)) throw forbidden(`角色「${roleNames[actor.role]}」无权执行「${reassignLabel}」`);
+  authorize(actor, 'cases', 'reassign');
   const input = parseOr400(reassignBodySchema, body, `「${reassignLabel}」的输入无效`);
   if (input.from === input.to) throw badRequest(undefined, '转出人与接收人不能相同');
 

@@ -186,3 +186,32 @@ describe('the case list', () => {
     expect(bad.body.issues.length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('batch reassignment', () => {
+  it("a csr off sick: the supervisor hands all her open cases to a colleague; they move to the colleague's inbox, and each case records it", async () => {
+    const away: Actor = { id: 'csr-sun', role: 'csr' };
+    const cover: Actor = { id: 'csr-qin', role: 'csr' };
+    const opened: string[] = [];
+    for (const fault of ['门铃不响', '信箱锁坏']) {
+      const reply = await ctx.http.post<{ caseId: string }>('/repairs', away, { unit: unit(), ownerName: '郑先生', ownerPhone: '13800000003', channel: 'phone', fault });
+      opened.push(reply.body.caseId);
+    }
+    for (const id of opened) await onRecord('/repairs', id, 'dispatch');
+    expect((await inbox(away)).map((i) => i.caseId).sort()).toEqual([...opened].sort());
+
+    const byCsr = await ctx.http.post<{ code: string }>('/cases/reassign', csr, { from: away.id, to: cover.id, reason: '病假' });
+    expect(byCsr.status).toBe(403);
+
+    const done = await ctx.http.post<{ reassigned: { caseId: string }[]; skipped: unknown[] }>('/cases/reassign', supervisor, { from: away.id, to: cover.id, reason: '病假' });
+    expect(done.status).toBe(200);
+    expect(done.body.reassigned.map((r) => r.caseId).sort()).toEqual([...opened].sort());
+    expect(await inbox(away)).toEqual([]);
+    expect((await inbox(cover)).map((i) => i.caseId).sort()).toEqual([...opened].sort());
+    for (const id of opened) {
+      const h = await ctx.http.get<{ steps: { action: string; label: string; actor: Actor; detail: unknown }[] }>(`/cases/${id}/history`, supervisor);
+      expect(h.body.steps.at(-1)).toMatchObject({ action: 'handOver', label: '转交', actor: supervisor, detail: { from: away.id, to: cover.id, reason: '病假' } });
+    }
+    const again = await ctx.http.post<{ reassigned: unknown[] }>('/cases/reassign', supervisor, { from: away.id, to: cover.id, reason: '病假' });
+    expect(again.body.reassigned).toEqual([]);
+  });
+});

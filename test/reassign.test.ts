@@ -6,7 +6,7 @@
  * and the outbox.
  */
 import type { Actor } from '../workflows/lib/roles';
-import { type ReassignInput, reassignUpdate } from '../workflows/lib/reassign';
+import { type ReassignInput, reassignStep, reassignUpdate } from '../workflows/lib/reassign';
 import { reassignOpenCases } from '../api/reassign';
 import { actOn, complaintIdOf, complaintOf, openComplaint } from './support/complaintScenario';
 import {
@@ -71,7 +71,7 @@ describe('one case handed over', () => {
     const done = await act(h, 'reportCompletion', technician2, { workDone: '更换阀芯', charges: [] });
     expect(done.stage).toBe('awaitingReturnVisit');
 
-    const [entry] = await auditOf(caseId, 'reassign');
+    const [entry] = await auditOf(caseId, reassignStep);
     expect(entry?.actorId).toBe('sup-wang');
     expect(JSON.parse(entry?.detail ?? '{}')).toEqual({ from: 'tech-zhao', to: 'tech-qian', reason: '赵师傅病假' });
     const row = await system().db.case.findUnique({ where: { id: caseId } });
@@ -91,7 +91,7 @@ describe('one case handed over', () => {
     expect(view.waitingOn?.who).toBe('csr-zhou');
     expect(view.clocks.find((c) => c.name === 'response')?.owner).toBe('staff:csr-zhou');
 
-    const [entry] = await auditOf(caseId, 'reassign');
+    const [entry] = await auditOf(caseId, reassignStep);
     expect(entry).toMatchObject({ actorId: 'sup-wang', actorRole: 'supervisor', stage: 'verifying' });
     expect(JSON.parse(entry?.detail ?? '{}')).toEqual({ from: 'csr-li', to: 'csr-zhou', reason: '李客服调班' });
     const row = await system().db.case.findUnique({ where: { id: caseId } });
@@ -117,7 +117,7 @@ describe('who may reassign, and what', () => {
     expect(await rejectionOf(reassign(h, supervisor, { from: csr.id, to: 'csr-zhou', reason: '调班', urgent: true }))).toBe('InvalidInput');
     expect(await rejectionOf(reassign(h, supervisor, { from: csr.id, to: 'csr-zhou', reason: '' }))).toBe('InvalidInput');
     expect((await complaintOf(h)).firstReceiver).toBe('csr-li');
-    expect(await system().db.auditEntry.count({ where: { caseId, action: 'reassign' } })).toBe(0);
+    expect(await system().db.auditEntry.count({ where: { caseId, action: reassignStep } })).toBe(0);
   });
 
   it('reassigning someone who holds nothing in the case is NothingToReassign', async () => {
@@ -126,7 +126,7 @@ describe('who may reassign, and what', () => {
     expect(await rejectionOf(reassign(h, supervisor, { from: 'tech-sun', to: technician2.id, reason: '病假' }))).toBe('NothingToReassign');
     // The manager may reassign too.
     expect(await rejectionOf(reassign(h, { id: 'mgr-chen', role: 'manager' }, { from: csr.id, to: 'csr-zhou', reason: '病假' }))).toBeUndefined();
-    const after = await system().db.auditEntry.findMany({ where: { caseId, action: 'reassign' } });
+    const after = await system().db.auditEntry.findMany({ where: { caseId, action: reassignStep } });
     expect(after.map((a) => a.actorId)).toEqual(['mgr-chen']);
   });
 });
@@ -164,11 +164,11 @@ describe('reassignOpenCases: every open case of one person at once', () => {
     }
     expect((await stateOf(repairB)).assignee).toBe('tech-zhao');
     expect((await stateOf(others)).firstReceiver).toBe('csr-li');
-    expect(await system().db.auditEntry.count({ where: { caseId: { in: [caseIdOf(closed), caseIdOf(others)] }, action: 'reassign' } })).toBe(0);
+    expect(await system().db.auditEntry.count({ where: { caseId: { in: [caseIdOf(closed), caseIdOf(others)] }, action: reassignStep } })).toBe(0);
 
     const again = await reassignOpenCases(deps, supervisor, body, 'req-1');
     expect(again).toEqual({ reassigned: [], skipped: [{ caseId: caseIdOf(ended), reason: 'CaseEnded' }] });
-    expect(await system().db.auditEntry.count({ where: { caseId: { in: ids(report.reassigned) }, action: 'reassign' } })).toBe(3);
+    expect(await system().db.auditEntry.count({ where: { caseId: { in: ids(report.reassigned) }, action: reassignStep } })).toBe(3);
 
     await expect(reassignOpenCases(deps, csr, body)).rejects.toMatchObject({ status: 403 });
     await expect(reassignOpenCases(deps, supervisor, { ...body, to: 'csr-sun' })).rejects.toMatchObject({ status: 400 });
@@ -188,7 +188,7 @@ describe('reassignOpenCases: every open case of one person at once', () => {
     expect(first.reassigned).toHaveLength(2);
     expect(second.reassigned).toHaveLength(2);
     for (const h of cases) {
-      expect(await system().db.auditEntry.count({ where: { caseId: caseIdOf(h), action: 'reassign' } })).toBe(1);
+      expect(await system().db.auditEntry.count({ where: { caseId: caseIdOf(h), action: reassignStep } })).toBe(1);
       expect(await outbox(caseIdOf(h), 'staff:csr-wu')).toHaveLength(1);
     }
   });

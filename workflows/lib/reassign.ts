@@ -17,7 +17,7 @@ import { type Actor, type Role, roleNames, staff } from './roles';
 
 export const reassignUpdateName = 'case.reassign';
 /** The audit trail's action name of the step. */
-export const reassignStep = 'reassign';
+export const reassignStep = 'handOver';
 export const reassignLabel = '转交';
 
 const texts = {
