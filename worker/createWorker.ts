@@ -23,5 +23,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(deps.db, deps.channel ?? new LogChannel()),
+    // On SIGTERM the worker stops polling and lets running activities finish (up to this long) before it exits.
+    shutdownGraceTime: '30 seconds',
   });
 }
