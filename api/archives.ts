@@ -21,19 +21,19 @@ import {
   directReaders,
   requestArchiveAccessSchema,
 } from '../workflows/archive/archiveAccess.messages';
+import { archiveAccessDeadlines } from '../workflows/archive/archiveAccess.policy';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import { type Actor, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
-import { startCase } from './caseStart';
 import { ApiError, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { addOpenRoute } from './openRoute';
 import { authorize, permissionTable } from './permissions';
 import type { Routes } from './routes';
 import type { CustodyDeps } from './keys';
-import { caseIdPattern } from './caseStart';
+import { caseIdPattern, startCase } from './caseStart';
 
 export const archiveAccessApi: ProcedureApi<ArchiveAccessView> = {
   procedure: archiveAccessProcedure,
@@ -88,7 +88,9 @@ export async function requestArchiveAccess(deps: CustodyDeps, actor: Actor, body
         input.recipient ? `- 借阅单位：${input.recipient}` : '',
       ].filter(Boolean).join('\n'),
   });
-  return { ...started, stage };
+  const firstStep = { awaitingPermission: 'permission', awaitingSupervisorReport: 'report' } as const;
+  const first = stage === 'awaitingPermission' || stage === 'awaitingSupervisorReport' ? firstStep[stage] : undefined;
+  return { ...started, stage, dueAt: first ? { [first]: cal.due(now, archiveAccessDeadlines[first]).toISOString() } : {} };
 }
 
 const unitParams = { unit: unitSchema };

@@ -105,8 +105,12 @@ describe('GET /archives/:unit — reading an owner file', () => {
 
   it('when the supervisor permits a department\'s viewing, then its read is allowed and logged against that access', async () => {
     const unit = await filedUnit();
-    const requested = await ctx.http.post<{ caseId: string; stage: string }>('/archives/access', cleaning, { unit, kind: 'view', purpose: '核对装修垃圾清运' });
+    const asked = await ctx.sys.env.currentTimeMs();
+    const requested = await ctx.http.post<{ caseId: string; stage: string; dueAt: { permission: string } }>('/archives/access', cleaning, { unit, kind: 'view', purpose: '核对装修垃圾清运' });
     expect([requested.status, requested.body.stage]).toEqual([201, 'awaitingPermission']);
+    // The supervisor's permission is due within the hour, and the answer says by when.
+    expect(Date.parse(requested.body.dueAt.permission) - asked).toBeGreaterThanOrEqual(3_600_000);
+    expect(Date.parse(requested.body.dueAt.permission) - asked).toBeLessThan(3_600_000 + 60_000);
     const caseId = requested.body.caseId;
     expect((await ctx.http.get(`/archives/${unit}`, cleaning)).status).toBe(403);
     const permit = (actor: Actor) => ctx.http.post<{ stage: string }>(`/archives/access/${caseId}/actions/permit`, actor, { approved: true });
