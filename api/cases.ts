@@ -119,9 +119,23 @@ export async function listCases(db: Db, query: CaseListQuery, now: Date): Promis
 }
 
 export interface InboxItem extends CaseListItem {
+  /** The step the case waits on: the step of its soonest running deadline ('工程部接单'), else its stage. */
+  step: string;
   /** What I may do now, as action names and labels (POST `${href}/actions/${action}`). */
   actions: { action: string; label: string }[];
   dueAt: string | null;
+}
+
+/** For each case, the step of the running deadline that falls due at its next due time. */
+async function dueSteps(db: Db, rows: CaseRow[]): Promise<Map<string, string>> {
+  const due = rows.filter((r) => r.nextDueAt);
+  if (!due.length) return new Map();
+  const started = await db.deadlineEvent.findMany({
+    where: { caseId: { in: due.map((r) => r.id) }, kind: { in: ['started', 'resumed'] } },
+    select: { caseId: true, step: true, dueAt: true },
+  });
+  const nextDue = new Map(due.map((r) => [r.id, r.nextDueAt?.getTime()]));
+  return new Map(started.filter((e) => e.dueAt?.getTime() === nextDue.get(e.caseId)).map((e) => [e.caseId, e.step]));
 }
 
 /** Per procedure, the stages in which `role` has an action, and those actions. */
@@ -170,8 +184,10 @@ export async function inboxOf(db: Db, actor: Actor, limit = 100): Promise<InboxI
   const mine = actionsOf(actor.role);
   if (!mine.size) return [];
   const rows = await db.case.findMany({ where: { closedAt: null, ...inboxFilter(actor, mine) }, orderBy: [{ openedAt: 'asc' }], take: 1000 });
+  const steps = await dueSteps(db, rows);
   const items = rows.map((row) => ({
     ...listItem(row),
+    step: steps.get(row.id) ?? listItem(row).stageName,
     actions: mine.get(row.procedure)?.get(row.stage) ?? [],
     dueAt: row.nextDueAt?.toISOString() ?? null,
   }));
@@ -192,7 +208,7 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
         'Across all procedures. Customer service: the cases they received or hold; engineering: the jobs they hold and the untaken ones; departments: what they hold; supervisors, managers, leadership: the decisions only they can take, and every case with a missed deadline.',
       query: inboxQuerySchema,
       roles: perms.inbox.roles,
-      success: { status: 200, description: '`{ staff, items: [{ caseId, procedure, stage, actions, dueAt, href, ... }] }`' },
+      success: { status: 200, description: '`{ staff, items: [{ caseId, procedure, stage, step, actions, dueAt, href, ... }] }`' },
       errors: [400],
     },
     async (req, res) => {

@@ -60,7 +60,7 @@ describe('the inbox through a repair', () => {
     expect(await waitingFor(otherCsr, caseId)).toBeNull();
     expect(await waitingFor(supervisor, caseId)).toEqual(expect.arrayContaining(['reassign']));
     const mine = (await inbox(technician)).find((i) => i.caseId === caseId);
-    expect(mine).toMatchObject({ procedure: 'repair', procedureName: '报修', stage: 'dispatching', stageName: expect.any(String), href: `/repairs/${caseId}` });
+    expect(mine).toMatchObject({ procedure: 'repair', procedureName: '报修', stage: 'dispatching', step: '派工接单', href: `/repairs/${caseId}` });
     // The due time read to the owner at registration, give or take the moment the workflow started its clock.
     expect(Math.abs(Date.parse(mine?.dueAt ?? '') - Date.parse(opened.body.dueAt.dispatch))).toBeLessThan(5_000);
 
