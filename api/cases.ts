@@ -185,12 +185,10 @@ export async function inboxOf(db: Db, actor: Actor, limit = 100): Promise<InboxI
   if (!mine.size) return [];
   const rows = await db.case.findMany({ where: { closedAt: null, ...inboxFilter(actor, mine) }, orderBy: [{ openedAt: 'asc' }], take: 1000 });
   const steps = await dueSteps(db, rows);
-  const items = rows.map((row) => ({
-    ...listItem(row),
-    step: steps.get(row.id) ?? listItem(row).stageName,
-    actions: mine.get(row.procedure)?.get(row.stage) ?? [],
-    dueAt: row.nextDueAt?.toISOString() ?? null,
-  }));
+  const items = rows.map((row) => {
+    const item = listItem(row);
+    return { ...item, step: steps.get(row.id) ?? item.stageName, actions: mine.get(row.procedure)?.get(row.stage) ?? [], dueAt: item.nextDueAt };
+  });
   // Soonest due first; cases without a running deadline after them, oldest first.
   items.sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff'));
   return items.slice(0, limit);
