@@ -25,6 +25,7 @@ export const caseNotFound = (caseId: string) => notFound(`工单 ${caseId} 不�
 export const caseEnded = () => conflict('工单已结束', 'CaseEnded');
 
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_FAILED_PRECONDITION = 9;
 const GRPC_UNAVAILABLE = 14;
 
 /** An `ApiError` for what Temporal said, or `err` itself when it is not a known case (→ 500). */
@@ -41,7 +42,10 @@ export async function fromTemporalError(err: unknown, caseId: string, handle?: W
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return new ApiError(504, 'Timeout', '操作超时，结果未知，请刷新工单查看是否已生效');
   }
-  if (isUnavailable(err)) return new ApiError(503, 'TemporalUnavailable', '工作流服务暂时不可用，请稍后重试');
+  const code = grpcCode(err);
+  if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return new ApiError(503, 'TemporalUnavailable', '工作流服务暂时不可用，请稍后重试');
+  // The workflow cannot take the request now (e.g. its task keeps failing until a fix is deployed): nothing was applied.
+  if (code === GRPC_FAILED_PRECONDITION) return new ApiError(503, 'CaseUnavailable', '该工单暂时无法处理此操作（未生效），请稍后重试');
   return err;
 }
 
@@ -75,7 +79,7 @@ async function whyNotFound(handle: WorkflowHandle, caseId: string): Promise<ApiE
   }
 }
 
-function isUnavailable(err: unknown): boolean {
+function grpcCode(err: unknown): number | undefined {
   const grpc = err instanceof ServiceError ? err.cause : err;
-  return isGrpcServiceError(grpc) && (grpc.code === GRPC_UNAVAILABLE || grpc.code === GRPC_DEADLINE_EXCEEDED);
+  return isGrpcServiceError(grpc) ? grpc.code : undefined;
 }

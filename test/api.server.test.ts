@@ -134,4 +134,21 @@ describe('API server', () => {
     ]);
     expect(typeof requests[0]?.['ms']).toBe('number');
   });
+
+  it('when Temporal is unreachable, or the workflow cannot take the request now, then 503 with a Chinese message, not 500', async () => {
+    const grpcError = (code: number) => Object.assign(new Error(`${code} grpc`), { code, details: 'x', metadata: {} });
+    for (const [code, expected] of [
+      [14, 'TemporalUnavailable'],
+      [9, 'CaseUnavailable'],
+    ] as const) {
+      api = await start(async () => {
+        throw grpcError(code);
+      });
+      const res = await fetch(`${api.url}/repairs/${caseId}`, { headers: staff });
+      expect([code, res.status, ((await res.json()) as { code: string }).code]).toEqual([code, 503, expected]);
+      await api.close();
+      api = undefined;
+    }
+    expect(logged).toEqual([]);
+  });
 });
