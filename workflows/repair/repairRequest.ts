@@ -12,6 +12,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -36,6 +37,7 @@ import {
   type RepairView,
 } from './repair.messages';
 import { defaultWarnAt, historyEventsBeforeContinueAsNew, repairDeadlines, repairSteps } from './repair.policy';
+import { patches } from './repair.patches';
 import { repairTexts } from './repair.texts';
 import { recordActivities } from '../lib/recordActivities';
 
@@ -338,6 +340,13 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     if (!finished() && historyTooLong()) {
       await condition(allHandlersFinished);
       await board.flush();
+      if (patched(patches.handlersBeforeContinueAsNew)) {
+        // A staff action that arrived while the clocks were being saved finishes in this run, not lost with it.
+        while (!allHandlersFinished()) {
+          await condition(allHandlersFinished);
+          await board.flush();
+        }
+      }
       await continueAsNew<typeof repairRequest>(input, { view, board: board.snapshot(), seq: rt.trail.sequence });
     }
   }
