@@ -98,11 +98,9 @@ const unitParams = { unit: unitSchema };
 export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
   const access = routes.child('/access', 'archiveAccess');
   addOpenRoute(access, '/', deps, {
-    procedure: 'archiveAccess',
-    prefix: 'DA',
+    api: archiveAccessApi,
     summary: "Asks to view, take out, copy or lend a household's file; what it needs depends on who asks and what for.",
     body: requestArchiveAccessSchema,
-    workflowId: archiveAccessWorkflowId,
     open: requestArchiveAccess,
   });
   addCaseRoutes(access, deps, archiveAccessApi);

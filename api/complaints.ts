@@ -116,11 +116,9 @@ function complaintDetails(caseId: string, input: OpenComplaint, actor: Actor, ca
 
 export function complaintRoutes(routes: Routes, deps: ComplaintDeps): Routes {
   addOpenRoute(routes, '/', deps, {
-    procedure: 'complaint',
-    prefix: 'TS',
+    api: complaintApi,
     summary: 'Logs a complaint; a complaint from the same unit about the same matter within the repeat window is flagged as a repeat.',
     body: openComplaintSchema,
-    workflowId: complaintWorkflowId,
     open: logComplaint,
   });
   return addCaseRoutes(routes, deps, complaintApi);

@@ -96,11 +96,10 @@ export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unk
 
 export function eventRoutes(routes: Routes, deps: OpenCaseDeps): Routes {
   addOpenRoute(routes, '/plans', deps, {
-    procedure: 'communityEvent',
+    api: eventApi,
     summary: "Files the year's community-event plan: one case per event, each due for its plan a month before its date.",
     body: eventPlanSchema,
-    prefix: 'JH',
-    workflowId: eventWorkflowId,
+    planPrefix: 'JH',
     open: startEventPlan,
     receiptOf: (plan) => plan.planId,
   });

@@ -190,21 +190,17 @@ const unitQuerySchema = z.strictObject({ unit: z.string().trim().min(1, '请指�
 export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
   const loans = routes.child('/loans', 'keyLoan');
   addOpenRoute(loans, '/', deps, {
-    procedure: 'keyLoan',
-    prefix: 'JY',
+    api: keyLoanApi,
     summary: 'Lends a key (a key already out is refused with 409); sealed keys and emergencies wait for approval.',
     body: requestKeyLoanSchema,
-    workflowId: keyLoanWorkflowId,
     open: requestKeyLoan,
   });
   addCaseRoutes(loans, deps, keyLoanApi);
   const replacements = routes.child('/replacements', 'keyReplacement');
   addOpenRoute(replacements, '/', deps, {
-    procedure: 'keyReplacement',
-    prefix: 'PJ',
+    api: keyReplacementApi,
     summary: 'Applies for a key duplication or replacement (supervisor review, then manager approval).',
     body: applyKeyReplacementSchema,
-    workflowId: keyReplacementWorkflowId,
     open: applyForKeyReplacement,
   });
   addCaseRoutes(replacements, deps, keyReplacementApi);

@@ -78,11 +78,9 @@ export async function openMoveIn(deps: OpenCaseDeps, actor: Actor, body: unknown
 
 export function moveInRoutes(routes: Routes, deps: OpenCaseDeps): Routes {
   addOpenRoute(routes, '/', deps, {
-    procedure: 'moveIn',
-    prefix: 'RZ',
+    api: moveInApi,
     summary: 'Opens a move-in at the front desk (identity and documents first).',
     body: openMoveInSchema,
-    workflowId: moveInWorkflowId,
     open: openMoveIn,
   });
   return addCaseRoutes(routes, deps, moveInApi);

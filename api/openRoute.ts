@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Db } from '../db/client';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import type { Actor } from '../workflows/lib/roles';
+import type { ProcedureApi } from './caseRoutes';
 import { newCaseId, type OpenCaseDeps } from './caseStart';
 import { actorOf } from './identity';
 import { openIdempotently, parseIdempotencyKey } from './idempotency';
@@ -21,12 +22,12 @@ export interface Opened {
 }
 
 export interface OpenRouteSpec<R extends object> {
-  procedure: Procedure;
-  /** Receipt-number prefix (of the plan, when one request opens several cases). */
-  prefix: string;
+  /** The procedure: its permission-table entry, receipt-number prefix and workflow ids. */
+  api: Pick<ProcedureApi<unknown>, 'procedure' | 'prefix' | 'workflowId'>;
+  /** The receipt-number prefix when one request opens several cases (a year's event plan: JH). */
+  planPrefix?: string;
   summary: string;
   body: z.ZodType;
-  workflowId: (caseId: string) => string;
   open: (deps: OpenCaseDeps, actor: Actor, body: unknown) => Promise<R>;
   /** The receipt number of an answer that is not one case (a year's event plan, which has no Location). */
   receiptOf?: (opened: R) => string;
@@ -43,7 +44,8 @@ async function startedEarlier(client: Client, workflowId: string, caseId: string
 }
 
 export function addOpenRoute<R extends object>(routes: Routes, path: string, deps: OpenCaseDeps & { db: Db }, spec: OpenRouteSpec<R>): void {
-  const perm = permissionTable[spec.procedure].open;
+  const procedure = spec.api.procedure as Procedure;
+  const perm = permissionTable[procedure].open;
   routes.post(
     path,
     {
@@ -57,7 +59,7 @@ export function addOpenRoute<R extends object>(routes: Routes, path: string, dep
     },
     async (req, res) => {
       const actor = actorOf(res);
-      authorize(actor, spec.procedure, 'open' as never);
+      authorize(actor, procedure, 'open' as never);
       const key = parseIdempotencyKey(req.get('Idempotency-Key'));
       const requestId = requestIdOf(res);
       const openWith = (receipt?: string) => spec.open({ ...deps, request: { receipt, requestId } }, actor, req.body);
@@ -76,12 +78,12 @@ export function addOpenRoute<R extends object>(routes: Routes, path: string, dep
       const answer = await openIdempotently<R | Opened>(
         deps.db,
         { staffId: actor.id, key, route: `POST ${routes.fullPath(path)}`, body: req.body },
-        () => newCaseId(spec.prefix, cal, now),
+        () => newCaseId(spec.planPrefix ?? spec.api.prefix, cal, now),
         async (receipt) => {
           try {
             return await openWith(receipt);
           } catch (err) {
-            const earlier = await startedEarlier(deps.client, spec.workflowId(receipt), receipt);
+            const earlier = await startedEarlier(deps.client, spec.api.workflowId(receipt), receipt);
             if (earlier) return earlier;
             throw err;
           }

@@ -106,11 +106,9 @@ export const repairApi: ProcedureApi<RepairView> = {
 
 export function repairRoutes(routes: Routes, deps: RepairDeps): Routes {
   addOpenRoute(routes, '/', deps, {
-    procedure: 'repair',
-    prefix: 'BX',
+    api: repairApi,
     summary: 'Registers a repair call or visit (来电来访登记).',
     body: openRepairSchema,
-    workflowId: repairWorkflowId,
     open: openRepairCase,
   });
   return addCaseRoutes(routes, deps, repairApi);
