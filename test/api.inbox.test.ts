@@ -41,17 +41,26 @@ const onRecord = (path: string, caseId: string, action: string) =>
     return h.status === 200 && h.body.steps.some((s) => s.action === action);
   });
 
+/** A repair registered by `by` and sent to engineering (on record). */
+async function registerRepair(fault: string, by: Actor = csr, at = unit()): Promise<{ caseId: string; dueAt: { dispatch: string } }> {
+  const opened = await ctx.http.post<{ caseId: string; dueAt: { dispatch: string } }>('/repairs', by, { unit: at, ownerName: '张先生', ownerPhone: '13800000000', channel: 'phone', fault });
+  expect(opened.status).toBe(201);
+  await onRecord('/repairs', opened.body.caseId, 'dispatch');
+  return opened.body;
+}
+
+/** A complaint logged by the csr, its intake on record. */
+async function logComplaint(matter: string, content: string): Promise<string> {
+  const logged = await ctx.http.post<{ caseId: string }>('/complaints', csr, { unit: unit(), customerName: '王女士', customerPhone: '13700000000', channel: 'phone', matter, content });
+  expect(logged.status).toBe(201);
+  await onRecord('/complaints', logged.body.caseId, 'receive');
+  return logged.body.caseId;
+}
+
 describe('the inbox through a repair', () => {
   it('after each step, the case waits in the inbox of whoever acts next, and nobody else', async () => {
-    const opened = await ctx.http.post<{ caseId: string; dueAt: { dispatch: string } }>('/repairs', csr, {
-      unit: unit(),
-      ownerName: '张先生',
-      ownerPhone: '13800000000',
-      channel: 'phone',
-      fault: '卫生间地漏堵塞',
-    });
-    const { caseId } = opened.body;
-    await onRecord('/repairs', caseId, 'dispatch');
+    const opened = await registerRepair('卫生间地漏堵塞');
+    const { caseId } = opened;
 
     // Dispatching: any technician may take it; the receiving csr keeps it (首问责任人); the supervisor may assign it.
     expect(await waitingFor(technician, caseId)).toEqual(['declineJob', 'takeJob']);
@@ -62,7 +71,7 @@ describe('the inbox through a repair', () => {
     const mine = (await inbox(technician)).find((i) => i.caseId === caseId);
     expect(mine).toMatchObject({ procedure: 'repair', procedureName: '报修', stage: 'dispatching', step: '派工接单', href: `/repairs/${caseId}` });
     // The due time read to the owner at registration, give or take the moment the workflow started its clock.
-    expect(Math.abs(Date.parse(mine?.dueAt ?? '') - Date.parse(opened.body.dueAt.dispatch))).toBeLessThan(5_000);
+    expect(Math.abs(Date.parse(mine?.dueAt ?? '') - Date.parse(opened.dueAt.dispatch))).toBeLessThan(5_000);
 
     // Taken: only the technician holding it.
     await act('/repairs', caseId, 'takeJob', technician);
@@ -82,15 +91,12 @@ describe('the inbox through a repair', () => {
   });
 
   it('lists the soonest due first', async () => {
-    const body = (fault: string) => ({ unit: unit(), ownerName: '李女士', ownerPhone: '13900000000', channel: 'phone', fault });
-    const first = await ctx.http.post<{ caseId: string }>('/repairs', csr, body('门锁损坏'));
+    const first = await registerRepair('门锁损坏');
     await ctx.sys.env.sleep(2 * 60_000);
-    const second = await ctx.http.post<{ caseId: string }>('/repairs', csr, body('灯不亮'));
-    await onRecord('/repairs', second.body.caseId, 'dispatch');
-    await onRecord('/repairs', first.body.caseId, 'dispatch');
+    const second = await registerRepair('灯不亮');
     const items = await inbox(technician2);
-    const order = items.map((i) => i.caseId).filter((id) => id === first.body.caseId || id === second.body.caseId);
-    expect(order).toEqual([first.body.caseId, second.body.caseId]);
+    const order = items.map((i) => i.caseId).filter((id) => id === first.caseId || id === second.caseId);
+    expect(order).toEqual([first.caseId, second.caseId]);
     const dues = items.map((i) => i.dueAt).filter((d): d is string => d !== null);
     expect(dues).toEqual([...dues].sort());
   });
@@ -98,16 +104,7 @@ describe('the inbox through a repair', () => {
 
 describe('the inbox through a complaint', () => {
   it('verification with the receiver, grading with the supervisor only, sign-off with the manager, the reply and visit back with the receiver', async () => {
-    const logged = await ctx.http.post<{ caseId: string }>('/complaints', csr, {
-      unit: unit(),
-      customerName: '王女士',
-      customerPhone: '13700000000',
-      channel: 'phone',
-      matter: '噪音扰民',
-      content: '楼上装修晚上十点后仍在施工',
-    });
-    const { caseId } = logged.body;
-    await onRecord('/complaints', caseId, 'receive');
+    const caseId = await logComplaint('噪音扰民', '楼上装修晚上十点后仍在施工');
     expect(await waitingFor(csr, caseId)).toEqual(['respond', 'verify']);
     expect(await waitingFor(otherCsr, caseId)).toBeNull();
     expect(await waitingFor(supervisor, caseId)).toBeNull();
@@ -136,16 +133,7 @@ describe('the inbox through a complaint', () => {
   });
 
   it('a complaint transferred to another department waits in that department, not with engineering', async () => {
-    const logged = await ctx.http.post<{ caseId: string }>('/complaints', csr, {
-      unit: unit(),
-      customerName: '赵先生',
-      customerPhone: '13600000000',
-      channel: 'visit',
-      matter: '楼道卫生',
-      content: '楼道垃圾无人清理',
-    });
-    const { caseId } = logged.body;
-    await onRecord('/complaints', caseId, 'receive');
+    const caseId = await logComplaint('楼道卫生', '楼道垃圾无人清理');
     await act('/complaints', caseId, 'verify', csr, { valid: true });
     await act('/complaints', caseId, 'grade', supervisor, { grade: 'general', route: 'transferred', department: '环境部', method: '转环境部' });
     expect(await waitingFor(department, caseId)).toEqual(['recordHandling']);
@@ -156,9 +144,7 @@ describe('the inbox through a complaint', () => {
 describe('the case list', () => {
   it('finds cases by procedure, unit, assignee and overdue', async () => {
     const u = unit();
-    const opened = await ctx.http.post<{ caseId: string }>('/repairs', csr, { unit: u, ownerName: '孙先生', ownerPhone: '13500000000', channel: 'phone', fault: '窗户漏风' });
-    const { caseId } = opened.body;
-    await onRecord('/repairs', caseId, 'dispatch');
+    const { caseId } = await registerRepair('窗户漏风', csr, u);
     const find = async (query: string) => {
       const reply = await ctx.http.get<{ total: number; items: { caseId: string; stage: string }[] }>(`/cases?${query}`, supervisor);
       expect(reply.status).toBe(200);
@@ -192,11 +178,7 @@ describe('batch reassignment', () => {
     const away: Actor = { id: 'csr-sun', role: 'csr' };
     const cover: Actor = { id: 'csr-qin', role: 'csr' };
     const opened: string[] = [];
-    for (const fault of ['门铃不响', '信箱锁坏']) {
-      const reply = await ctx.http.post<{ caseId: string }>('/repairs', away, { unit: unit(), ownerName: '郑先生', ownerPhone: '13800000003', channel: 'phone', fault });
-      opened.push(reply.body.caseId);
-    }
-    for (const id of opened) await onRecord('/repairs', id, 'dispatch');
+    for (const fault of ['门铃不响', '信箱锁坏']) opened.push((await registerRepair(fault, away)).caseId);
     expect((await inbox(away)).map((i) => i.caseId).sort()).toEqual([...opened].sort());
 
     const byCsr = await ctx.http.post<{ code: string }>('/cases/reassign', csr, { from: away.id, to: cover.id, reason: '病假' });
