@@ -175,8 +175,10 @@ describe('the case list', () => {
 
 describe('batch reassignment', () => {
   it("a csr off sick: the supervisor hands all her open cases to a colleague; they move to the colleague's inbox, and each case records it", async () => {
-    const away: Actor = { id: 'csr-sun', role: 'csr' };
-    const cover: Actor = { id: 'csr-qin', role: 'csr' };
+    // Fresh staff ids: on a shared database (PostgreSQL in CI) other files' cases must not count as theirs.
+    const shift = randomUUID().slice(0, 6);
+    const away: Actor = { id: `csr-sun-${shift}`, role: 'csr' };
+    const cover: Actor = { id: `csr-qin-${shift}`, role: 'csr' };
     const opened: string[] = [];
     for (const fault of ['门铃不响', '信箱锁坏']) opened.push((await registerRepair(fault, away)).caseId);
     expect((await inbox(away)).map((i) => i.caseId).sort()).toEqual([...opened].sort());

@@ -5,6 +5,7 @@
  * may act on the case, who hears of its deadlines, the audit trail, the case row
  * and the outbox.
  */
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '../workflows/lib/roles';
 import { type ReassignInput, reassignStep, reassignUpdate } from '../workflows/lib/reassign';
 import { reassignOpenCases } from '../api/reassign';
@@ -133,7 +134,9 @@ describe('who may reassign, and what', () => {
 
 describe('reassignOpenCases: every open case of one person at once', () => {
   it("hands a csr's open repairs and complaint to a colleague, skips a case that ended meanwhile, leaves closed and other people's cases alone, and a retried batch changes nothing", async () => {
-    const sun: Actor = { id: 'csr-sun', role: 'csr' };
+    // Fresh ids: on a shared database (PostgreSQL in CI, or a retried file) earlier cases must not count as hers.
+    const shift = randomUUID().slice(0, 6);
+    const sun: Actor = { id: `csr-sun-${shift}`, role: 'csr' };
     const env = system().env;
     const repairA = await openRepair(env, { receivedBy: sun });
     const repairB = await openRepair(env, { receivedBy: sun });
@@ -150,8 +153,8 @@ describe('reassignOpenCases: every open case of one person at once', () => {
     await ended.terminate('测试：工单被管理员终止');
 
     const deps = { client: env.client, db: system().db };
-    const body = { from: 'csr-sun', to: 'csr-zhou', reason: '孙客服病假' };
-    const report = await reassignOpenCases(deps, supervisor, body, 'req-1');
+    const body = { from: sun.id, to: `csr-zhou-${shift}`, reason: '孙客服病假' };
+    const report = await reassignOpenCases(deps, supervisor, body, `req-1-${shift}`);
 
     const ids = (xs: { caseId: string }[]) => xs.map((x) => x.caseId).sort();
     expect(ids(report.reassigned)).toEqual([caseIdOf(repairA), caseIdOf(repairB), complaintIdOf(complaint)].sort());
@@ -159,37 +162,38 @@ describe('reassignOpenCases: every open case of one person at once', () => {
     expect(report.skipped).toEqual([{ caseId: caseIdOf(ended), reason: 'CaseEnded' }]);
 
     for (const id of ids(report.reassigned)) {
-      expect((await system().db.case.findUnique({ where: { id } }))?.firstReceiver).toBe('csr-zhou');
-      expect(await outbox(id, 'staff:csr-zhou')).toHaveLength(1);
+      expect((await system().db.case.findUnique({ where: { id } }))?.firstReceiver).toBe(body.to);
+      expect(await outbox(id, `staff:${body.to}`)).toHaveLength(1);
     }
     expect((await stateOf(repairB)).assignee).toBe('tech-zhao');
     expect((await stateOf(others)).firstReceiver).toBe('csr-li');
     expect(await system().db.auditEntry.count({ where: { caseId: { in: [caseIdOf(closed), caseIdOf(others)] }, action: reassignStep } })).toBe(0);
 
-    const again = await reassignOpenCases(deps, supervisor, body, 'req-1');
+    const again = await reassignOpenCases(deps, supervisor, body, `req-1-${shift}`);
     expect(again).toEqual({ reassigned: [], skipped: [{ caseId: caseIdOf(ended), reason: 'CaseEnded' }] });
     expect(await system().db.auditEntry.count({ where: { caseId: { in: ids(report.reassigned) }, action: reassignStep } })).toBe(3);
 
     await expect(reassignOpenCases(deps, csr, body)).rejects.toMatchObject({ status: 403 });
-    await expect(reassignOpenCases(deps, supervisor, { ...body, to: 'csr-sun' })).rejects.toMatchObject({ status: 400 });
+    await expect(reassignOpenCases(deps, supervisor, { ...body, to: sun.id })).rejects.toMatchObject({ status: 400 });
   });
 
   it('a batch submitted twice at once (same request id) hands each case over once', async () => {
-    const zhou: Actor = { id: 'csr-zhou2', role: 'csr' };
+    const shift = randomUUID().slice(0, 6);
+    const zhou: Actor = { id: `csr-zhou2-${shift}`, role: 'csr' };
     const env = system().env;
     const cases = [await openRepair(env, { receivedBy: zhou }), await openRepair(env, { receivedBy: zhou })];
     for (const h of cases) await registered(caseIdOf(h));
     const deps = { client: env.client, db: system().db };
-    const body = { from: 'csr-zhou2', to: 'csr-wu', reason: '交接班' };
+    const body = { from: zhou.id, to: `csr-wu-${shift}`, reason: '交接班' };
     const [first, second] = await Promise.all([
-      reassignOpenCases(deps, supervisor, body, 'req-2'),
-      reassignOpenCases(deps, supervisor, body, 'req-2'),
+      reassignOpenCases(deps, supervisor, body, `req-2-${shift}`),
+      reassignOpenCases(deps, supervisor, body, `req-2-${shift}`),
     ]);
     expect(first.reassigned).toHaveLength(2);
     expect(second.reassigned).toHaveLength(2);
     for (const h of cases) {
       expect(await system().db.auditEntry.count({ where: { caseId: caseIdOf(h), action: reassignStep } })).toBe(1);
-      expect(await outbox(caseIdOf(h), 'staff:csr-wu')).toHaveLength(1);
+      expect(await outbox(caseIdOf(h), `staff:${body.to}`)).toHaveLength(1);
     }
   });
 });
