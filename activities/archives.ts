@@ -56,11 +56,11 @@ export function ownerArchive(db: Db) {
   }
   return {
     /** An entry into the household's file; a retry (same kind and ref) leaves the first. */
-    async file(e: { unit: string; kind: OwnerFileKind; ref: string; summary: string; content: unknown }): Promise<void> {
+    async file(e: { unit: string; kind: OwnerFileKind; ref: string; summary: string; content: unknown; filedAt: Date }): Promise<void> {
       ownerFileKindSchema.parse(e.kind); // only the kinds of DOMAIN.md §5 go into a household's file
       await db.ownerFileEntry.upsert({
         where: { kind_ref: { kind: e.kind, ref: e.ref } },
-        create: { unit: e.unit, kind: e.kind, ref: e.ref, summary: e.summary, content: JSON.stringify(e.content), filedAt: new Date() },
+        create: { unit: e.unit, kind: e.kind, ref: e.ref, summary: e.summary, content: JSON.stringify(e.content), filedAt: e.filedAt },
         update: {},
       });
     },

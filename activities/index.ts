@@ -52,9 +52,16 @@ export interface DeadlineEventInput {
   text?: string;
 }
 
+/**
+ * Every record of when something happened in a case carries the workflow's own
+ * time (`at`, ISO), never the worker machine's: the case's records then agree
+ * with its deadline events, in production and under time skipping.
+ */
 export interface ServiceRecordInput {
   caseId: string;
   fault: string;
+  /** When this write happened in the case; the record's notifiedAt when it creates it (engineering notified). */
+  at: string;
   technician?: string;
   takenAt?: string;
   appointment?: string;
@@ -73,6 +80,7 @@ export interface ChargeInput {
 
 export interface ReturnVisitInput {
   caseId: string;
+  at: string;
   round: number;
   visitor: string;
   satisfied: boolean;
@@ -88,9 +96,12 @@ export interface OwnerFileInput {
   ref: string;
   summary: string;
   content: unknown;
+  filedAt: string;
 }
 
 const date = (iso: string) => new Date(iso);
+/** An activity scheduled by a workflow version that did not pass its time yet: the worker's clock, as it was then. */
+const caseTime = (iso: string | undefined) => (iso ? date(iso) : new Date());
 
 export function createActivities(db: Db, channel: NotificationChannel) {
   return {
@@ -163,7 +174,7 @@ export function createActivities(db: Db, channel: NotificationChannel) {
         });
         for (const [i, n] of s.notices.entries()) {
           await tx.notification.create({
-            data: { key: noticeKeys[i] as string, caseId: s.caseId, channel: channel.name, recipient: n.recipient, text: n.text, status: 'pending' },
+            data: { key: noticeKeys[i] as string, caseId: s.caseId, channel: channel.name, recipient: n.recipient, text: n.text, status: 'pending', createdAt: date(s.at) },
           });
         }
       });
@@ -200,7 +211,7 @@ export function createActivities(db: Db, channel: NotificationChannel) {
         for (const e of withText) {
           await tx.notification.upsert({
             where: { key: e.key },
-            create: { key: e.key, caseId: input.caseId, channel: channel.name, recipient: e.recipient as string, text: e.text as string, status: 'pending' },
+            create: { key: e.key, caseId: input.caseId, channel: channel.name, recipient: e.recipient as string, text: e.text as string, status: 'pending', createdAt: date(e.at) },
             update: {},
           });
         }
@@ -223,17 +234,17 @@ export function createActivities(db: Db, channel: NotificationChannel) {
       };
       await db.serviceRecord.upsert({
         where: { caseId: r.caseId },
-        create: { caseId: r.caseId, fault: r.fault, notifiedAt: new Date(), ...fields },
+        create: { caseId: r.caseId, fault: r.fault, notifiedAt: caseTime(r.at), ...fields },
         update: fields,
       });
     },
 
-    async recordCharges(input: { caseId: string; charges: ChargeInput[] }): Promise<void> {
+    async recordCharges(input: { caseId: string; at: string; charges: ChargeInput[] }): Promise<void> {
       await db.$transaction(async (tx) => {
         for (const c of input.charges) {
           await tx.charge.upsert({
             where: { key: c.key },
-            create: { key: c.key, caseId: input.caseId, kind: c.kind, item: c.item, amountFen: c.amountFen, at: new Date() },
+            create: { key: c.key, caseId: input.caseId, kind: c.kind, item: c.item, amountFen: c.amountFen, at: caseTime(input.at) },
             update: {},
           });
         }
@@ -252,7 +263,7 @@ export function createActivities(db: Db, channel: NotificationChannel) {
           feeConfirmed: v.feeConfirmed ?? null,
           problemFound: v.problemFound,
           note: v.note,
-          at: new Date(),
+          at: caseTime(v.at),
         },
         update: {},
       });
@@ -260,7 +271,7 @@ export function createActivities(db: Db, channel: NotificationChannel) {
 
     /** 一户一档: the closed case's record goes into the household's file. */
     async fileToOwnerArchive(e: OwnerFileInput): Promise<void> {
-      await ownerArchive(db).file(e);
+      await ownerArchive(db).file({ ...e, filedAt: caseTime(e.filedAt) });
     },
   };
 }

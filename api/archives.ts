@@ -134,7 +134,7 @@ export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
       authorize(actorOf(res), 'ownerArchive', 'file');
       const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
       const entry = parseOr400(fileEntrySchema, req.body, '归档内容有误');
-      await ownerArchive(deps.db).file({ unit, ...entry });
+      await ownerArchive(deps.db).file({ unit, ...entry, filedAt: await deps.now() });
       res.status(201).json({ unit, kind: entry.kind, ref: entry.ref });
     },
   );

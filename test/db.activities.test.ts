@@ -109,9 +109,9 @@ describe('activities on the database', () => {
       nextDueAt: null,
       breached: true,
     };
-    const charges = { caseId, charges: [{ key: `${caseId}:completion:0`, kind: 'labour' as const, item: '人工', amountFen: 5000 }] };
-    const visit = { caseId, round: 1, visitor: 'csr-li', satisfied: true, rating: 5, problemFound: false, note: '' };
-    const filing = { unit: '1-1-101', kind: 'repair' as const, ref: caseId, summary: '报修：灯不亮', content: { stage: 'closed' } };
+    const charges = { caseId, at, charges: [{ key: `${caseId}:completion:0`, kind: 'labour' as const, item: '人工', amountFen: 5000 }] };
+    const visit = { caseId, at, round: 1, visitor: 'csr-li', satisfied: true, rating: 5, problemFound: false, note: '' };
+    const filing = { filedAt: at, unit: '1-1-101', kind: 'repair' as const, ref: caseId, summary: '报修：灯不亮', content: { stage: 'closed' } };
     for (let i = 0; i < 2; i++) {
       await acts.recordDeadlineEvents(events);
       await acts.recordCharges(charges);

@@ -364,3 +364,44 @@ describe('due times at business time', () => {
     expect((await stateOf(h)).breached).toBe(true);
   });
 });
+
+describe('7. every record of a case carries the case’s own time', () => {
+  it('a repair worked days after the machine’s today stamps its service record, charges, return visit, archive entry and messages with the moments its steps happened', async () => {
+    // Put the case well away from the worker machine's clock, so a stamp taken from it would show.
+    await system().env.sleep(9 * 24 * HOUR);
+    const h = await openRepair(system().env);
+    const caseId = caseIdOf(h);
+    await system().env.sleep(20 * MINUTE); // the dispatch clock breaches and notifies the supervisor
+    await act(h, 'takeJob', technician, {});
+    await system().env.sleep(2 * HOUR);
+    await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [{ kind: 'material', item: '阀芯', amountFen: 2000 }] });
+    await system().env.sleep(26 * HOUR);
+    await act(h, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' });
+    await resultOf(h);
+
+    const db = system().db;
+    const audit = await db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+    const at = (action: string) => audit.find((a) => a.action === action)?.at.toISOString();
+    expect(Date.now() - new Date(at('register') as string).getTime()).toBeLessThan(-8 * 24 * HOUR);
+
+    const record = await db.serviceRecord.findUnique({ where: { caseId } });
+    expect([record?.notifiedAt, record?.takenAt, record?.completedAt].map((d) => d?.toISOString())).toEqual([
+      at('dispatch'),
+      at('takeJob'),
+      at('reportCompletion'),
+    ]);
+    expect((await db.charge.findMany({ where: { caseId } })).map((c) => c.at.toISOString())).toEqual([at('reportCompletion')]);
+    expect((await db.returnVisit.findMany({ where: { caseId } })).map((v) => v.at.toISOString())).toEqual([at('recordReturnVisit')]);
+    expect((await db.ownerFileEntry.findMany({ where: { ref: caseId } })).map((e) => e.filedAt.toISOString())).toEqual([at('close')]);
+
+    // Each message is stamped when its step or deadline event happened.
+    const events = await deadlineEvents(db, caseId);
+    const momentOf = new Map<string, string>([
+      ...audit.map((a) => [a.key, a.at.toISOString()] as [string, string]),
+      ...events.map((e) => [e.key, e.at.toISOString()] as [string, string]),
+    ]);
+    const messages = await db.notification.findMany({ where: { caseId } });
+    expect(messages.some((m) => m.key.includes(':breached:'))).toBe(true);
+    for (const m of messages) expect([m.key, m.createdAt.toISOString()]).toEqual([m.key, momentOf.get(m.key.replace(/:n\d+$/, ''))]);
+  });
+});

@@ -19,11 +19,6 @@ const { History } = temporal.api.history.v1;
 const historiesDir = path.join(__dirname, 'histories');
 const system = useTimeSkippingSystem();
 
-// The Java test server now and then stalls one case of this long scenario under load
-// ("invalid history builder state for action"); a second attempt with fresh cases
-// tells that apart from a real failure, which fails again the same way.
-jest.retryTimes(1, { logErrorsBeforeRetry: true });
-
 /** Three finished cases: closed first time, closed after rework and follow-ups, cancelled on the fee. */
 async function finishedCases(): Promise<Record<string, { workflowId: string; result(): Promise<unknown>; fetchHistory(): Promise<temporal.api.history.v1.IHistory> }>> {
   const simple = await openRepair(system().env);

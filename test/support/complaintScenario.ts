@@ -1,7 +1,6 @@
 /** Scenario helpers for complaints: open one as the front desk would, act as staff. */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CalendarConfig } from '../../workflows/lib/calendar';
 import type { Actor } from '../../workflows/lib/roles';
 import {
@@ -14,6 +13,7 @@ import {
 import type { customerComplaint } from '../../workflows/complaint/customerComplaint';
 import { csr, testCalendar } from './scenario';
 import { taskQueue } from './temporal';
+import type { ScenarioEnv } from './timeSkippingDriver';
 
 export type ComplaintHandle = WorkflowHandle<typeof customerComplaint>;
 
@@ -22,7 +22,7 @@ export const executive: Actor = { id: 'vp-sun', role: 'executive' };
 export const cleaning: Actor = { id: 'clean-he', role: 'department' };
 
 export async function openComplaint(
-  env: TestWorkflowEnvironment,
+  env: ScenarioEnv,
   opts: { calendar?: CalendarConfig; repeatOf?: string; matter?: string; receivedBy?: Actor } = {},
 ): Promise<ComplaintHandle> {
   const caseId = `C${randomUUID().slice(0, 8)}`;

@@ -1,7 +1,6 @@
 /** Scenario helpers for key loans, replacements and archive access: seed the register, open cases as the front desk would, act as staff. */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { keyRegister } from '../../activities/keys';
 import type { Db } from '../../db/client';
 import type { archiveAccess } from '../../workflows/archive/archiveAccess';
@@ -33,6 +32,7 @@ import {
 import type { Actor } from '../../workflows/lib/roles';
 import { csr, testCalendar } from './scenario';
 import { taskQueue } from './temporal';
+import type { ScenarioEnv } from './timeSkippingDriver';
 
 export type KeyLoanHandle = WorkflowHandle<typeof keyLoan>;
 export type KeyReplacementHandle = WorkflowHandle<typeof keyReplacement>;
@@ -46,7 +46,7 @@ export async function keyInCabinet(db: Db, opts: { sealed?: boolean; part?: stri
 }
 
 export async function openLoan(
-  env: TestWorkflowEnvironment,
+  env: ScenarioEnv,
   key: { id: string; unit: string; part: string; status: string },
   opts: Partial<Pick<KeyLoanInput, 'emergency' | 'borrower'>> = {},
 ): Promise<KeyLoanHandle> {
@@ -78,7 +78,7 @@ export const actOnLoan = (h: KeyLoanHandle, action: KeyLoanAction, actor: Actor,
 export const loanOf = (h: KeyLoanHandle): Promise<KeyLoanView> => h.query(keyLoanState);
 export const loanIdOf = (h: KeyLoanHandle): string => h.workflowId.replace(/^keyLoan-/, '');
 
-export const replacementHandle = (env: TestWorkflowEnvironment, caseId: string): KeyReplacementHandle =>
+export const replacementHandle = (env: ScenarioEnv, caseId: string): KeyReplacementHandle =>
   env.client.workflow.getHandle(keyReplacementWorkflowId(caseId)) as KeyReplacementHandle;
 export const actOnReplacement = (
   h: KeyReplacementHandle,
@@ -89,7 +89,7 @@ export const actOnReplacement = (
 export const replacementOf = (h: KeyReplacementHandle): Promise<KeyReplacementView> => h.query(keyReplacementState);
 
 export async function openArchiveAccess(
-  env: TestWorkflowEnvironment,
+  env: ScenarioEnv,
   requestedBy: Actor,
   opts: Partial<Pick<ArchiveAccessInput, 'kind' | 'unit' | 'recipient'>> = {},
 ): Promise<ArchiveAccessHandle> {

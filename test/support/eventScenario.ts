@@ -1,7 +1,6 @@
 /** Scenario helpers for community events: put one on the plan as the front desk would, act as staff. */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Actor } from '../../workflows/lib/roles';
 import {
   type EventAction,
@@ -14,10 +13,11 @@ import {
 import type { communityEvent } from '../../workflows/event/communityEvent';
 import { csr, testCalendar } from './scenario';
 import { taskQueue } from './temporal';
+import type { ScenarioEnv } from './timeSkippingDriver';
 
 export type EventHandle = WorkflowHandle<typeof communityEvent>;
 
-export async function planEvent(env: TestWorkflowEnvironment, date: string, title = '中秋游园会'): Promise<EventHandle> {
+export async function planEvent(env: ScenarioEnv, date: string, title = '中秋游园会'): Promise<EventHandle> {
   const caseId = `E${randomUUID().slice(0, 8)}`;
   const input: EventInput = { caseId, planId: 'JH-TEST', title, date, description: '', compiledBy: csr, calendar: testCalendar() };
   return env.client.workflow.start('communityEvent', {

@@ -102,8 +102,10 @@ export function useStaffHttp(defaultActor: Actor): { sys: TimeSkippingSystem; ht
     await ctx.http?.server.close();
     await ctx.sys?.teardown();
   });
-  afterEach(() => {
+  beforeEach(() => ctx.sys?.env.beginScenario());
+  afterEach(async () => {
     expect(ctx.http.unexpected).toEqual([]);
+    await ctx.sys?.env.checkClock();
   });
   return ctx;
 }

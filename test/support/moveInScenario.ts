@@ -1,7 +1,6 @@
 /** Scenario helpers for move-ins: open one as the front desk would, tick its checklists as the csr. */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Actor } from '../../workflows/lib/roles';
 import {
   type MoveInAction,
@@ -14,11 +13,12 @@ import {
 import type { moveIn } from '../../workflows/moveIn/moveIn';
 import { csr, testCalendar } from './scenario';
 import { taskQueue } from './temporal';
+import type { ScenarioEnv } from './timeSkippingDriver';
 
 export type MoveInHandle = WorkflowHandle<typeof moveIn>;
 
 export async function openMoveIn(
-  env: TestWorkflowEnvironment,
+  env: ScenarioEnv,
   opts: Partial<Pick<MoveInInput, 'delegate' | 'parkingSpace' | 'unit'>> = {},
 ): Promise<MoveInHandle> {
   const caseId = `M${randomUUID().slice(0, 8)}`;

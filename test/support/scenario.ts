@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../../db/client';
 import { calendarConfigSchema, type CalendarConfig } from '../../workflows/lib/calendar';
 import type { Actor } from '../../workflows/lib/roles';
@@ -20,6 +19,8 @@ import {
 } from '../../workflows/repair/repair.messages';
 import type { repairRequest } from '../../workflows/repair/repairRequest';
 import { taskQueue } from './temporal';
+import { scenarioDriver } from './timeSkippingDriver';
+import type { ScenarioEnv } from './timeSkippingDriver';
 
 /** '2026-11-27T16:00' read as Asia/Shanghai local time. */
 export const local = (isoLocal: string): Date => new Date(`${isoLocal}:00+08:00`);
@@ -35,14 +36,14 @@ export function testCalendar(extra: Partial<CalendarConfig> = {}): CalendarConfi
 }
 
 /** Skip the server's clock forward to `at` (which must lie ahead). */
-export async function clockTo(env: TestWorkflowEnvironment, at: Date): Promise<void> {
+export async function clockTo(env: ScenarioEnv, at: Date): Promise<void> {
   const now = await env.currentTimeMs();
   if (at.getTime() < now) throw new Error(`test clock is already past ${at.toISOString()}`);
   if (at.getTime() > now) await env.sleep(at.getTime() - now);
 }
 
 /** The first instant at or after the server's current time that is `weekday` (0=Sun) at HH:MM local. */
-export async function nextLocal(env: TestWorkflowEnvironment, weekday: number, hhmm: string): Promise<Date> {
+export async function nextLocal(env: ScenarioEnv, weekday: number, hhmm: string): Promise<Date> {
   const now = await env.currentTimeMs();
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   const localNow = new Date(now + 8 * 3600_000);
@@ -92,7 +93,7 @@ export function repairStart(opts: RepairOpts = {}) {
   };
 }
 
-export async function openRepair(env: TestWorkflowEnvironment, opts: RepairOpts = {}): Promise<RepairHandle> {
+export async function openRepair(env: ScenarioEnv, opts: RepairOpts = {}): Promise<RepairHandle> {
   return env.client.workflow.start('repairRequest', repairStart(opts)) as Promise<RepairHandle>;
 }
 
@@ -157,14 +158,7 @@ export async function rejectionOf(p: Promise<unknown>): Promise<string | undefin
   return undefined;
 }
 
-/**
- * A finished case's result, without letting the test server skip time: awaiting
- * `result()` on a running workflow turns automatic time skipping on, and the
- * Java test server then races the case's pending escalation timer against its
- * closing workflow task ("invalid history builder state"). A case that a
- * scenario has finished closes in real time, so wait for that, then read it.
- */
-export async function resultOf<T>(h: { describe(): Promise<{ status: { name: string } }>; result(): Promise<T> }): Promise<T> {
-  await eventually(async () => (await h.describe()).status.name !== 'RUNNING', 20_000);
-  return h.result();
+/** A finished case's result, read without unlocking time skipping (see the scenario driver). */
+export function resultOf<T>(h: { workflowId: string; describe(): Promise<{ status: { name: string } }>; result(): Promise<T> }): Promise<T> {
+  return scenarioDriver().resultOf(h);
 }

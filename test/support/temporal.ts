@@ -13,11 +13,15 @@ import { createWorker } from '../../worker/createWorker';
 import { searchAttributeTypes } from '../../worker/searchAttributes';
 import { type CapturingChannel, capturingChannel } from './channel';
 import { createTestDb } from './db';
+import { TimeSkippingDriver } from './timeSkippingDriver';
 
 export const taskQueue = 'property-service-test';
 
 export interface TimeSkippingSystem {
-  env: TestWorkflowEnvironment;
+  /** What scenarios use: the guarded client, time skips that settle, the server's clock. */
+  env: TimeSkippingDriver;
+  /** The raw test environment (its client's result() unlocks time skipping: scenarios use `env`). */
+  testEnv: TestWorkflowEnvironment;
   worker: Worker;
   db: Db;
   channel: CapturingChannel;
@@ -49,8 +53,11 @@ export async function startTimeSkippingSystem(): Promise<TimeSkippingSystem> {
     workflowBundle: code,
   });
   const running = worker.run();
+  const driver = new TimeSkippingDriver(env);
+  await driver.beginScenario();
   return {
-    env,
+    env: driver,
+    testEnv: env,
     worker,
     db,
     channel,
@@ -85,6 +92,8 @@ export function useTimeSkippingSystem(): () => TimeSkippingSystem {
   beforeAll(async () => {
     sys = await startTimeSkippingSystem();
   });
+  beforeEach(() => sys?.env.beginScenario());
+  afterEach(() => sys?.env.checkClock());
   afterAll(async () => {
     await sys?.teardown();
   });

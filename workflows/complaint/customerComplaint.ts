@@ -228,6 +228,7 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
   const closedAt = new Date(workflowNow());
   view.closedAt = closedAt.toISOString();
   await fileToOwnerArchive({
+    filedAt: view.closedAt,
     unit: input.unit,
     kind: 'complaint',
     ref: input.caseId,

@@ -73,7 +73,7 @@ export class CaseRuntime<V extends CaseViewBase> {
   }
 
   /** Persist one step (audit + case row + messages) and refresh the UI. */
-  async step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = [], extra: Pick<StepExtra, 'firstReceiver'> = {}): Promise<void> {
+  async step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = [], extra: Pick<StepExtra, 'firstReceiver' | 'at'> = {}): Promise<void> {
     await this.trail.record(action, actor, this.publish(), detail as Record<string, unknown>, notices, extra);
   }
 

@@ -19,6 +19,8 @@ export interface Notice {
 
 /** What a step changes on the case row besides stage and assignee. */
 export interface StepExtra {
+  /** When the step happened, if the procedure wrote its other records first (they carry this same moment). */
+  at?: string;
   closedAt?: Date;
   outcome?: string;
   /** A new first-responsible person (the case was reassigned). */
@@ -62,7 +64,8 @@ export class CaseTrail {
       stage: face.stage,
       assignee: face.assignee ?? null,
       detail,
-      at: new Date(workflowNow()).toISOString(),
+      // The closing step happened when the case closed (its archive entry carries the same moment).
+      at: extra.at ?? (extra.closedAt ?? new Date(workflowNow())).toISOString(),
       notices,
       closedAt: extra.closedAt?.toISOString(),
       outcome: extra.outcome,

@@ -6,3 +6,8 @@
 export function workflowNow(): number {
   return Date.now();
 }
+
+/** The workflow's time as an ISO instant: what a record of "when it happened in the case" carries. */
+export function nowIso(): string {
+  return new Date(workflowNow()).toISOString();
+}

@@ -26,7 +26,7 @@ import { CaseRuntime } from '../lib/caseRuntime';
 import { type Recipient, role, staff, systemActor } from '../lib/roles';
 import { caseProcedure, caseUnit } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
-import { workflowNow } from '../lib/time';
+import { nowIso, workflowNow } from '../lib/time';
 import { defaultWarnAt } from '../repair/repair.policy';
 import { repairProcedure, repairWorkflowId, type RepairInput } from '../repair/repair.messages';
 import type { repairRequest } from '../repair/repairRequest';
@@ -98,12 +98,13 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
 
   const handlers: ActionHandlers<typeof moveInActions> = {
     async recordItem(actor, i) {
-      const at = new Date(workflowNow()).toISOString();
+      const at = nowIso();
       const evidence = { ...i.evidence, checkedBy: actor.id, at };
       view.items[i.step][i.item] = evidence;
       if (i.step === 'fees') {
         await recordCharges({
           caseId: input.caseId,
+          at,
           charges: [{ key: `${input.caseId}:${i.item}`, kind: `moveIn:${i.item}`, item: `${feeName(i.item)}（收据 ${i.evidence.ref}）`, amountFen: i.evidence.amountFen }],
         });
       }
@@ -111,7 +112,7 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
         await addEntrustedKeys({ unit: input.unit, keys: i.evidence.keys, addedBy: actor.id });
       }
       restartStallClock();
-      await rt.step('recordItem', actor, i);
+      await rt.step('recordItem', actor, i, [], { at });
     },
     async completeStep(actor, i) {
       view.completedSteps.push(i.step);
@@ -222,11 +223,12 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
   view.closedAt = closedAt.toISOString();
   const openRepairs = view.defects.filter((d) => !finishedRepairs.has(d.repairCaseId)).map((d) => d.repairCaseId);
   const slip = { caseId: input.caseId, ownerName: input.ownerName, delegate: input.delegate, parkingSpace: input.parkingSpace, items: view.items, defects: view.defects };
-  await fileToOwnerArchive({ unit: input.unit, kind: 'moveInNotice', ref: input.caseId, summary: `入住流转单及入住通知书：${input.ownerName}`, content: slip });
-  await fileToOwnerArchive({ unit: input.unit, kind: 'idCopy', ref: input.caseId, summary: `身份证复印件：${input.ownerName}${input.delegate ? `、受托人 ${input.delegate.name}` : ''}`, content: view.items.identity });
-  await fileToOwnerArchive({ unit: input.unit, kind: 'feeNotice', ref: input.caseId, summary: '入住缴费', content: view.items.fees });
-  await fileToOwnerArchive({ unit: input.unit, kind: 'inspection', ref: input.caseId, summary: `验房记录${view.defects.length ? `（遗留问题 ${view.defects.length} 项）` : ''}`, content: { form: view.items.inspection, defects: view.defects } });
-  await rt.step('file', systemActor, { openRepairs }, [{ recipient: csr(), text: texts.completed(openRepairs) }]);
+  const filedAt = view.closedAt;
+  await fileToOwnerArchive({ filedAt, unit: input.unit, kind: 'moveInNotice', ref: input.caseId, summary: `入住流转单及入住通知书：${input.ownerName}`, content: slip });
+  await fileToOwnerArchive({ filedAt, unit: input.unit, kind: 'idCopy', ref: input.caseId, summary: `身份证复印件：${input.ownerName}${input.delegate ? `、受托人 ${input.delegate.name}` : ''}`, content: view.items.identity });
+  await fileToOwnerArchive({ filedAt, unit: input.unit, kind: 'feeNotice', ref: input.caseId, summary: '入住缴费', content: view.items.fees });
+  await fileToOwnerArchive({ filedAt, unit: input.unit, kind: 'inspection', ref: input.caseId, summary: `验房记录${view.defects.length ? `（遗留问题 ${view.defects.length} 项）` : ''}`, content: { form: view.items.inspection, defects: view.defects } });
+  await rt.step('file', systemActor, { openRepairs }, [{ recipient: csr(), text: texts.completed(openRepairs) }], { at: filedAt });
   await rt.close(systemActor, 'completed', clocksRunning, closedAt);
   return { caseId: input.caseId, outcome: 'completed', openRepairs, view };
 }

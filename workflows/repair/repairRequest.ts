@@ -24,7 +24,7 @@ import { CaseRuntime } from '../lib/caseRuntime';
 import type { Notice } from '../lib/caseTrail';
 import type { DeadlineBoardSnapshot } from '../lib/deadlines';
 import { type Actor, owner, type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
-import { workflowNow } from '../lib/time';
+import { nowIso, workflowNow } from '../lib/time';
 import {
   type RepairAction,
   repairActions,
@@ -110,8 +110,9 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     }
   }
 
-  const step = (action: string, actor: StepActor, detail: object = {}, notices: Notice[] = []) =>
-    rt.step(action, actor, detail, notices);
+  /** One step; `at` when the step's own records (service record, charges, visit) were written first, with that moment. */
+  const step = (action: string, actor: StepActor, detail: object = {}, notices: Notice[] = [], at?: string) =>
+    rt.step(action, actor, detail, notices, { at });
 
   // ---- staff actions (updates): validators reject before history; handlers move the case on ----
   const handlers: ActionHandlers<typeof repairActions> = {
@@ -164,16 +165,19 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       // taken has its completion clock wait until then.
       if (view.stage === 'dispatching') board.start(clock('dispatch', role('technician')), at);
       if (board.isRunning('completion')) board.pause('completion', '业主预约维修时间', at);
-      await recordServiceRecord({ caseId: input.caseId, fault: input.fault, appointment: at.toISOString() });
-      await step('bookAppointment', actor, i, [{ recipient: owner(input.ownerPhone), text: texts.appointment(at) }]);
+      const now = nowIso();
+      await recordServiceRecord({ caseId: input.caseId, fault: input.fault, at: now, appointment: at.toISOString() });
+      await step('bookAppointment', actor, i, [{ recipient: owner(input.ownerPhone), text: texts.appointment(at) }], now);
     },
     async confirmOnSiteFee(actor, i) {
       view.quote = { item: i.item, feeFen: i.feeFen, accepted: i.ownerAgreed };
+      const now = nowIso();
       await recordCharges({
         caseId: input.caseId,
+        at: now,
         charges: [{ key: `${input.caseId}:onsite:${rt.trail.sequence + 1}`, kind: 'quote', item: i.item, amountFen: i.feeFen }],
       });
-      await step('confirmOnSiteFee', actor, i);
+      await step('confirmOnSiteFee', actor, i, [], now);
     },
     async reportUnfinished(actor, i) {
       startFollowUps();
@@ -192,32 +196,34 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       board.stop('completion');
       board.stop('followUp', 'cancelled', '已完工');
       board.start(clock('returnVisit', receiver()));
-      const now = new Date(workflowNow()).toISOString();
-      await recordServiceRecord({ caseId: input.caseId, fault: input.fault, completedAt: now, workDone: i.workDone });
+      const now = nowIso();
+      await recordServiceRecord({ caseId: input.caseId, fault: input.fault, at: now, completedAt: now, workDone: i.workDone });
       await recordCharges({
         caseId: input.caseId,
+        at: now,
         charges: i.charges.map((c, n) => ({ key: `${input.caseId}:completion:${n}`, ...c })),
       });
       await step('reportCompletion', actor, i, [
         { recipient: owner(input.ownerPhone), text: texts.completed(total) },
         { recipient: receiver(), text: texts.returnVisitDue(board.dueAt('returnVisit')) },
-      ]);
+      ], now);
     },
     async recordReturnVisit(actor, i) {
       view.returnVisits += 1;
       board.stop('returnVisit');
-      await recordReturnVisit({ caseId: input.caseId, round: view.returnVisits, visitor: actor.id, ...i });
+      const now = nowIso();
+      await recordReturnVisit({ caseId: input.caseId, at: now, round: view.returnVisits, visitor: actor.id, ...i });
       if (i.problemFound) {
         view.stage = 'rework';
         view.reworks += 1;
         board.start(clock('rework', view.assignee ? staff(view.assignee) : role('technician')));
         await step('recordReturnVisit', actor, i, [
           { recipient: view.assignee ? staff(view.assignee) : role('technician'), text: texts.rework(board.dueAt('rework')) },
-        ]);
+        ], now);
         return;
       }
       view.stage = 'closed';
-      await step('recordReturnVisit', actor, i);
+      await step('recordReturnVisit', actor, i, [], now);
     },
     async reportReworkDone(actor, i) {
       view.stage = 'awaitingReturnVisit';
@@ -238,18 +244,19 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       const appointment = view.appointmentAt ? new Date(view.appointmentAt) : undefined;
       if (appointment && appointment.getTime() > workflowNow()) board.pause('completion', '业主预约维修时间', appointment);
     }
-    const now = new Date(workflowNow()).toISOString();
-    await recordServiceRecord({ caseId: input.caseId, fault: input.fault, technician, takenAt: now });
+    const now = nowIso();
+    await recordServiceRecord({ caseId: input.caseId, fault: input.fault, at: now, technician, takenAt: now });
     await step(action, actor, detail, [
       { recipient: staff(technician), text: texts.assigned(technician) },
       { recipient: owner(input.ownerPhone), text: texts.technicianOnTheWay(technician) },
-    ]);
+    ], now);
   }
 
   /** 3. Service record filled in, engineering notified to take the job. */
   async function dispatchToEngineering() {
-    await recordServiceRecord({ caseId: input.caseId, fault: input.fault });
-    await step('dispatch', system, {}, [{ recipient: role('technician'), text: texts.dispatch() }]);
+    const now = nowIso();
+    await recordServiceRecord({ caseId: input.caseId, fault: input.fault, at: now });
+    await step('dispatch', system, {}, [{ recipient: role('technician'), text: texts.dispatch() }], now);
   }
 
   /** 5. A job not finished the same day: the csr follows it up with the owner every day. */
@@ -312,13 +319,15 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     if (input.paid.kind === 'listed') {
       // 2. Paid repair: quote the fee; work waits for the owner's confirmation.
       board.pause('dispatch', '等待业主确认费用');
+      const quotedAt = nowIso();
       await recordCharges({
         caseId: input.caseId,
+        at: quotedAt,
         charges: [{ key: `${input.caseId}:quote`, kind: 'quote', item: input.paid.item, amountFen: input.paid.feeFen }],
       });
       await step('quoteFee', input.receivedBy, input.paid, [
         { recipient: owner(input.ownerPhone), text: texts.quote(input.paid.item, input.paid.feeFen) },
-      ]);
+      ], quotedAt);
     } else {
       await dispatchToEngineering();
     }
@@ -357,6 +366,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
   view.closedAt = closedAt.toISOString();
   if (view.stage === 'closed') {
     await fileToOwnerArchive({
+      filedAt: closedAt.toISOString(),
       unit: input.unit,
       kind: 'repair',
       ref: input.caseId,

@@ -1,0 +1,338 @@
+/**
+ * The scenario driver over the Java time-skipping test server: every time skip
+ * and every staff action of a scenario goes through it, so that no action can
+ * reach a case while one of its timers is about to fire.
+ *
+ * Why: the test server (1.38.0) refuses a workflow-task completion that cancels
+ * a timer which fired while the task was with the worker ("invalid history
+ * builder state for action") and never offers the task again, so the case
+ * hangs (temporalio/sdk-java #2606, #3088). Between skips the server's clock
+ * runs at real pace, and a case's deadline board cancels and re-arms its timer
+ * on every staff action: an action sent just as a timer comes due strands it.
+ *
+ * What it does:
+ * - **Settle.** After every skip, and before every action, it waits (real time)
+ *   until the cases of the current scenario have no workflow task, activity or
+ *   child start outstanding, read from their histories (the latest run, so a
+ *   case that continued as new is followed; children started by a case are
+ *   watched with it).
+ * - **Guard.** Before an action it reads the target case's pending timers; if
+ *   one fires within {@link guardMs} of the server's clock, it skips on past
+ *   that timer (and settles again) before sending the action. The same check
+ *   follows every skip, so what a scenario reads after a skip is not about to
+ *   change under it.
+ * - **Results without unlocking.** Its client is a plain client: `result()`
+ *   long-polls in real time and never unlocks time skipping (the testing
+ *   client's `result()` lets the server jump to the case's execution timeout,
+ *   years ahead). {@link resultOf} settles first and fails at once, naming the
+ *   case, if it is still running.
+ * - **Clock sanity.** If the server's clock is ever more than a year past where
+ *   the scenario put it, the next driver call (and the test's end) throws.
+ *
+ * Limits it imposes on scenarios:
+ * - A scenario cannot act on a case, or look at it right after a skip, within
+ *   {@link guardMs} before one of that case's timers fires: the driver moves
+ *   the clock just past that timer first. Due times are asserted with
+ *   `expectSameInstant` (to the second) or from the case's own records, never
+ *   from a "now" read before an action.
+ * - Only calls made through this driver's client (scenarios and the API under
+ *   test) are guarded; workflows of earlier scenarios in the same file are not
+ *   settled (nothing acts on them any more).
+ * - A case whose activity keeps failing never settles: the driver fails after
+ *   {@link settleTimeoutMs} naming the outstanding work, rather than hang.
+ * - Time moves only forward, by skips; a skip is at most a year.
+ */
+import { Client, isGrpcServiceError, type WorkflowClientInterceptor } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+
+const EventType = temporal.api.enums.v1.EventType;
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** An action is not sent, and a skip does not stop, this close before a timer of the case fires. */
+export const guardMs = 5_000;
+/** How long a case may take to settle, in real time, before the driver calls it stuck. */
+export const settleTimeoutMs = 60_000;
+const YEAR = 365 * 86_400_000;
+const grpcNotFound = 5;
+
+/** What a case's latest run is waiting for, read from its history. */
+export interface CaseActivity {
+  closed: boolean;
+  /** Outstanding work: a workflow task, activities, child starts. Empty once settled. */
+  outstanding: string[];
+  /** When each pending timer fires (server time, ms). */
+  timers: number[];
+  /** Workflow ids of children the case started. */
+  children: string[];
+  /** Event id of the outstanding workflow task's start, if one is with a worker. */
+  taskStartedAt?: number;
+}
+
+const ms = (d: { seconds?: unknown; nanos?: number | null } | null | undefined): number =>
+  d ? Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1e6) : 0;
+
+/** Reads outstanding work and pending timers from one run's history. */
+export function caseActivityOf(events: HistoryEvent[]): CaseActivity {
+  let task: 'none' | 'scheduled' | 'started' = 'none';
+  let taskStartedAt: number | undefined;
+  const activities = new Map<string, string>();
+  const timers = new Map<string, number>();
+  const childStarts = new Set<string>();
+  const children = new Set<string>();
+  let closed = false;
+  for (const e of events) {
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+        task = 'scheduled';
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+        task = 'started';
+        taskStartedAt = ms(e.eventTime);
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+        task = 'none';
+        taskStartedAt = undefined;
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        activities.set(String(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name ?? 'activity');
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+        activities.delete(String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+        activities.delete(String(e.activityTaskFailedEventAttributes?.scheduledEventId));
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+        activities.delete(String(e.activityTaskTimedOutEventAttributes?.scheduledEventId));
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+        activities.delete(String(e.activityTaskCanceledEventAttributes?.scheduledEventId));
+        break;
+      case EventType.EVENT_TYPE_TIMER_STARTED: {
+        const a = e.timerStartedEventAttributes;
+        timers.set(a?.timerId ?? '', ms(e.eventTime) + ms(a?.startToFireTimeout));
+        break;
+      }
+      case EventType.EVENT_TYPE_TIMER_FIRED:
+        timers.delete(e.timerFiredEventAttributes?.timerId ?? '');
+        break;
+      case EventType.EVENT_TYPE_TIMER_CANCELED:
+        timers.delete(e.timerCanceledEventAttributes?.timerId ?? '');
+        break;
+      case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+        childStarts.add(String(e.eventId));
+        break;
+      case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED:
+        childStarts.delete(String(e.startChildWorkflowExecutionFailedEventAttributes?.initiatedEventId));
+        break;
+      case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED: {
+        const a = e.childWorkflowExecutionStartedEventAttributes;
+        childStarts.delete(String(a?.initiatedEventId));
+        if (a?.workflowExecution?.workflowId) children.add(a.workflowExecution.workflowId);
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        closed = true;
+        break;
+      default:
+        break;
+    }
+  }
+  const outstanding = [
+    ...(task === 'none' ? [] : [`workflow task (${task})`]),
+    ...[...activities.values()].map((name) => `activity ${name}`),
+    ...[...childStarts].map(() => 'child workflow start'),
+  ];
+  return { closed, outstanding, timers: closed ? [] : [...timers.values()], children: [...children], taskStartedAt };
+}
+
+let current: TimeSkippingDriver | undefined;
+
+/** The driver of this test file's time-skipping system (jest gives each file its own modules). */
+export function scenarioDriver(): TimeSkippingDriver {
+  if (!current) throw new Error('no time-skipping system is running in this test file');
+  return current;
+}
+
+export class TimeSkippingDriver {
+  /** The client scenarios and the API under test use: every action through it is guarded. */
+  readonly client: Client;
+  private readonly namespace: string;
+  /** Cases of the current scenario (and their children). */
+  private watched = new Set<string>();
+  /** Cases seen closed: they never have anything outstanding again. */
+  private readonly closed = new Set<string>();
+  /** Where the scenario last put the server's clock (ms). */
+  private placedAt = 0;
+
+  constructor(private readonly env: TestWorkflowEnvironment) {
+    this.namespace = env.namespace ?? 'default';
+    this.client = new Client({ connection: env.connection, namespace: this.namespace, interceptors: { workflow: [this.interceptor()] } });
+    current = this;
+  }
+
+  /**
+   * A finished case's result, read without unlocking time skipping: the case
+   * is settled first, and a case still running fails at once (a result that
+   * needs time to pass is a skip the scenario must make itself).
+   */
+  async resultOf<T>(h: { workflowId: string; describe(): Promise<{ status: { name: string } }>; result(): Promise<T> }): Promise<T> {
+    await this.settle(h.workflowId);
+    const { status } = await h.describe();
+    if (status.name === 'RUNNING') throw new Error(`${h.workflowId} is still running: it has no result yet`);
+    return h.result();
+  }
+
+  /** A new scenario: earlier cases are no longer settled; the clock is where it is now. */
+  async beginScenario(): Promise<void> {
+    this.watched = new Set();
+    await this.checkClock();
+    this.placedAt = Math.max(this.placedAt, await this.env.currentTimeMs());
+  }
+
+  currentTimeMs(): Promise<number> {
+    return this.env.currentTimeMs();
+  }
+
+  /** Skip the server's clock forward by `durationMs`, then let the scenario's cases settle (see the class comment). */
+  async sleep(durationMs: number): Promise<void> {
+    if (!(durationMs >= 0 && durationMs <= YEAR)) throw new Error(`a scenario skips between 0 and a year, not ${durationMs} ms`);
+    await this.checkClock();
+    await this.settleAll();
+    const target = (await this.env.currentTimeMs()) + durationMs;
+    this.placedAt = Math.max(this.placedAt, target);
+    if (durationMs > 0) await this.env.sleep(durationMs);
+    await this.settleAll();
+    for (const id of [...this.watched]) await this.clearOfTimers(id);
+  }
+
+  /** Waits until every case of the scenario has nothing outstanding. */
+  async settleAll(): Promise<void> {
+    for (const id of [...this.watched]) await this.settle(id);
+  }
+
+  /**
+   * Waits until the case (its latest run) and the children it started have no
+   * workflow task, activity or child start outstanding; returns the case's own state.
+   */
+  async settle(workflowId: string): Promise<CaseActivity> {
+    if (this.closed.has(workflowId)) return { closed: true, outstanding: [], timers: [], children: [] };
+    const until = Date.now() + settleTimeoutMs;
+    for (;;) {
+      const events = await this.history(workflowId);
+      // A case that does not exist (an API test acting on an unknown receipt number) has nothing to settle.
+      if (events === undefined) return { closed: true, outstanding: [], timers: [], children: [] };
+      const state = caseActivityOf(events);
+      if (state.closed && state.outstanding.length === 0) this.closed.add(workflowId);
+      for (const child of state.children) this.watched.add(child);
+      if (state.outstanding.length === 0) {
+        for (const child of state.children) await this.settle(child);
+        return state;
+      }
+      if (Date.now() > until) throw new Error(await this.stuckReport(workflowId, state));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Settles the case, and moves the clock on past any of its timers due within the guard window. */
+  async clearOfTimers(workflowId: string): Promise<void> {
+    for (let round = 0; ; round++) {
+      const state = await this.settle(workflowId);
+      const now = await this.env.currentTimeMs();
+      const soon = state.timers.filter((t) => t - now < guardMs);
+      if (soon.length === 0) return;
+      if (round > 100) throw new Error(`${workflowId}: a timer keeps falling due within ${guardMs} ms (a timer loop?)`);
+      const past = Math.max(1, Math.max(...soon) + 1 - now);
+      this.placedAt = Math.max(this.placedAt, now + past);
+      await this.env.sleep(past);
+      await this.settleAll();
+    }
+  }
+
+  /** Before anything reaches a case: the clock is sane, the case settled and clear of timers. */
+  async beforeAction(workflowId: string): Promise<void> {
+    this.watched.add(workflowId);
+    await this.checkClock();
+    await this.clearOfTimers(workflowId);
+  }
+
+  /** Throws if the server's clock is more than a year past where the scenario put it. */
+  async checkClock(): Promise<void> {
+    const now = await this.env.currentTimeMs();
+    if (this.placedAt && now - this.placedAt > YEAR) {
+      throw new Error(
+        `the test server's clock is at ${new Date(now).toISOString()}, more than a year past where the scenario put it ` +
+          `(${new Date(this.placedAt).toISOString()}): something unlocked time skipping (the testing client's result()?)`,
+      );
+    }
+  }
+
+  /** The latest run's history; undefined if there is no such workflow. */
+  private async history(workflowId: string): Promise<HistoryEvent[] | undefined> {
+    const events: HistoryEvent[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    try {
+      do {
+        const page = await this.client.workflowService.getWorkflowExecutionHistory({
+          namespace: this.namespace,
+          execution: { workflowId },
+          nextPageToken,
+        });
+        events.push(...(page.history?.events ?? []));
+        nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+      } while (nextPageToken);
+    } catch (err) {
+      if (isGrpcServiceError(err) && err.code === grpcNotFound) return undefined;
+      throw err;
+    }
+    return events;
+  }
+
+  private async stuckReport(workflowId: string, state: CaseActivity): Promise<string> {
+    const now = await this.env.currentTimeMs();
+    const stranded =
+      state.taskStartedAt !== undefined && state.outstanding[0]?.startsWith('workflow task')
+        ? ` A workflow task has been with a worker since ${new Date(state.taskStartedAt).toISOString()} (server time ${new Date(now).toISOString()}):` +
+          ' if a timer fired meanwhile, this is the test server refusing its cancel (sdk-java #2606).'
+        : '';
+    return `${workflowId} did not settle within ${settleTimeoutMs / 1000} s; outstanding: ${state.outstanding.join(', ')}.${stranded}`;
+  }
+
+  private interceptor(): WorkflowClientInterceptor {
+    return {
+      startWithDetails: async (input, next) => {
+        this.watched.add(input.options.workflowId);
+        await this.checkClock();
+        return next(input);
+      },
+      startUpdateWithStart: async (input, next) => {
+        this.watched.add(input.workflowStartOptions.workflowId);
+        await this.checkClock();
+        return next(input);
+      },
+      startUpdate: async (input, next) => {
+        await this.beforeAction(input.workflowExecution.workflowId);
+        return next(input);
+      },
+      signal: async (input, next) => {
+        await this.beforeAction(input.workflowExecution.workflowId);
+        return next(input);
+      },
+      cancel: async (input, next) => {
+        await this.beforeAction(input.workflowExecution.workflowId);
+        return next(input);
+      },
+    };
+  }
+}
+
+/** What a scenario holds: the guarded client, skips that settle, the server's clock. */
+export type ScenarioEnv = TimeSkippingDriver;
