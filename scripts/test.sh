@@ -7,4 +7,4 @@ bash scripts/provision.sh test
 source scripts/prisma-env.sh
 npx tsc --noEmit -p .
 npx eslint .
-bash scripts/jest-retry.sh "$@"
+npx jest "$@"

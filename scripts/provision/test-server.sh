@@ -6,9 +6,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dir="$root/.tools/testserver"
 version="1.38.0"
+# slf4j-nop binds the server's logging API (slf4j 1.7) to nothing, so it does not warn on every start.
+slf4j="1.7.36"
 stamp="$dir/.version"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version" ]; then exit 0; fi
-echo "provision: fetching temporal-test-server $version from Maven Central"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version+slf4j-nop-$slf4j" ]; then exit 0; fi
+PROVISION_ROOT="$root" source "$root/scripts/provision/lib.sh"
 mkdir -p "$dir"
 cat > "$dir/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -16,11 +18,13 @@ cat > "$dir/pom.xml" <<POM
   <groupId>local.provision</groupId><artifactId>temporal-test-server-deps</artifactId><version>1</version>
   <dependencies>
     <dependency><groupId>io.temporal</groupId><artifactId>temporal-test-server</artifactId><version>$version</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-nop</artifactId><version>$slf4j</version></dependency>
   </dependencies>
 </project>
 POM
 rm -rf "$dir/lib"
-mvn -q -B -f "$dir/pom.xml" -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies \
+PROVISION_ROOT="$root" run_step test-server "fetching the Temporal time-skipping test server $version from Maven Central (first time only, under a minute)" \
+  mvn -q -B -Dstyle.color=never -f "$dir/pom.xml" -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies \
   -DoutputDirectory="$dir/lib" -DincludeScope=runtime
 # Class-data-sharing archive: run the server once, let it load its classes, stop it.
 rm -f "$dir/app.jsa"
@@ -34,4 +38,4 @@ kill -TERM "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 [ -f "$dir/app.jsa" ] || echo "provision: note: no CDS archive written; the test server starts without it"
 
-echo "$version" > "$stamp"
+echo "$version+slf4j-nop-$slf4j" > "$stamp"

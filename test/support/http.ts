@@ -4,7 +4,7 @@ import { addStaffMember, staffMemberSchema } from '../../api/staffTokens';
 import type { Db } from '../../db/client';
 import type { Actor } from '../../workflows/lib/roles';
 import { testCalendar } from './scenario';
-import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './temporal';
+import { printLogsOfFailedTests, startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './temporal';
 
 export interface Reply<T = any> {
   status: number;
@@ -103,6 +103,7 @@ export function useStaffHttp(defaultActor: Actor): { sys: TimeSkippingSystem; ht
     await ctx.sys?.teardown();
   });
   beforeEach(() => ctx.sys?.env.beginScenario());
+  printLogsOfFailedTests();
   afterEach(async () => {
     expect(ctx.http.unexpected).toEqual([]);
     await ctx.sys?.env.checkClock();

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type LogEntry, Runtime, type Worker } from '@temporalio/worker';
 import type { Db } from '../../db/client';
 import { projectRoot } from '../../db/config';
 import { createWorker } from '../../worker/createWorker';
@@ -36,7 +36,34 @@ export async function workflowBundle() {
   return bundle;
 }
 
+/** The worker's and the SDK core's warnings and errors of the current test, printed only if it fails. */
+const logLines: LogEntry[] = [];
+let runtimeInstalled = false;
+
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (entry) => logLines.push(entry)),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+  });
+}
+
+/** jest hooks: a test's log lines are kept, and printed when the test failed (test/support/environment.ts). */
+export function printLogsOfFailedTests(): void {
+  beforeEach(() => {
+    logLines.length = 0;
+  });
+  afterEach(() => {
+    if ((globalThis as { __scenarioFailed?: boolean }).__scenarioFailed && logLines.length > 0) {
+      console.error(logLines.map((e) => `[${e.level}] ${e.message} ${e.meta ? JSON.stringify(e.meta) : ''}`).join('\n'));
+    }
+    logLines.length = 0;
+  });
+}
+
 export async function startTimeSkippingSystem(): Promise<TimeSkippingSystem> {
+  installQuietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: path.join(projectRoot, 'scripts', 'temporal-test-server') } },
   });
@@ -94,6 +121,7 @@ export function useTimeSkippingSystem(): () => TimeSkippingSystem {
   });
   beforeEach(() => sys?.env.beginScenario());
   afterEach(() => sys?.env.checkClock());
+  printLogsOfFailedTests();
   afterAll(async () => {
     await sys?.teardown();
   });
