@@ -8,8 +8,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
   testTimeout: 120_000,
   // Each file starts its own time-skipping server (time is global to a server).
-  // One file at a time: under CPU contention the Java test server occasionally
-  // rejects a workflow-task completion ("invalid history builder state") and the
-  // case stalls; serial files keep the machine unloaded (the suite takes ~3 min).
+  // One file at a time: two cores run one Java test server, one worker and jest
+  // comfortably; the scenario driver (test/support/timeSkippingDriver.ts) keeps
+  // actions clear of timers that are about to fire.
   maxWorkers: 1,
 };

@@ -6,14 +6,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+t0=$SECONDS
 bash scripts/provision.sh start
 source scripts/prisma-env.sh
 export TEMPORAL_VERSION_CHECK_DISABLED=1
 port="${PORT:-3000}"
 ui_port="${TEMPORAL_UI_PORT:-8233}"
-
-echo "start: applying database migrations"
-npx prisma migrate deploy >/dev/null 2>&1 || npx prisma migrate deploy
 
 pids=()
 stop() {
@@ -24,9 +22,15 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# The migrations run while the Temporal server starts.
+echo "start: applying database migrations"
+node_modules/.bin/prisma migrate deploy > .data/migrate.log 2>&1 &
+migrate=$!
+
 if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   export TEMPORAL_ADDRESS="127.0.0.1:${TEMPORAL_PORT:-7233}"
-  mapfile -t sa_flags < <(npx tsx scripts/searchAttributeFlags.ts)
+  echo "start: starting the Temporal dev server (log: .data/temporal-server.log)"
+  mapfile -t sa_flags < <(node_modules/.bin/tsx scripts/searchAttributeFlags.ts)
   .tools/bin/temporal server start-dev \
     --ip 127.0.0.1 --port "${TEMPORAL_ADDRESS##*:}" --ui-port "$ui_port" \
     --db-filename .data/temporal.db --namespace default \
@@ -37,21 +41,38 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
 else
   ui="(your cluster's Web UI)"
 fi
-# Register any search attribute the server does not have yet: the dev server's
-# --search-attribute flags only apply when its database file is new.
-node_modules/.bin/tsx scripts/registerSearchAttributes.ts
-# The recurring procedures (weekly key audit, monthly filing) as Temporal Schedules; idempotent.
-node_modules/.bin/tsx scripts/schedules.ts
+if ! wait "$migrate"; then cat .data/migrate.log >&2; echo "start: the database migrations failed" >&2; exit 1; fi
 
-node_modules/.bin/tsx worker/main.ts &
-pids+=($!)
+# Register any search attribute the server does not have yet (the dev server's
+# --search-attribute flags only apply when its database file is new), and the
+# recurring procedures (weekly key audit, monthly filing) as Temporal
+# Schedules; both idempotent, side by side. The API starts meanwhile.
+echo "start: registering search attributes and schedules"
 PORT="$port" node_modules/.bin/tsx api/main.ts &
 pids+=($!)
+node_modules/.bin/tsx scripts/registerSearchAttributes.ts &
+sa=$!
+node_modules/.bin/tsx scripts/schedules.ts &
+sched=$!
+wait "$sa"
+wait "$sched"
+echo "start: starting the worker (bundles the workflow code) and the API"
+rm -f .data/worker.ready
+# The worker's log lines pass through; its "worker started" line marks it ready.
+node_modules/.bin/tsx worker/main.ts > >(while IFS= read -r line; do
+  printf '%s\n' "$line"
+  case "$line" in *'"worker started"'*) : > .data/worker.ready ;; esac
+done) &
+pids+=($!)
 
+for _ in $(seq 1 300); do
+  [ -f .data/worker.ready ] && (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.2
+done
 echo ""
-echo "  API:          http://127.0.0.1:$port   (routes: docs/api.md)"
+echo "  API:          http://127.0.0.1:$port   (routes: docs/api.md, browsable: /docs)"
 echo "  Temporal UI:  $ui"
 echo "  Temporal:     $TEMPORAL_ADDRESS"
-echo "  Ctrl-C stops everything."
+echo "  Up in $((SECONDS - t0)) s. Ctrl-C stops everything."
 echo ""
 wait -n "${pids[@]}"

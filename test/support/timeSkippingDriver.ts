@@ -72,6 +72,14 @@ export interface CaseActivity {
 const ms = (d: { seconds?: unknown; nanos?: number | null } | null | undefined): number =>
   d ? Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1e6) : 0;
 
+/** The events that end an activity, and the attributes naming the activity they end. */
+const activityEnds: Partial<Record<number, 'activityTaskCompletedEventAttributes' | 'activityTaskFailedEventAttributes' | 'activityTaskTimedOutEventAttributes' | 'activityTaskCanceledEventAttributes'>> = {
+  [EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED]: 'activityTaskCompletedEventAttributes',
+  [EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED]: 'activityTaskFailedEventAttributes',
+  [EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT]: 'activityTaskTimedOutEventAttributes',
+  [EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED]: 'activityTaskCanceledEventAttributes',
+};
+
 /** Reads outstanding work and pending timers from one run's history. */
 export function caseActivityOf(events: HistoryEvent[]): CaseActivity {
   let task: 'none' | 'scheduled' | 'started' = 'none';
@@ -98,18 +106,6 @@ export function caseActivityOf(events: HistoryEvent[]): CaseActivity {
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         activities.set(String(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name ?? 'activity');
-        break;
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-        activities.delete(String(e.activityTaskCompletedEventAttributes?.scheduledEventId));
-        break;
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
-        activities.delete(String(e.activityTaskFailedEventAttributes?.scheduledEventId));
-        break;
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
-        activities.delete(String(e.activityTaskTimedOutEventAttributes?.scheduledEventId));
-        break;
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
-        activities.delete(String(e.activityTaskCanceledEventAttributes?.scheduledEventId));
         break;
       case EventType.EVENT_TYPE_TIMER_STARTED: {
         const a = e.timerStartedEventAttributes;
@@ -142,8 +138,11 @@ export function caseActivityOf(events: HistoryEvent[]): CaseActivity {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
         closed = true;
         break;
-      default:
+      default: {
+        const ended = activityEnds[e.eventType ?? 0];
+        if (ended) activities.delete(String(e[ended]?.scheduledEventId));
         break;
+      }
     }
   }
   const outstanding = [
@@ -262,6 +261,11 @@ export class TimeSkippingDriver {
     this.watched.add(workflowId);
     await this.checkClock();
     await this.clearOfTimers(workflowId);
+  }
+
+  /** For a scenario that moved the clock itself (through the raw test environment): the clock is where it meant it to be. */
+  async placeClockHere(): Promise<void> {
+    this.placedAt = await this.env.currentTimeMs();
   }
 
   /** Throws if the server's clock is more than a year past where the scenario put it. */
