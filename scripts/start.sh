@@ -16,20 +16,20 @@ ui_port="${TEMPORAL_UI_PORT:-8233}"
 pids=()
 stop() {
   trap - INT TERM EXIT
-  echo "start: stopping"
+  echo "start: [$((SECONDS - t0)) s] stopping"
   # API and worker first (they drain), then the Temporal server.
   for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; wait "${pids[i]}" 2>/dev/null || true; done
 }
 trap stop INT TERM EXIT
 
 # The migrations run while the Temporal server starts.
-echo "start: applying database migrations"
+echo "start: [$((SECONDS - t0)) s] applying database migrations"
 node_modules/.bin/prisma migrate deploy > .data/migrate.log 2>&1 &
 migrate=$!
 
 if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   export TEMPORAL_ADDRESS="127.0.0.1:${TEMPORAL_PORT:-7233}"
-  echo "start: starting the Temporal dev server (log: .data/temporal-server.log)"
+  echo "start: [$((SECONDS - t0)) s] starting the Temporal dev server (log: .data/temporal-server.log)"
   mapfile -t sa_flags < <(node_modules/.bin/tsx scripts/searchAttributeFlags.ts)
   .tools/bin/temporal server start-dev \
     --ip 127.0.0.1 --port "${TEMPORAL_ADDRESS##*:}" --ui-port "$ui_port" \
@@ -43,20 +43,15 @@ else
 fi
 if ! wait "$migrate"; then cat .data/migrate.log >&2; echo "start: the database migrations failed" >&2; exit 1; fi
 
-# Register any search attribute the server does not have yet (the dev server's
-# --search-attribute flags only apply when its database file is new), and the
+# Then side by side: the API; the worker (it bundles the workflow code); the
+# search attributes the server does not have yet (the dev server's
+# --search-attribute flags only apply when its database file is new); and the
 # recurring procedures (weekly key audit, monthly filing) as Temporal
-# Schedules; both idempotent, side by side. The API starts meanwhile.
-echo "start: registering search attributes and schedules"
+# Schedules. The last two are idempotent, and a workflow task that ran before
+# its attribute existed is retried by Temporal.
+echo "start: [$((SECONDS - t0)) s] starting the API and the worker; registering search attributes and schedules"
 PORT="$port" node_modules/.bin/tsx api/main.ts &
 pids+=($!)
-node_modules/.bin/tsx scripts/registerSearchAttributes.ts &
-sa=$!
-node_modules/.bin/tsx scripts/schedules.ts &
-sched=$!
-wait "$sa"
-wait "$sched"
-echo "start: starting the worker (bundles the workflow code) and the API"
 rm -f .data/worker.ready
 # The worker's log lines pass through; its "worker started" line marks it ready.
 node_modules/.bin/tsx worker/main.ts > >(while IFS= read -r line; do
@@ -64,6 +59,12 @@ node_modules/.bin/tsx worker/main.ts > >(while IFS= read -r line; do
   case "$line" in *'"worker started"'*) : > .data/worker.ready ;; esac
 done) &
 pids+=($!)
+node_modules/.bin/tsx scripts/registerSearchAttributes.ts &
+sa=$!
+node_modules/.bin/tsx scripts/schedules.ts &
+sched=$!
+wait "$sa"
+wait "$sched"
 
 for _ in $(seq 1 300); do
   [ -f .data/worker.ready ] && (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
