@@ -5,6 +5,7 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { repairUpdates } from '../workflows/repair/repair.messages';
 import { useTimeSkippingSystem } from './support/temporal';
+import { caseActivityOf } from './support/timeSkippingDriver';
 import {
   act,
   caseIdOf,
@@ -307,8 +308,10 @@ describe('a job that stays unfinished for weeks', () => {
       days += 1;
     }
     expect(days).toBeLessThan(30);
-    const old = await system().env.client.workflow.getHandle(h.workflowId, firstRun).describe();
-    expect(old.status.name).toBe('CONTINUED_AS_NEW');
+    const oldRun = system().env.client.workflow.getHandle(h.workflowId, firstRun);
+    expect((await oldRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    // The run that continued as new wrote everything it had before it went: no record activity left behind.
+    expect(caseActivityOf((await oldRun.fetchHistory()).events ?? []).outstanding).toEqual([]);
     const view = await act(latest(), 'recordFollowUp', csr, { note: '新一轮跟进' });
     expect(view.followUps).toBe(days + 1);
     expect(view.assignee).toBe('tech-zhao');

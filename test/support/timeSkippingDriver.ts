@@ -39,7 +39,10 @@
  *   test) are guarded; workflows of earlier scenarios in the same file are not
  *   settled (nothing acts on them any more).
  * - A case whose activity keeps failing never settles: the driver fails after
- *   {@link settleTimeoutMs} naming the outstanding work, rather than hang.
+ *   {@link settleTimeoutMs} naming the outstanding work, rather than hang; a
+ *   skip that does not end within {@link skipTimeoutMs} (the server holds its
+ *   clock while any task is outstanding) fails naming what each case, and the
+ *   run it continued from, still has outstanding.
  * - Time moves only forward, by skips; a skip is at most a year.
  */
 import { Client, isGrpcServiceError, type WorkflowClientInterceptor } from '@temporalio/client';
@@ -53,6 +56,8 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 export const guardMs = 5_000;
 /** How long a case may take to settle, in real time, before the driver calls it stuck. */
 export const settleTimeoutMs = 60_000;
+/** How long one skip may take, in real time, before the driver says what holds the server's clock. */
+export const skipTimeoutMs = 60_000;
 const YEAR = 365 * 86_400_000;
 const grpcNotFound = 5;
 
@@ -208,7 +213,7 @@ export class TimeSkippingDriver {
     await this.settleAll();
     const target = (await this.env.currentTimeMs()) + durationMs;
     this.placedAt = Math.max(this.placedAt, target);
-    if (durationMs > 0) await this.env.sleep(durationMs);
+    if (durationMs > 0) await this.skip(durationMs);
     await this.settleAll();
     for (const id of [...this.watched]) await this.clearOfTimers(id);
   }
@@ -251,7 +256,7 @@ export class TimeSkippingDriver {
       if (round > 100) throw new Error(`${workflowId}: a timer keeps falling due within ${guardMs} ms (a timer loop?)`);
       const past = Math.max(1, Math.max(...soon) + 1 - now);
       this.placedAt = Math.max(this.placedAt, now + past);
-      await this.env.sleep(past);
+      await this.skip(past);
       await this.settleAll();
     }
   }
@@ -279,15 +284,50 @@ export class TimeSkippingDriver {
     }
   }
 
-  /** The latest run's history; undefined if there is no such workflow. */
-  private async history(workflowId: string): Promise<HistoryEvent[] | undefined> {
+  /**
+   * One skip on the server. The server moves its clock only while no workflow
+   * task or activity is outstanding; a skip that does not end names what each
+   * case (and the run it continued from) still has outstanding.
+   */
+  private async skip(durationMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => void this.stallReport(durationMs).then((m) => reject(new Error(m)), reject), skipTimeoutMs);
+    });
+    try {
+      await Promise.race([this.env.sleep(durationMs), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async stallReport(durationMs: number): Promise<string> {
+    const lines: string[] = [];
+    for (const id of this.watched) {
+      const events = (await this.history(id)) ?? [];
+      const latest = caseActivityOf(events);
+      lines.push(`${id}: ${latest.outstanding.join(', ') || 'nothing outstanding'}`);
+      const previous = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      if (previous) {
+        const before = caseActivityOf((await this.history(id, previous)) ?? []);
+        lines.push(`${id} (the run it continued from, ${previous}): ${before.outstanding.join(', ') || 'nothing outstanding'}`);
+      }
+    }
+    return (
+      `a skip of ${durationMs} ms did not end within ${skipTimeoutMs / 1000} s (server time ${new Date(await this.env.currentTimeMs()).toISOString()}): ` +
+      `something holds the test server's clock. A workflow task that was with the worker when a timer fired is stranded by the test server (sdk-java #2606). ${lines.join('; ')}`
+    );
+  }
+
+  /** A run's history (the latest run unless `runId`); undefined if there is no such workflow. */
+  private async history(workflowId: string, runId?: string): Promise<HistoryEvent[] | undefined> {
     const events: HistoryEvent[] = [];
     let nextPageToken: Uint8Array | undefined;
     try {
       do {
         const page = await this.client.workflowService.getWorkflowExecutionHistory({
           namespace: this.namespace,
-          execution: { workflowId },
+          execution: { workflowId, runId },
           nextPageToken,
         });
         events.push(...(page.history?.events ?? []));

@@ -4,7 +4,7 @@
  * re-armed only when a clock changes), and every event persisted and notified
  * through one activity call. Shared by every procedure.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { BusinessCalendar } from './calendar';
 import {
@@ -26,6 +26,12 @@ import { workflowNow } from './time';
 import { recordActivities } from './recordActivities';
 
 const { recordDeadlineEvents } = recordActivities;
+
+/** Changes to the board's code path since it shipped, each behind `patched(id)` so earlier histories replay. */
+export const boardPatches = {
+  /** 2026-12-01: a flush before continue-as-new waits for the runner's batch in flight (it was abandoned, its events lost). */
+  flushWaitsForBatchInFlight: 'board-flush-waits-for-batch-in-flight',
+} as const;
 
 export interface DeadlineBoardSnapshot {
   clocks: ClockState[];
@@ -50,6 +56,8 @@ export class DeadlineBoard {
   private readonly started: Record<string, number>;
   private queue: ClockEvent[] = [];
   private version = 0;
+  /** Batches handed to the record activity and not yet on record. */
+  private inFlight = 0;
 
   constructor(
     private readonly cal: BusinessCalendar,
@@ -178,11 +186,25 @@ export class DeadlineBoard {
     }
   }
 
-  /** Persist everything queued so far (also called before the case closes). */
+  /**
+   * Persist everything queued so far, and wait for any batch already on its
+   * way (the runner's): when this returns, every event so far is on record.
+   * Called before the case closes and before it continues as new, which would
+   * otherwise abandon a batch in flight (its warnings and breaches lost).
+   */
   async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
+    for (;;) {
+      if (this.queue.length > 0) await this.recordQueued();
+      else if (this.inFlight > 0 && patched(boardPatches.flushWaitsForBatchInFlight)) await condition(() => this.inFlight === 0 || this.queue.length > 0);
+      else return;
+    }
+  }
+
+  private async recordQueued(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    this.inFlight += 1;
+    try {
       await recordDeadlineEvents({
         caseId: this.caseId,
         events: batch.map((e) => ({
@@ -200,8 +222,10 @@ export class DeadlineBoard {
         nextDueAt: this.nextDue()?.toISOString() ?? null,
         breached: this.everBreached(),
       });
-      this.onChange();
+    } finally {
+      this.inFlight -= 1;
     }
+    this.onChange();
   }
 
   private nextEventAt(): number | undefined {
