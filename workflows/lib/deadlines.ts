@@ -29,7 +29,10 @@ const { recordDeadlineEvents } = recordActivities;
 
 /** Changes to the board's code path since it shipped, each behind `patched(id)` so earlier histories replay. */
 export const boardPatches = {
-  /** 2026-12-01: a flush before continue-as-new waits for the runner's batch in flight (it was abandoned, its events lost). */
+  /**
+   * 2026-12-01: a flush collects what is due and waits for the runner's batch in flight, so
+   * continue-as-new no longer abandons that batch (its warnings, breaches and escalations were lost).
+   */
   flushWaitsForBatchInFlight: 'board-flush-waits-for-batch-in-flight',
 } as const;
 
@@ -181,22 +184,38 @@ export class DeadlineBoard {
       const changed = () => this.version !== seen || this.queue.length > 0 || done();
       if (next === undefined) await condition(changed);
       else await condition(changed, Math.max(1, next - workflowNow()));
-      const now = workflowNow();
-      for (const c of this.clocks.values()) this.push(collectDue(this.cal, c, now));
+      this.collectDueAfterWake();
     }
   }
 
+  /** What the runner does on waking, as it always has (a change or its timer). */
+  private collectDueAfterWake(): void {
+    const now = workflowNow();
+    for (const c of this.clocks.values()) this.push(collectDue(this.cal, c, now));
+  }
+
   /**
-   * Persist everything queued so far, and wait for any batch already on its
-   * way (the runner's): when this returns, every event so far is on record.
+   * Persist every event due so far, and wait for any batch already on its way
+   * (the runner's): when this returns, every event up to now is on record.
    * Called before the case closes and before it continues as new, which would
-   * otherwise abandon a batch in flight (its warnings and breaches lost).
+   * otherwise carry on clocks whose due events were collected but never
+   * written (the runner's batch abandoned with the old run).
    */
   async flush(): Promise<void> {
+    const whole = patched(boardPatches.flushWaitsForBatchInFlight);
     for (;;) {
+      if (whole) this.collectDue();
       if (this.queue.length > 0) await this.recordQueued();
-      else if (this.inFlight > 0 && patched(boardPatches.flushWaitsForBatchInFlight)) await condition(() => this.inFlight === 0 || this.queue.length > 0);
+      else if (whole && this.inFlight > 0) await condition(() => this.inFlight === 0 || this.queue.length > 0);
       else return;
+    }
+  }
+
+  private collectDue(): void {
+    const now = workflowNow();
+    for (const c of this.clocks.values()) {
+      const due = collectDue(this.cal, c, now);
+      if (due.length) this.push(due);
     }
   }
 
