@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { loadCalendarConfig } from '../config/loadCalendar';
-import { createDb } from '../db/client';
+import { openSharedDb } from '../db/client';
 import { temporalConfig } from '../worker/config';
 import { startApiServer } from './server';
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const { PORT, HOST, DEADLINE_WARN_AT } = apiConfigSchema.parse(process.env);
   const temporal = temporalConfig();
   const calendar = loadCalendarConfig();
-  const db = createDb();
+  const db = await openSharedDb();
   const connection = await Connection.connect({ address: temporal.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
   const server = await startApiServer({ client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, warnAt: DEADLINE_WARN_AT }, PORT, HOST);

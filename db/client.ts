@@ -11,9 +11,25 @@ import { databaseProvider, databaseUrl, sqliteFile } from './config';
  */
 export type Db = SqliteClient;
 
+/** How long an SQLite write waits for another process's write to finish before it fails (ms). */
+export const sqliteBusyTimeoutMs = 5_000;
+
 export function createDb(url: string = databaseUrl()): Db {
   if (databaseProvider(url) === 'sqlite') {
-    return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqliteFile(url) }) });
+    return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: sqliteFile(url), timeout: sqliteBusyTimeoutMs }) });
   }
   return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+}
+
+/**
+ * The database of a process that shares it with others (the worker, the API
+ * and the staff command on one SQLite file): SQLite runs in WAL mode, so
+ * readers never wait for a writer and writers wait for each other up to the
+ * busy timeout instead of failing at once. WAL is a property of the file, kept
+ * once set.
+ */
+export async function openSharedDb(url: string = databaseUrl()): Promise<Db> {
+  const db = createDb(url);
+  if (databaseProvider(url) === 'sqlite') await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  return db;
 }

@@ -20,14 +20,17 @@ hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 export PROVISION_ROOT="$root"
 source "$root/scripts/provision/lib.sh"
 
+# Called in an `||` list, where `set -e` does not apply: every step returns on failure itself.
 node_packages() {
   local lock_hash
-  lock_hash="$(hash_of package.json package-lock.json)"
+  # The lockfile alone: it carries package.json's dependencies too (npm ci refuses the two out of step),
+  # so a new script in package.json reinstalls nothing.
+  lock_hash="$(hash_of package-lock.json)"
   if [ ! -f node_modules/.provisioned ] || [ "$(cat node_modules/.provisioned)" != "$lock_hash" ]; then
     # better-sqlite3 compiles against the local Node headers (no download).
     if [ -z "${npm_config_nodedir:-}" ] && [ -d /usr/include/node ]; then export npm_config_nodedir=/usr; fi
     run_step node-packages "installing node packages (npm ci, about 2 minutes the first time)" \
-      npm ci --no-audit --no-fund --loglevel=error
+      npm ci --no-audit --no-fund --loglevel=error || return 1
     echo "$lock_hash" > node_modules/.provisioned
   fi
   # Prisma clients for SQLite and PostgreSQL (WASM engines: the CLI must not download engines).
@@ -38,7 +41,7 @@ node_packages() {
     run_step prisma-clients "generating the Prisma clients (a few seconds)" bash -c '
       bash scripts/syncPostgresSchema.sh &&
       npx prisma generate --schema prisma/schema.prisma &&
-      npx prisma generate --schema prisma/postgresql/schema.prisma'
+      npx prisma generate --schema prisma/postgresql/schema.prisma' || return 1
     echo "$schema_hash" > generated/.provisioned
   fi
 }

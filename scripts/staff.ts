@@ -10,7 +10,7 @@
  * The token is printed once; only its hash is stored.
  */
 import { parseArgs } from 'node:util';
-import { createDb } from '../db/client';
+import { openSharedDb } from '../db/client';
 import { addStaffMember, deactivateStaffMember, issueToken, listStaff, revokeToken, staffMemberSchema } from '../api/staffTokens';
 
 const usage = `usage: staff <add|token|revoke|list> [--id ID] [--name NAME] [--role ROLE] [--label LABEL] [--token TOKEN_ID] [--staff ID]`;
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
       staff: { type: 'string' },
     },
   });
-  const db = createDb();
+  const db = await openSharedDb();
   try {
     switch (positionals[0]) {
       case 'add': {

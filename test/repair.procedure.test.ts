@@ -311,7 +311,7 @@ describe('a job that stays unfinished for weeks', () => {
     const oldRun = system().env.client.workflow.getHandle(h.workflowId, firstRun);
     expect((await oldRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
     // The run that continued as new wrote everything it had before it went: no record activity left behind.
-    expect(caseActivityOf((await oldRun.fetchHistory()).events ?? []).outstanding).toEqual([]);
+    expect(caseActivityOf((await oldRun.fetchHistory()).events ?? []).abandoned).toEqual([]);
     const view = await act(latest(), 'recordFollowUp', csr, { note: '新一轮跟进' });
     expect(view.followUps).toBe(days + 1);
     expect(view.assignee).toBe('tech-zhao');

@@ -1,12 +1,12 @@
 /** Worker process: runs workflows and activities until SIGINT/SIGTERM, then drains. */
 import { NativeConnection } from '@temporalio/worker';
-import { createDb } from '../db/client';
+import { openSharedDb } from '../db/client';
 import { temporalConfig } from './config';
 import { createWorker } from './createWorker';
 
 async function main(): Promise<void> {
   const cfg = temporalConfig();
-  const db = createDb();
+  const db = await openSharedDb();
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const worker = await createWorker({ connection, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, db });
   console.log(JSON.stringify({ level: 'info', msg: 'worker started', taskQueue: cfg.TEMPORAL_TASK_QUEUE, address: cfg.TEMPORAL_ADDRESS }));

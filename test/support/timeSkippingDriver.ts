@@ -28,6 +28,8 @@
  *   case, if it is still running.
  * - **Clock sanity.** If the server's clock is ever more than a year past where
  *   the scenario put it, the next driver call (and the test's end) throws.
+ * - **One at a time.** Skips and action guards run in turn, so actions sent side
+ *   by side (the API's batch reassignment) never guard against a moving clock.
  *
  * Limits it imposes on scenarios:
  * - A scenario cannot act on a case, or look at it right after a skip, within
@@ -55,17 +57,21 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 /** An action is not sent, and a skip does not stop, this close before a timer of the case fires. */
 export const guardMs = 5_000;
 /** How long a case may take to settle, in real time, before the driver calls it stuck. */
-export const settleTimeoutMs = 60_000;
+export const settleTimeoutMs = 45_000;
 /** How long one skip may take, in real time, before the driver says what holds the server's clock. */
-export const skipTimeoutMs = 60_000;
+export const skipTimeoutMs = 45_000;
 const YEAR = 365 * 86_400_000;
 const grpcNotFound = 5;
 
 /** What a case's latest run is waiting for, read from its history. */
 export interface CaseActivity {
   closed: boolean;
-  /** Outstanding work: a workflow task, activities, child starts. Empty once settled. */
+  /** Outstanding work: a workflow task, activities, child starts. Empty once settled, and for a closed run. */
   outstanding: string[];
+  /** The run ended by continuing as new: the case goes on in a new run. */
+  continuedAsNew: boolean;
+  /** Work a closed run left unfinished when it closed (an activity scheduled in its last task): never done. */
+  abandoned: string[];
   /** When each pending timer fires (server time, ms). */
   timers: number[];
   /** Workflow ids of children the case started. */
@@ -87,13 +93,14 @@ const activityEnds: Partial<Record<number, 'activityTaskCompletedEventAttributes
 
 /** Reads outstanding work and pending timers from one run's history. */
 export function caseActivityOf(events: HistoryEvent[]): CaseActivity {
-  let task: 'none' | 'scheduled' | 'started' = 'none';
+  let task: 'none' | 'scheduled' | 'started' | 'failed' = 'none';
   let taskStartedAt: number | undefined;
   const activities = new Map<string, string>();
   const timers = new Map<string, number>();
   const childStarts = new Set<string>();
   const children = new Set<string>();
   let closed = false;
+  let continuedAsNew = false;
   for (const e of events) {
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
@@ -104,9 +111,13 @@ export function caseActivityOf(events: HistoryEvent[]): CaseActivity {
         taskStartedAt = ms(e.eventTime);
         break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        task = 'none';
+        taskStartedAt = undefined;
+        break;
+      // A failed or timed-out task is retried; the retry may not be in the history until it completes.
       case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
       case EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
-        task = 'none';
+        task = 'failed';
         taskStartedAt = undefined;
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
@@ -142,6 +153,7 @@ export function caseActivityOf(events: HistoryEvent[]): CaseActivity {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED:
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
         closed = true;
+        continuedAsNew = e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW;
         break;
       default: {
         const ended = activityEnds[e.eventType ?? 0];
@@ -150,15 +162,26 @@ export function caseActivityOf(events: HistoryEvent[]): CaseActivity {
       }
     }
   }
-  const outstanding = [
-    ...(task === 'none' ? [] : [`workflow task (${task})`]),
+  const unfinished = [
+    ...(task === 'none' ? [] : [task === 'failed' ? 'workflow task (retrying after a failure)' : `workflow task (${task})`]),
     ...[...activities.values()].map((name) => `activity ${name}`),
     ...[...childStarts].map(() => 'child workflow start'),
   ];
-  return { closed, outstanding, timers: closed ? [] : [...timers.values()], children: [...children], taskStartedAt };
+  return {
+    closed,
+    continuedAsNew,
+    outstanding: closed ? [] : unfinished,
+    abandoned: closed ? unfinished : [],
+    timers: closed ? [] : [...timers.values()],
+    children: [...children],
+    taskStartedAt,
+  };
 }
 
 let current: TimeSkippingDriver | undefined;
+
+/** What a closed case (or one that does not exist) has to settle: nothing. */
+const ended: CaseActivity = { closed: true, continuedAsNew: false, outstanding: [], abandoned: [], timers: [], children: [] };
 
 /** The driver of this test file's time-skipping system (jest gives each file its own modules). */
 export function scenarioDriver(): TimeSkippingDriver {
@@ -176,6 +199,8 @@ export class TimeSkippingDriver {
   private readonly closed = new Set<string>();
   /** Where the scenario last put the server's clock (ms). */
   private placedAt = 0;
+  /** Skips and action guards run one at a time (the API sends a batch's actions side by side). */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly env: TestWorkflowEnvironment) {
     this.namespace = env.namespace ?? 'default';
@@ -207,15 +232,27 @@ export class TimeSkippingDriver {
   }
 
   /** Skip the server's clock forward by `durationMs`, then let the scenario's cases settle (see the class comment). */
-  async sleep(durationMs: number): Promise<void> {
-    if (!(durationMs >= 0 && durationMs <= YEAR)) throw new Error(`a scenario skips between 0 and a year, not ${durationMs} ms`);
-    await this.checkClock();
-    await this.settleAll();
-    const target = (await this.env.currentTimeMs()) + durationMs;
-    this.placedAt = Math.max(this.placedAt, target);
-    if (durationMs > 0) await this.skip(durationMs);
-    await this.settleAll();
-    for (const id of [...this.watched]) await this.clearOfTimers(id);
+  sleep(durationMs: number): Promise<void> {
+    if (!(durationMs >= 0 && durationMs <= YEAR)) return Promise.reject(new Error(`a scenario skips between 0 and a year, not ${durationMs} ms`));
+    return this.inTurn(async () => {
+      await this.checkClock();
+      await this.settleAll();
+      const target = (await this.env.currentTimeMs()) + durationMs;
+      this.placedAt = Math.max(this.placedAt, target);
+      if (durationMs > 0) await this.skip(durationMs);
+      // Until one whole pass skips nothing: skipping past one case's timer can bring another's within the guard.
+      for (let moved = true; moved; ) {
+        moved = false;
+        for (const id of [...this.watched]) moved = (await this.clearOfTimers(id)) || moved;
+      }
+    });
+  }
+
+  /** Runs `f` after every skip and guard before it has finished. */
+  private inTurn<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(f, f);
+    this.turn = run.catch(() => undefined);
+    return run;
   }
 
   /** Waits until every case of the scenario has nothing outstanding. */
@@ -228,14 +265,20 @@ export class TimeSkippingDriver {
    * workflow task, activity or child start outstanding; returns the case's own state.
    */
   async settle(workflowId: string): Promise<CaseActivity> {
-    if (this.closed.has(workflowId)) return { closed: true, outstanding: [], timers: [], children: [] };
+    if (this.closed.has(workflowId)) return ended;
     const until = Date.now() + settleTimeoutMs;
     for (;;) {
       const events = await this.history(workflowId);
       // A case that does not exist (an API test acting on an unknown receipt number) has nothing to settle.
-      if (events === undefined) return { closed: true, outstanding: [], timers: [], children: [] };
+      if (events === undefined) return ended;
       const state = caseActivityOf(events);
-      if (state.closed && state.outstanding.length === 0) this.closed.add(workflowId);
+      // A run read just as it continued as new: the case goes on; read its new run.
+      if (state.continuedAsNew) {
+        if (Date.now() > until) throw new Error(`${workflowId}: its new run did not appear within ${settleTimeoutMs / 1000} s of continue-as-new`);
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
+      if (state.closed) this.closed.add(workflowId);
       for (const child of state.children) this.watched.add(child);
       if (state.outstanding.length === 0) {
         for (const child of state.children) await this.settle(child);
@@ -246,13 +289,13 @@ export class TimeSkippingDriver {
     }
   }
 
-  /** Settles the case, and moves the clock on past any of its timers due within the guard window. */
-  async clearOfTimers(workflowId: string): Promise<void> {
+  /** Settles the case, and moves the clock on past any of its timers due within the guard window; true if it moved the clock. */
+  private async clearOfTimers(workflowId: string): Promise<boolean> {
     for (let round = 0; ; round++) {
       const state = await this.settle(workflowId);
       const now = await this.env.currentTimeMs();
       const soon = state.timers.filter((t) => t - now < guardMs);
-      if (soon.length === 0) return;
+      if (soon.length === 0) return round > 0;
       if (round > 100) throw new Error(`${workflowId}: a timer keeps falling due within ${guardMs} ms (a timer loop?)`);
       const past = Math.max(1, Math.max(...soon) + 1 - now);
       this.placedAt = Math.max(this.placedAt, now + past);
@@ -262,10 +305,12 @@ export class TimeSkippingDriver {
   }
 
   /** Before anything reaches a case: the clock is sane, the case settled and clear of timers. */
-  async beforeAction(workflowId: string): Promise<void> {
+  beforeAction(workflowId: string): Promise<void> {
     this.watched.add(workflowId);
-    await this.checkClock();
-    await this.clearOfTimers(workflowId);
+    return this.inTurn(async () => {
+      await this.checkClock();
+      await this.clearOfTimers(workflowId);
+    });
   }
 
   /** For a scenario that moved the clock itself (through the raw test environment): the clock is where it meant it to be. */
@@ -292,7 +337,11 @@ export class TimeSkippingDriver {
   private async skip(durationMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => void this.stallReport(durationMs).then((m) => reject(new Error(m)), reject), skipTimeoutMs);
+      timer = setTimeout(() => {
+        const plain = `a skip of ${durationMs} ms did not end within ${skipTimeoutMs / 1000} s: something holds the test server's clock`;
+        const fallback = new Promise<string>((r) => setTimeout(() => r(`${plain} (the server did not answer for a report)`), 5_000));
+        void Promise.race([this.stallReport(durationMs), fallback]).then((m) => reject(new Error(m)), () => reject(new Error(plain)));
+      }, skipTimeoutMs);
     });
     try {
       await Promise.race([this.env.sleep(durationMs), stalled]);
@@ -306,11 +355,11 @@ export class TimeSkippingDriver {
     for (const id of this.watched) {
       const events = (await this.history(id)) ?? [];
       const latest = caseActivityOf(events);
-      lines.push(`${id}: ${latest.outstanding.join(', ') || 'nothing outstanding'}`);
+      lines.push(`${id}: ${[...latest.outstanding, ...latest.abandoned.map((w) => `${w} (abandoned when it closed)`)].join(', ') || 'nothing outstanding'}`);
       const previous = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
       if (previous) {
         const before = caseActivityOf((await this.history(id, previous)) ?? []);
-        lines.push(`${id} (the run it continued from, ${previous}): ${before.outstanding.join(', ') || 'nothing outstanding'}`);
+        lines.push(`${id} (the run it continued from, ${previous}): ${before.abandoned.map((w) => `${w} (abandoned when it continued as new)`).join(', ') || 'nothing left behind'}`);
       }
     }
     return (
@@ -354,11 +403,13 @@ export class TimeSkippingDriver {
     return {
       startWithDetails: async (input, next) => {
         this.watched.add(input.options.workflowId);
+        this.closed.delete(input.options.workflowId);
         await this.checkClock();
         return next(input);
       },
       startUpdateWithStart: async (input, next) => {
         this.watched.add(input.workflowStartOptions.workflowId);
+        this.closed.delete(input.workflowStartOptions.workflowId);
         await this.checkClock();
         return next(input);
       },

@@ -3,10 +3,11 @@
  * calendar, the deadline board, the audit trail, and the case's face in the
  * Temporal UI (search attributes + current details) kept in step with its view.
  */
+import { patched } from '@temporalio/workflow';
 import type { BusinessCalendar } from './calendar';
 import { type CaseFace, CaseScreen, CaseTrail, type Notice, type StepExtra } from './caseTrail';
 import type { ClockSpec } from './clock';
-import { type ClockView, DeadlineBoard, type DeadlineBoardSnapshot } from './deadlines';
+import { boardPatches, type ClockView, DeadlineBoard, type DeadlineBoardSnapshot } from './deadlines';
 import { escalationChain, type Recipient, type StepActor } from './roles';
 
 /** The parts of a procedure's view the runtime keeps up to date. */
@@ -80,6 +81,8 @@ export class CaseRuntime<V extends CaseViewBase> {
   /** The closing step: stop every clock, persist their last events, record the outcome. */
   async close(actor: StepActor, outcome: string, clocksRunning: Promise<void> | undefined, closedAt: Date): Promise<void> {
     this.closing = true;
+    // A warning or breach that fell due in the task that closes the case is recorded, not cancelled with its clock.
+    if (patched(boardPatches.flushWaitsForBatchInFlight)) this.board.collectDueNow();
     this.board.stopAll('案件已结束');
     await clocksRunning;
     await this.board.flush();

@@ -31,7 +31,8 @@ const { recordDeadlineEvents } = recordActivities;
 export const boardPatches = {
   /**
    * 2026-12-01: a flush collects what is due and waits for the runner's batch in flight, so
-   * continue-as-new no longer abandons that batch (its warnings, breaches and escalations were lost).
+   * continue-as-new no longer abandons that batch (its warnings, breaches and escalations were
+   * lost); a closing case records what fell due before its clocks are stopped.
    */
   flushWaitsForBatchInFlight: 'board-flush-waits-for-batch-in-flight',
 } as const;
@@ -204,14 +205,15 @@ export class DeadlineBoard {
   async flush(): Promise<void> {
     const whole = patched(boardPatches.flushWaitsForBatchInFlight);
     for (;;) {
-      if (whole) this.collectDue();
+      if (whole) this.collectDueNow();
       if (this.queue.length > 0) await this.recordQueued();
       else if (whole && this.inFlight > 0) await condition(() => this.inFlight === 0 || this.queue.length > 0);
       else return;
     }
   }
 
-  private collectDue(): void {
+  /** Every event due by now that the runner has not collected yet (it would on waking). */
+  collectDueNow(): void {
     const now = workflowNow();
     for (const c of this.clocks.values()) {
       const due = collectDue(this.cal, c, now);
