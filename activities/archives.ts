@@ -5,8 +5,7 @@
  * authorises it and logs it, allowed or refused.
  */
 import type { Db } from '../db/client';
-import { directReaders } from '../workflows/archive/archiveAccess.messages';
-import { type OwnerFileKind, ownerFileKindSchema } from '../workflows/lib/ownerFile';
+import { directReaders, type OwnerFileKind, ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import type { Actor } from '../workflows/lib/roles';
 
 export interface GrantInput {

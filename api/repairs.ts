@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { BusinessCalendar } from '../workflows/lib/calendar';
-import { type Actor, type Role, roleNames } from '../workflows/lib/roles';
+import { type Actor } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
   openRepairSchema,

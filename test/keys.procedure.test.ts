@@ -3,25 +3,7 @@
  * reminders and escalation, emergency loans, sealed keys, damaged returns and
  * replacement, the register refusing a second loan, the weekly audit.
  */
-import {
-  clockTo,
-  csr,
-  deadlineEvents,
-  eventsUntil as eventsUntilIn,
-  eventually,
-  expectSameInstant,
-  fridayLocal,
-  HOUR,
-  local,
-  localDate,
-  MINUTE,
-  mondayLocal,
-  nextLocal,
-  rejectionOf,
-  resultOf,
-  supervisor,
-  testCalendar,
-} from './support/scenario';
+import { clockTo, csr, eventsUntil as eventsUntilIn, eventually, expectSameInstant, fridayLocal, HOUR, local, localDate, MINUTE, nextLocal, rejectionOf, resultOf, supervisor, testCalendar } from './support/scenario';
 import { manager } from './support/complaintScenario';
 import { actOnLoan, actOnReplacement, keyInCabinet, loanIdOf, loanOf, openLoan, replacementHandle, replacementOf } from './support/custodyScenario';
 import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './support/temporal';

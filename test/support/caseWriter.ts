@@ -8,7 +8,7 @@ import type { Activities } from '../../activities';
 import type { BusinessCalendar } from '../../workflows/lib/calendar';
 import { type ClockEvent, type ClockSpec, type ClockState, collectDue, startClock, stopClock } from '../../workflows/lib/clock';
 import { escalationChain, type StepActor } from '../../workflows/lib/roles';
-import { defaultWarnAt } from '../../workflows/repair/repair.policy';
+import { defaultWarnAt } from '../../workflows/lib/clock';
 
 export interface CaseOpening {
   caseId: string;

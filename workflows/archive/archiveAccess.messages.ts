@@ -9,13 +9,11 @@ import { z } from 'zod';
 import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { ClockView } from '../lib/deadlines';
-import type { Role } from '../lib/roles';
 
 export const archiveAccessProcedure = 'archiveAccess';
 export const archiveAccessWorkflowId = (caseId: string): string => `archiveAccess-${caseId}`;
 
-/** Customer-service staff read owner files directly (logged, no approval). */
-export const directReaders: readonly Role[] = ['csr', 'supervisor', 'manager'];
+export { directReaders } from '../lib/ownerFile';
 
 export const archiveAccessKinds = ['view', 'takeOut', 'copy', 'lendOutside'] as const;
 export type ArchiveAccessKind = (typeof archiveAccessKinds)[number];

@@ -9,7 +9,6 @@
  * is authorised and logged by the API against the accesses approved here.
  */
 import { allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
@@ -17,7 +16,7 @@ import type { Notice } from '../lib/caseTrail';
 import { type Actor, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
-import { defaultWarnAt } from '../repair/repair.policy';
+import { defaultWarnAt } from '../lib/clock';
 import {
   archiveAccessActions,
   type ArchiveAccessInput,

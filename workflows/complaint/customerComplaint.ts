@@ -10,7 +10,6 @@
  * 3 days (a repeat complaint: rework and special visit within 24 hours) → 7. file.
  */
 import { allHandlersFinished, ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
@@ -32,7 +31,7 @@ import {
 } from './complaint.messages';
 import { complaintDeadlines as due, complaintSteps as steps } from './complaint.policy';
 import { complaintTexts } from './complaint.texts';
-import { defaultWarnAt } from '../repair/repair.policy';
+import { defaultWarnAt } from '../lib/clock';
 import { recordActivities } from '../lib/recordActivities';
 
 const { openCase, fileToOwnerArchive } = recordActivities;

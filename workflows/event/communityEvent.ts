@@ -9,14 +9,13 @@
  * the participants (at least one, chosen reproducibly) within 1 month.
  */
 import { allHandlersFinished, ApplicationFailure, condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
 import { type Actor, escalationChain, type Recipient, role, staff, systemActor } from '../lib/roles';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
-import { defaultWarnAt } from '../repair/repair.policy';
+import { defaultWarnAt } from '../lib/clock';
 import {
   eventActions,
   type EventInput,

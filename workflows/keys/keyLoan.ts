@@ -19,17 +19,15 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
 import type { Notice } from '../lib/caseTrail';
-import type { ClockSpec } from '../lib/clock';
 import { type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { caseProcedure, caseUnit } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
-import { defaultWarnAt } from '../repair/repair.policy';
+import { type ClockSpec, defaultWarnAt } from '../lib/clock';
 import { keyFailure } from './keyRegister';
 import {
   keyLoanActions,

@@ -4,13 +4,12 @@
  * only here, by one activity, once the manager has approved.
  */
 import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
 import { role, staff, systemActor } from '../lib/roles';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
-import { defaultWarnAt } from '../repair/repair.policy';
+import { defaultWarnAt } from '../lib/clock';
 import {
   keyReplacementActions,
   type KeyReplacementInput,

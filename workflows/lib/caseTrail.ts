@@ -4,7 +4,6 @@
  * search attributes and current details are kept in step for the Temporal UI.
  */
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import type { Recipient, StepActor } from './roles';
 import { caseAssignee, caseBreached, caseNextDue, caseStage } from './searchAttributes';
 import { workflowNow } from './time';

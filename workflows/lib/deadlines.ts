@@ -5,7 +5,6 @@
  * through one activity call. Shared by every procedure.
  */
 import { condition, patched } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import type { BusinessCalendar } from './calendar';
 import {
   type ClockEvent,

@@ -1,5 +1,9 @@
 /** 一户一档: what a household's owner file holds (DOMAIN.md §5). */
 import { z } from 'zod';
+import type { Role } from './roles';
+
+/** Customer-service staff read owner files directly (logged, no approval); anyone else through an approved access. */
+export const directReaders: readonly Role[] = ['csr', 'supervisor', 'manager'];
 
 export const ownerFileKinds = [
   'moveInNotice', // 入住通知书

@@ -19,7 +19,6 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
@@ -27,7 +26,7 @@ import { type Recipient, role, staff, systemActor } from '../lib/roles';
 import { caseProcedure, caseUnit } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { nowIso, workflowNow } from '../lib/time';
-import { defaultWarnAt } from '../repair/repair.policy';
+import { defaultWarnAt } from '../lib/clock';
 import { repairProcedure, repairWorkflowId, type RepairInput } from '../repair/repair.messages';
 import type { repairRequest } from '../repair/repairRequest';
 import {

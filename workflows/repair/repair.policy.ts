@@ -17,9 +17,6 @@ export const repairDeadlines = {
   rework: '1 working day',
 } as const;
 
-/** Default warning points: half and 80% of the allowed time (configurable per case). */
-export const defaultWarnAt = [0.5, 0.8] as const;
-
 /** Step names as staff say them (notifications, audit). */
 export const repairSteps = {
   dispatch: '派工接单',

@@ -16,7 +16,6 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
 import { rejection } from '../lib/actions';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { BusinessCalendar } from '../lib/calendar';
@@ -25,18 +24,9 @@ import type { Notice } from '../lib/caseTrail';
 import type { DeadlineBoardSnapshot } from '../lib/deadlines';
 import { type Actor, owner, type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { nowIso, workflowNow } from '../lib/time';
-import {
-  type RepairAction,
-  repairActions,
-  type RepairInput,
-  repairStageNames,
-  type RepairOutcome,
-  type RepairStage,
-  repairState,
-  repairUpdates,
-  type RepairView,
-} from './repair.messages';
-import { defaultWarnAt, historyEventsBeforeContinueAsNew, repairDeadlines, repairSteps } from './repair.policy';
+import { type RepairAction, repairActions, type RepairInput, repairStageNames, type RepairOutcome, repairState, repairUpdates, type RepairView } from './repair.messages';
+import { defaultWarnAt } from '../lib/clock';
+import { historyEventsBeforeContinueAsNew, repairDeadlines, repairSteps } from './repair.policy';
 import { patches } from './repair.patches';
 import { repairTexts } from './repair.texts';
 import { recordActivities } from '../lib/recordActivities';
