@@ -8,23 +8,10 @@ import type { EventView } from '../workflows/event/communityEvent.messages';
 import type { MoveInView } from '../workflows/moveIn/moveIn.messages';
 import type { Actor } from '../workflows/lib/roles';
 import { executive } from './support/complaintScenario';
-import { type StaffHttp, startStaffHttp } from './support/http';
+import { useStaffHttp } from './support/http';
 import { csr, eventually, localDate, supervisor, technician } from './support/scenario';
-import { startTimeSkippingSystem, type TimeSkippingSystem } from './support/temporal';
 
-let sys: TimeSkippingSystem;
-let http: StaffHttp;
-beforeAll(async () => {
-  sys = await startTimeSkippingSystem();
-  http = await startStaffHttp(sys, csr);
-});
-afterAll(async () => {
-  await http?.server.close();
-  await sys?.teardown();
-});
-afterEach(() => {
-  expect(http.unexpected).toEqual([]);
-});
+const ctx = useStaffHttp(csr);
 
 const moveIn = (extra: Record<string, unknown> = {}) => ({
   unit: `9-2-${randomUUID().slice(0, 6)}`,
@@ -36,25 +23,25 @@ const moveIn = (extra: Record<string, unknown> = {}) => ({
 /** The case on record (its opening step in the history). */
 const onRecord = (path: string, step: string) =>
   eventually(async () => {
-    const h = await http.get<{ steps: { action: string }[] }>(`${path}/history`);
+    const h = await ctx.http.get<{ steps: { action: string }[] }>(`${path}/history`);
     return h.status === 200 && h.body.steps.some((s) => s.action === step) ? h.body : undefined;
   });
 
 describe('POST /move-ins and its actions', () => {
   const act = (caseId: string, name: string, actor: Actor, input: unknown = {}) =>
-    http.post<MoveInView & { code?: string }>(`/move-ins/${caseId}/actions/${name}`, actor, input);
+    ctx.http.post<MoveInView & { code?: string }>(`/move-ins/${caseId}/actions/${name}`, actor, input);
 
   it('when the front desk opens a move-in with a delegate, then 201 and the delegate papers are required', async () => {
-    const reply = await http.post<{ caseId: string; stage: string; stallDueAt: string }>('/move-ins', csr, moveIn({ delegate: { name: '周女士' } }));
+    const reply = await ctx.http.post<{ caseId: string; stage: string; stallDueAt: string }>('/move-ins', csr, moveIn({ delegate: { name: '周女士' } }));
     expect(reply.status).toBe(201);
     expect(reply.body.caseId).toMatch(/^RZ\d{8}-[0-9A-Z]{6}$/);
     await onRecord(`/move-ins/${reply.body.caseId}`, 'open');
-    const state = await http.get<MoveInView>(`/move-ins/${reply.body.caseId}`);
+    const state = await ctx.http.get<MoveInView>(`/move-ins/${reply.body.caseId}`);
     expect(state.body.required.identity).toEqual(expect.arrayContaining(['powerOfAttorney', 'delegateId']));
   });
 
   it('when a step is completed with items missing, then 409; an unknown item 400; a technician 403; an unknown case 404', async () => {
-    const { body } = await http.post<{ caseId: string }>('/move-ins', csr, moveIn());
+    const { body } = await ctx.http.post<{ caseId: string }>('/move-ins', csr, moveIn());
     await onRecord(`/move-ins/${body.caseId}`, 'open');
     expect((await act(body.caseId, 'completeStep', csr, { step: 'identity' })).status).toBe(409);
     const unknownItem = await act(body.caseId, 'recordItem', csr, { step: 'identity', item: 'passport', evidence: { ref: 'X' } });
@@ -63,24 +50,24 @@ describe('POST /move-ins and its actions', () => {
     const ok = await act(body.caseId, 'recordItem', supervisor, { step: 'identity', item: 'ownerId', evidence: { ref: 'ID-1' } });
     expect(ok.status).toBe(200);
     expect(ok.body.items.identity['ownerId']?.checkedBy).toBe('sup-wang');
-    expect((await http.get('/move-ins/RZ20261122-ZZZZZZ')).status).toBe(404);
+    expect((await ctx.http.get('/move-ins/RZ20261122-ZZZZZZ')).status).toBe(404);
   });
 
   it('when a technician opens a move-in, then 403; a body without the owner, then 400; no identity, then 401', async () => {
-    expect((await http.post('/move-ins', technician, moveIn())).status).toBe(403);
+    expect((await ctx.http.post('/move-ins', technician, moveIn())).status).toBe(403);
     const { ownerName: _omit, ...noOwner } = moveIn();
-    expect((await http.post('/move-ins', csr, noOwner)).status).toBe(400);
-    expect((await http.post('/move-ins', undefined, moveIn())).status).toBe(401);
+    expect((await ctx.http.post('/move-ins', csr, noOwner)).status).toBe(400);
+    expect((await ctx.http.post('/move-ins', undefined, moveIn())).status).toBe(401);
   });
 });
 
 describe('POST /events/plans and the event actions', () => {
   const act = (caseId: string, name: string, actor: Actor, input: unknown = {}) =>
-    http.post<EventView & { code?: string }>(`/events/${caseId}/actions/${name}`, actor, input);
+    ctx.http.post<EventView & { code?: string }>(`/events/${caseId}/actions/${name}`, actor, input);
 
   it('when the front desk posts the annual plan, then one event case per event, each with its plan id and plan due date', async () => {
-    const now = new Date(await sys.env.currentTimeMs());
-    const reply = await http.post<{ planId: string; events: { caseId: string; date: string; planDueAt: string }[] }>('/events/plans', csr, {
+    const now = new Date(await ctx.sys.env.currentTimeMs());
+    const reply = await ctx.http.post<{ planId: string; events: { caseId: string; date: string; planDueAt: string }[] }>('/events/plans', csr, {
       events: [
         { title: '中秋游园会', date: localDate(now, 60) },
         { title: '重阳敬老', date: localDate(now, 90), description: '慰问高龄业主' },
@@ -92,7 +79,7 @@ describe('POST /events/plans and the event actions', () => {
     const [first] = reply.body.events;
     expect(first?.caseId).toMatch(/^HD\d{8}-[0-9A-Z]{6}$/);
     await onRecord(`/events/${first?.caseId}`, 'plan');
-    const state = await http.get<EventView>(`/events/${first?.caseId}`);
+    const state = await ctx.http.get<EventView>(`/events/${first?.caseId}`);
     expect([state.body.planId, state.body.stage]).toEqual([reply.body.planId, 'drafting']);
     // Review before the plan is in: 409; by the wrong role: 403; a send-back without comments: 400.
     expect((await act(first?.caseId as string, 'reviewPlan', supervisor, { approved: true })).status).toBe(409);
@@ -103,13 +90,13 @@ describe('POST /events/plans and the event actions', () => {
   });
 
   it('when an event date is past or malformed, then 400 naming it; a technician, then 403; an unknown event, then 404', async () => {
-    const now = new Date(await sys.env.currentTimeMs());
-    const past = await http.post<{ issues: { path: (string | number)[] }[] }>('/events/plans', csr, {
+    const now = new Date(await ctx.sys.env.currentTimeMs());
+    const past = await ctx.http.post<{ issues: { path: (string | number)[] }[] }>('/events/plans', csr, {
       events: [{ title: '旧活动', date: localDate(now, -3) }, { title: '坏日期', date: '2026-13-45' }],
     });
     expect(past.status).toBe(400);
     expect(past.body.issues.map((i) => i.path.join('.'))).toEqual(['events.0.date', 'events.1.date']);
-    expect((await http.post('/events/plans', technician, { events: [{ title: 'x', date: localDate(now, 40) }] })).status).toBe(403);
-    expect((await http.get('/events/HD20261122-ZZZZZZ')).status).toBe(404);
+    expect((await ctx.http.post('/events/plans', technician, { events: [{ title: 'x', date: localDate(now, 40) }] })).status).toBe(403);
+    expect((await ctx.http.get('/events/HD20261122-ZZZZZZ')).status).toBe(404);
   });
 });

@@ -20,52 +20,46 @@ import {
   supervisor,
   testCalendar,
 } from './support/scenario';
-import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './support/temporal';
+import { taskQueue, useTimeSkippingSystem } from './support/temporal';
 
-let sys: TimeSkippingSystem;
-beforeAll(async () => {
-  sys = await startTimeSkippingSystem();
-});
-afterAll(async () => {
-  await sys?.teardown();
-});
+const system = useTimeSkippingSystem();
 
 
 describe('viewing', () => {
   it('a csr viewing a file is logged and needs no approval', async () => {
-    const h = await openArchiveAccess(sys.env, csr);
+    const h = await openArchiveAccess(system().env, csr);
     const result = await resultOf(h);
     expect(result.outcome).toBe('done');
-    const audit = await sys.db.auditEntry.findMany({ where: { caseId: accessIdOf(h) }, orderBy: { seq: 'asc' } });
+    const audit = await system().db.auditEntry.findMany({ where: { caseId: accessIdOf(h) }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['request', 'close']);
     expect(JSON.parse(audit[0]?.detail ?? '{}').direct).toBe(true);
   });
 
   it('another department views only with the supervisor\'s permission, which lapses at the close of the day', async () => {
-    const tue10 = await nextLocal(sys.env, 2, '10:00');
-    await clockTo(sys.env, tue10);
-    const h = await openArchiveAccess(sys.env, cleaning);
+    const tue10 = await nextLocal(system().env, 2, '10:00');
+    await clockTo(system().env, tue10);
+    const h = await openArchiveAccess(system().env, cleaning);
     const caseId = accessIdOf(h);
-    await eventually(async () => sys.channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:supervisor'));
+    await eventually(async () => system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:supervisor'));
     expect(await rejectionOf(actOnAccess(h, 'permit', csr, { approved: true }))).toBe('Forbidden');
-    expect(await sys.db.archiveAccessGrant.count({ where: { caseId } })).toBe(0);
+    expect(await system().db.archiveAccessGrant.count({ where: { caseId } })).toBe(0);
     const view = await actOnAccess(h, 'permit', supervisor, { approved: true, comment: '' });
     expect(view.stage).toBe('viewing');
     expect(view.accessUntil).toBe(local(`${localDate(tue10)}T17:30`).toISOString());
-    const grant = await sys.db.archiveAccessGrant.findUnique({ where: { caseId } });
+    const grant = await system().db.archiveAccessGrant.findUnique({ where: { caseId } });
     expect([grant?.grantee, grant?.revokedAt]).toEqual([cleaning.id, null]);
-    await clockTo(sys.env, local(`${localDate(tue10)}T18:00`));
+    await clockTo(system().env, local(`${localDate(tue10)}T18:00`));
     const result = await resultOf(h);
     expect(result.outcome).toBe('done');
-    expect((await sys.db.archiveAccessGrant.findUnique({ where: { caseId } }))?.revokedAt).not.toBeNull();
+    expect((await system().db.archiveAccessGrant.findUnique({ where: { caseId } }))?.revokedAt).not.toBeNull();
   });
 });
 
 describe('taking a file out', () => {
   it('a file taken out and not back by the close is breached to the supervisor and escalated to the manager an hour later', async () => {
-    const wed10 = await nextLocal(sys.env, 3, '10:00');
-    await clockTo(sys.env, wed10);
-    const h = await openArchiveAccess(sys.env, csr, { kind: 'takeOut' });
+    const wed10 = await nextLocal(system().env, 3, '10:00');
+    await clockTo(system().env, wed10);
+    const h = await openArchiveAccess(system().env, csr, { kind: 'takeOut' });
     const caseId = accessIdOf(h);
     expect(await rejectionOf(actOnAccess(h, 'approve', manager, { approved: true }))).toBe('InvalidStage');
     await actOnAccess(h, 'report', supervisor, { recommend: true, report: '工程部核对图纸需调出' });
@@ -74,9 +68,9 @@ describe('taking a file out', () => {
     expect(out.stage).toBe('out');
     expect(out.clocks.find((c) => c.name === 'return')?.dueAt).toBe(local(`${localDate(wed10)}T17:30`).toISOString());
 
-    await clockTo(sys.env, local(`${localDate(wed10, 1)}T10:00`));
+    await clockTo(system().env, local(`${localDate(wed10, 1)}T10:00`));
     const events = await eventually(async () => {
-      const all = await deadlineEvents(sys.db, caseId, 'return');
+      const all = await deadlineEvents(system().db, caseId, 'return');
       return all.some((e) => e.kind === 'escalated') ? all : undefined;
     });
     expect(events.filter((e) => e.kind === 'breached' || e.kind === 'escalated').map((e) => [e.kind, e.recipient, e.at.toISOString()])).toEqual([
@@ -90,18 +84,18 @@ describe('taking a file out', () => {
   });
 
   it('a loan outside the company refused by the manager ends without access', async () => {
-    const h = await openArchiveAccess(sys.env, cleaning, { kind: 'lendOutside', recipient: '街道办' });
+    const h = await openArchiveAccess(system().env, cleaning, { kind: 'lendOutside', recipient: '街道办' });
     await actOnAccess(h, 'report', supervisor, { recommend: true, report: '街道办核查' });
     await actOnAccess(h, 'approve', manager, { approved: false, comment: '须业主书面同意' });
     expect((await resultOf(h)).outcome).toBe('rejected');
-    expect(await sys.db.archiveAccessGrant.count({ where: { caseId: accessIdOf(h) } })).toBe(0);
+    expect(await system().db.archiveAccessGrant.count({ where: { caseId: accessIdOf(h) } })).toBe(0);
     expect((await accessOf(h)).stage).toBe('rejected');
   });
 });
 
 describe('monthly filing (run as its schedule would)', () => {
   it('on the 1st the csr and the supervisor are reminded to file by the 5th, with what each household filed the month before', async () => {
-    const now = new Date(await sys.env.currentTimeMs());
+    const now = new Date(await system().env.currentTimeMs());
     const local8 = new Date(now.getTime() + 8 * 3600_000);
     const [y, m] = [local8.getUTCFullYear(), local8.getUTCMonth()];
     const firstOfNext = new Date(Date.UTC(y, m + 1, 1, 9, 0) - 8 * 3600_000); // the 1st of next month, 09:00 local
@@ -115,7 +109,7 @@ describe('monthly filing (run as its schedule would)', () => {
       content: '{}',
       filedAt,
     });
-    await sys.db.ownerFileEntry.createMany({
+    await system().db.ownerFileEntry.createMany({
       data: [
         entry(a, 'repair', inMonth(2)),
         entry(a, 'repair', inMonth(20)),
@@ -124,8 +118,8 @@ describe('monthly filing (run as its schedule would)', () => {
         entry(b, 'repair', new Date(firstOfNext.getTime() + 3600_000)), // filed in the new month: not counted
       ],
     });
-    await clockTo(sys.env, firstOfNext);
-    const run = await sys.env.client.workflow.start('monthlyFiling', {
+    await clockTo(system().env, firstOfNext);
+    const run = await system().env.client.workflow.start('monthlyFiling', {
       taskQueue,
       workflowId: `monthly-filing-test-${randomUUID()}`,
       args: [{ calendar: testCalendar() }],
@@ -136,7 +130,7 @@ describe('monthly filing (run as its schedule would)', () => {
     expect(report.lines.find((l) => l.unit === a)).toEqual({ unit: a, total: 3, byKind: { complaint: 1, repair: 2 } });
     expect(report.lines.find((l) => l.unit === b)).toEqual({ unit: b, total: 1, byKind: { renovation: 1 } });
     for (const recipient of ['role:csr', 'role:supervisor']) {
-      const sent = sys.channel.sent.filter((s) => s.caseId === null && s.recipient === recipient);
+      const sent = system().channel.sent.filter((s) => s.caseId === null && s.recipient === recipient);
       expect(sent.map((s) => s.text)).toEqual([expect.stringContaining('月度归档提醒'), expect.stringContaining('客户档案资料明细表')]);
       expect(sent[0]?.text).toContain(report.dueBy);
       expect(sent[1]?.text).toContain(`${a} 3 份（投诉记录 1，报修记录 2）`);

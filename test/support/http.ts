@@ -4,7 +4,7 @@ import { addStaffMember, staffMemberSchema } from '../../api/staffTokens';
 import type { Db } from '../../db/client';
 import type { Actor } from '../../workflows/lib/roles';
 import { testCalendar } from './scenario';
-import { printLogsOfFailedTests, startTimeSkippingSystem, taskQueue, type TimeSkippingSystem } from './temporal';
+import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem, useScenarioHooks } from './temporal';
 
 export interface Reply<T = any> {
   status: number;
@@ -102,11 +102,9 @@ export function useStaffHttp(defaultActor: Actor): { sys: TimeSkippingSystem; ht
     await ctx.http?.server.close();
     await ctx.sys?.teardown();
   });
-  beforeEach(() => ctx.sys?.env.beginScenario());
-  printLogsOfFailedTests();
-  afterEach(async () => {
+  useScenarioHooks(() => ctx.sys);
+  afterEach(() => {
     expect(ctx.http.unexpected).toEqual([]);
-    await ctx.sys?.env.checkClock();
   });
   return ctx;
 }

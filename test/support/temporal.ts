@@ -49,16 +49,22 @@ function installQuietRuntime(): void {
   });
 }
 
-/** jest hooks: a test's log lines are kept, and printed when the test failed (test/support/environment.ts). */
-export function printLogsOfFailedTests(): void {
-  beforeEach(() => {
+/**
+ * jest hooks around every scenario of a file's system: the driver starts each
+ * test afresh and checks the server's clock after it, and the test's log lines
+ * are kept and printed when it failed (test/support/environment.ts).
+ */
+export function useScenarioHooks(current: () => TimeSkippingSystem | undefined): void {
+  beforeEach(async () => {
     logLines.length = 0;
+    await current()?.env.beginScenario();
   });
-  afterEach(() => {
+  afterEach(async () => {
     if ((globalThis as { __scenarioFailed?: boolean }).__scenarioFailed && logLines.length > 0) {
       console.error(logLines.map((e) => `[${e.level}] ${e.message} ${e.meta ? JSON.stringify(e.meta) : ''}`).join('\n'));
     }
     logLines.length = 0;
+    await current()?.env.checkClock();
   });
 }
 
@@ -119,9 +125,7 @@ export function useTimeSkippingSystem(): () => TimeSkippingSystem {
   beforeAll(async () => {
     sys = await startTimeSkippingSystem();
   });
-  beforeEach(() => sys?.env.beginScenario());
-  afterEach(() => sys?.env.checkClock());
-  printLogsOfFailedTests();
+  useScenarioHooks(() => sys);
   afterAll(async () => {
     await sys?.teardown();
   });
