@@ -18,12 +18,11 @@ import {
   archiveAccessUpdates,
   archiveAccessWorkflowId,
   type ArchiveAccessView,
-  directReaders,
   requestArchiveAccessSchema,
 } from '../workflows/archive/archiveAccess.messages';
 import { archiveAccessDeadlines } from '../workflows/archive/archiveAccess.policy';
 import { BusinessCalendar } from '../workflows/lib/calendar';
-import { ownerFileKindSchema } from '../workflows/lib/ownerFile';
+import { directReaders, ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import { type Actor, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import { addCaseRoutes, type ProcedureApi } from './caseRoutes';

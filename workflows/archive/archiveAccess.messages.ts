@@ -13,8 +13,6 @@ import type { ClockView } from '../lib/deadlines';
 export const archiveAccessProcedure = 'archiveAccess';
 export const archiveAccessWorkflowId = (caseId: string): string => `archiveAccess-${caseId}`;
 
-export { directReaders } from '../lib/ownerFile';
-
 export const archiveAccessKinds = ['view', 'takeOut', 'copy', 'lendOutside'] as const;
 export type ArchiveAccessKind = (typeof archiveAccessKinds)[number];
 export const archiveAccessKindNames: Record<ArchiveAccessKind, string> = {

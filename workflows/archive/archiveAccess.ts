@@ -17,6 +17,7 @@ import { type Actor, role, staff, type StepActor, systemActor } from '../lib/rol
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
 import { defaultWarnAt } from '../lib/clock';
+import { directReaders } from '../lib/ownerFile';
 import {
   archiveAccessActions,
   type ArchiveAccessInput,
@@ -25,7 +26,6 @@ import {
   archiveAccessState,
   archiveAccessUpdates,
   type ArchiveAccessView,
-  directReaders,
 } from './archiveAccess.messages';
 import { archiveEscalateEvery, archiveAccessDeadlines as due, archiveAccessSteps as steps } from './archiveAccess.policy';
 import { archiveAccessTexts } from './archiveAccess.texts';

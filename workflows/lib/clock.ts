@@ -13,7 +13,6 @@
 import type { BusinessCalendar, Basis } from './calendar';
 import type { Recipient } from './roles';
 
-
 /** Every procedure's default warning points: half and 80% of the allowed time (configurable per case, DEADLINE_WARN_AT). */
 export const defaultWarnAt = [0.5, 0.8] as const;
 

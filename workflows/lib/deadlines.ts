@@ -184,14 +184,8 @@ export class DeadlineBoard {
       const changed = () => this.version !== seen || this.queue.length > 0 || done();
       if (next === undefined) await condition(changed);
       else await condition(changed, Math.max(1, next - workflowNow()));
-      this.collectDueAfterWake();
+      this.collectDueNow();
     }
-  }
-
-  /** What the runner does on waking, as it always has (a change or its timer). */
-  private collectDueAfterWake(): void {
-    const now = workflowNow();
-    for (const c of this.clocks.values()) this.push(collectDue(this.cal, c, now));
   }
 
   /**
@@ -211,7 +205,7 @@ export class DeadlineBoard {
     }
   }
 
-  /** Every event due by now that the runner has not collected yet (it would on waking). */
+  /** Every event due by now and not collected yet (the runner's work on waking; a flush's and a closing case's too). */
   collectDueNow(): void {
     const now = workflowNow();
     for (const c of this.clocks.values()) {
