@@ -13,11 +13,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 purpose="${1:-all}"
-mkdir -p .tools/logs .data
+mkdir -p .tools .data
 
 hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
 
-export PROVISION_ROOT="$root"
 source "$root/scripts/provision/lib.sh"
 
 # Called in an `||` list, where `set -e` does not apply: every step returns on failure itself.

@@ -6,8 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 version="1.5.1"
 bin="$root/.tools/bin/temporal"
 if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -q "temporal version $version"; then exit 0; fi
-PROVISION_ROOT="$root" source "$root/scripts/provision/lib.sh"
+source "$root/scripts/provision/lib.sh"
 mkdir -p "$root/.tools/bin"
-PROVISION_ROOT="$root" run_step temporal-cli "building the Temporal CLI v$version (dev server + Web UI) from its Go module (first time only, about 3-5 minutes)" \
+run_step temporal-cli "building the Temporal CLI v$version (dev server + Web UI) from its Go module (first time only, about 3-5 minutes)" \
   env CGO_ENABLED=0 GOBIN="$root/.tools/bin" GOMODCACHE="$root/.tools/gomod" GOCACHE="$root/.tools/gocache" GOFLAGS=-modcacherw \
   go install -ldflags "-X github.com/temporalio/cli/temporalcli.Version=$version" "github.com/temporalio/cli/cmd/temporal@v$version"

@@ -9,8 +9,9 @@ version="1.38.0"
 # slf4j-nop binds the server's logging API (slf4j 1.7) to nothing, so it does not warn on every start.
 slf4j="1.7.36"
 stamp="$dir/.version"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$version+slf4j-nop-$slf4j" ]; then exit 0; fi
-PROVISION_ROOT="$root" source "$root/scripts/provision/lib.sh"
+wanted="$version+slf4j-nop-$slf4j"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then exit 0; fi
+source "$root/scripts/provision/lib.sh"
 mkdir -p "$dir"
 cat > "$dir/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -23,7 +24,7 @@ cat > "$dir/pom.xml" <<POM
 </project>
 POM
 rm -rf "$dir/lib"
-PROVISION_ROOT="$root" run_step test-server "fetching the Temporal time-skipping test server $version from Maven Central (first time only, under a minute)" \
+run_step test-server "fetching the Temporal time-skipping test server $version from Maven Central (first time only, under a minute)" \
   mvn -q -B -Dstyle.color=never -f "$dir/pom.xml" -Dmaven.repo.local="$dir/m2" dependency:copy-dependencies \
   -DoutputDirectory="$dir/lib" -DincludeScope=runtime
 # Class-data-sharing archive: run the server once, let it load its classes, stop it.
@@ -38,4 +39,4 @@ kill -TERM "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 [ -f "$dir/app.jsa" ] || echo "provision: note: no CDS archive written; the test server starts without it"
 
-echo "$version+slf4j-nop-$slf4j" > "$stamp"
+echo "$wanted" > "$stamp"
