@@ -4,7 +4,7 @@
  * private: every read of a file's contents goes through `readOwnerFile`, which
  * authorises it and logs it, allowed or refused.
  */
-import type { Db } from '../db/client';
+import type { Db, Statement, Tx } from '../db/client';
 import { directReaders, type OwnerFileKind, ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import type { Actor } from '../workflows/lib/roles';
 
@@ -54,15 +54,6 @@ export function ownerArchive(db: Db) {
     return { allowed: false, reason: 'refused: 无经批准的档案查阅申请' };
   }
   return {
-    /** An entry into the household's file; a retry (same kind and ref) leaves the first. */
-    async file(e: { unit: string; kind: OwnerFileKind; ref: string; summary: string; content: unknown; filedAt: Date }): Promise<void> {
-      ownerFileKindSchema.parse(e.kind); // only the kinds of DOMAIN.md §5 go into a household's file
-      await db.ownerFileEntry.upsert({
-        where: { kind_ref: { kind: e.kind, ref: e.ref } },
-        create: { unit: e.unit, kind: e.kind, ref: e.ref, summary: e.summary, content: JSON.stringify(e.content), filedAt: e.filedAt },
-        update: {},
-      });
-    },
     /** The household's file, or undefined when refused; either way one `ArchiveReadLog` row. */
     async readOwnerFile(actor: Actor, unit: string, now: Date): Promise<{ decision: ReadDecision; entries?: FileEntry[] }> {
       const decision = await decide(actor, unit, now);
@@ -83,21 +74,34 @@ export function ownerArchive(db: Db) {
   };
 }
 
-export function createArchiveActivities(db: Db) {
+/** The archive's writes, as statements of a step's transaction (activities/stepWrite.ts). */
+export function archiveLedger(tx: Tx) {
   return {
+    /** An entry into the household's file; a retry (same kind and ref) leaves the first. */
+    file(e: { unit: string; kind: OwnerFileKind; ref: string; summary: string; content: unknown; filedAt: Date }): Statement {
+      ownerFileKindSchema.parse(e.kind); // only the kinds of DOMAIN.md §5 go into a household's file
+      return tx.ownerFileEntry.upsert({
+        where: { kind_ref: { kind: e.kind, ref: e.ref } },
+        create: { unit: e.unit, kind: e.kind, ref: e.ref, summary: e.summary, content: JSON.stringify(e.content), filedAt: e.filedAt },
+        update: {},
+      });
+    },
     /** The supervisor's permission (or the manager's approval) on record; what reads are checked against. */
-    async grantArchiveAccess(g: GrantInput): Promise<void> {
-      await db.archiveAccessGrant.upsert({
+    grant(g: GrantInput): Statement {
+      return tx.archiveAccessGrant.upsert({
         where: { caseId: g.caseId },
         create: { ...g, approvedAt: new Date(g.approvedAt), expiresAt: new Date(g.expiresAt) },
         update: {},
       });
     },
-
-    async revokeArchiveAccess(r: { caseId: string; at: string }): Promise<void> {
-      await db.archiveAccessGrant.updateMany({ where: { caseId: r.caseId, revokedAt: null }, data: { revokedAt: new Date(r.at) } });
+    revoke(r: { caseId: string; at: string }): Statement {
+      return tx.archiveAccessGrant.updateMany({ where: { caseId: r.caseId, revokedAt: null }, data: { revokedAt: new Date(r.at) } });
     },
+  };
+}
 
+export function createArchiveActivities(db: Db) {
+  return {
     /** 客户档案资料明细表: what was filed per household in [from, until). */
     async ownerFileInventory(p: { from: string; until: string }): Promise<InventoryLine[]> {
       const rows = await db.ownerFileEntry.groupBy({

@@ -5,7 +5,7 @@
  * loan only: `KeyLoan.openKeyId` is unique and set while the loan is open.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { Db } from '../db/client';
+import type { Db, Statement, Tx } from '../db/client';
 import { keyFailure, keyIdOf, type KeyRecord, type KeyStatus } from '../workflows/keys/keyRegister';
 
 export interface AddKeyInput {
@@ -55,7 +55,7 @@ type Row = { id: string; unit: string; part: string; label: string; status: stri
 const plain = (k: Row): KeyRecord => ({ id: k.id, unit: k.unit, part: k.part, label: k.label, status: k.status as KeyStatus, holder: k.holder, copies: k.copies });
 
 /** Unique constraint violated (Prisma P2002, through either driver adapter). */
-function isUniqueViolation(err: unknown): boolean {
+export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return e?.code === 'P2002' || /unique constraint/i.test(e?.message ?? '');
 }
@@ -92,93 +92,83 @@ export function keyRegister(db: Db) {
   };
 }
 
-export function createKeyActivities(db: Db) {
+/**
+ * The ledger's writes, inside a step's transaction (activities/stepWrite.ts):
+ * statements where nothing is read first, and the writes that check the
+ * register (a refused loan throws a non-retryable failure, so nothing of the
+ * step is written).
+ */
+export function keyLedger(tx: Tx) {
   return {
-    /** Keys an owner leaves with the centre at move-in: into the cabinet (status inCabinet); a key already there stays as it is. */
-    async addEntrustedKeys(k: { unit: string; keys: { part: string; label: string }[]; addedBy: string }): Promise<KeyRecord[]> {
-      const register = keyRegister(db);
-      const added: KeyRecord[] = [];
-      for (const key of k.keys) {
-        added.push((await register.addKey({ unit: k.unit, part: key.part, label: key.label, sealed: false, addedBy: k.addedBy })).key);
-      }
-      return added;
+    /** Keys an owner leaves with the centre at move-in: into the cabinet; a key already in the register stays as it is. */
+    addEntrusted(k: { unit: string; keys: { part: string; label: string }[]; addedBy: string }): Statement[] {
+      return k.keys.map((key) => {
+        const id = keyIdOf(k.unit, key.part);
+        return tx.key.upsert({ where: { id }, create: { id, unit: k.unit, part: key.part, label: key.label, status: 'inCabinet', addedBy: k.addedBy }, update: {} });
+      });
     },
 
     /** The ledger entry and the key going out, together; a second open loan of the key is refused. */
-    async openKeyLoan(l: OpenKeyLoanInput): Promise<void> {
-      try {
-        await db.$transaction(async (tx) => {
-          const mine = await tx.keyLoan.findUnique({ where: { caseId: l.caseId } });
-          if (mine) return; // a retry after the commit
-          const key = await tx.key.findUnique({ where: { id: l.keyId } });
-          if (!key) throw ApplicationFailure.nonRetryable(`钥匙 ${l.keyId} 不在登记册中`, keyFailure.notFound);
-          if (key.status === 'onLoan') throw ApplicationFailure.nonRetryable(`钥匙 ${l.keyId} 已借出`, keyFailure.onLoan);
-          if (key.status !== 'inCabinet' && key.status !== 'sealed') {
-            throw ApplicationFailure.nonRetryable(`钥匙 ${l.keyId} 状态为 ${key.status}，不能借出`, keyFailure.unavailable);
-          }
-          await tx.keyLoan.create({
-            data: {
-              caseId: l.caseId,
-              keyId: l.keyId,
-              openKeyId: l.keyId,
-              borrower: l.borrower,
-              purpose: l.purpose,
-              signatureRef: l.signatureRef ?? null,
-              emergency: l.emergency ?? null,
-              previousStatus: key.status,
-              loanedAt: new Date(l.loanedAt),
-              paperworkAt: l.signatureRef ? new Date(l.loanedAt) : null,
-            },
-          });
-          await tx.key.update({ where: { id: l.keyId }, data: { status: 'onLoan', holder: l.borrower } });
-        });
-      } catch (err) {
-        if (isUniqueViolation(err)) throw ApplicationFailure.nonRetryable(`钥匙 ${l.keyId} 已借出`, keyFailure.onLoan);
-        throw err;
+    async open(l: OpenKeyLoanInput): Promise<void> {
+      const key = await tx.key.findUnique({ where: { id: l.keyId } });
+      if (!key) throw ApplicationFailure.nonRetryable(`钥匙 ${l.keyId} 不在登记册中`, keyFailure.notFound);
+      if (key.status === 'onLoan') throw ApplicationFailure.nonRetryable(`钥匙 ${l.keyId} 已借出`, keyFailure.onLoan);
+      if (key.status !== 'inCabinet' && key.status !== 'sealed') {
+        throw ApplicationFailure.nonRetryable(`钥匙 ${l.keyId} 状态为 ${key.status}，不能借出`, keyFailure.unavailable);
       }
+      await tx.keyLoan.create({
+        data: {
+          caseId: l.caseId,
+          keyId: l.keyId,
+          openKeyId: l.keyId,
+          borrower: l.borrower,
+          purpose: l.purpose,
+          signatureRef: l.signatureRef ?? null,
+          emergency: l.emergency ?? null,
+          previousStatus: key.status,
+          loanedAt: new Date(l.loanedAt),
+          paperworkAt: l.signatureRef ? new Date(l.loanedAt) : null,
+        },
+      });
+      await tx.key.update({ where: { id: l.keyId }, data: { status: 'onLoan', holder: l.borrower } });
     },
 
     /** An emergency loan's paperwork, completed afterwards: borrower, purpose and signature. */
-    async completeLoanPaperwork(p: { caseId: string; borrower: string; purpose: string; signatureRef: string; at: string }): Promise<void> {
-      await db.keyLoan.update({
+    completePaperwork(p: { caseId: string; borrower: string; purpose: string; signatureRef: string; at: string }): Statement {
+      return tx.keyLoan.update({
         where: { caseId: p.caseId },
         data: { borrower: p.borrower, purpose: p.purpose, signatureRef: p.signatureRef, paperworkAt: new Date(p.at) },
       });
     },
 
     /** The key back (complete: to where it was; damaged or lost: so marked), the ledger entry closed. */
-    async closeKeyLoan(r: CloseKeyLoanInput): Promise<void> {
-      await db.$transaction(async (tx) => {
-        const loan = await tx.keyLoan.findUniqueOrThrow({ where: { caseId: r.caseId } });
-        if (loan.returnedAt) return;
-        await tx.keyLoan.update({
-          where: { caseId: r.caseId },
-          data: { openKeyId: null, returnedAt: new Date(r.returnedAt), condition: r.condition, note: r.note },
-        });
-        const status = r.condition === 'complete' ? loan.previousStatus : r.condition;
-        await tx.key.update({ where: { id: loan.keyId }, data: { status, holder: null } });
+    async close(r: CloseKeyLoanInput): Promise<void> {
+      const loan = await tx.keyLoan.findUniqueOrThrow({ where: { caseId: r.caseId } });
+      if (loan.returnedAt) return;
+      await tx.keyLoan.update({
+        where: { caseId: r.caseId },
+        data: { openKeyId: null, returnedAt: new Date(r.returnedAt), condition: r.condition, note: r.note },
       });
+      const status = r.condition === 'complete' ? loan.previousStatus : r.condition;
+      await tx.key.update({ where: { id: loan.keyId }, data: { status, holder: null } });
     },
 
     /** The only path that changes the register's key itself: an approved duplication or replacement. */
-    async applyKeyReplacement(c: { caseId: string; keyId: string; kind: 'duplicate' | 'replace'; approvedBy: string; at: string }): Promise<KeyRecord> {
-      return db.$transaction(async (tx) => {
-        const key = await tx.key.findUniqueOrThrow({ where: { id: c.keyId } });
-        const done = await tx.keyRegisterChange.findUnique({ where: { caseId: c.caseId } });
-        if (done) return plain(key);
-        // A replaced key goes into the cabinet; a key out on loan stays out (the copy joins it later).
-        const toStatus = c.kind === 'replace' && (key.status === 'lost' || key.status === 'damaged') ? 'inCabinet' : key.status;
-        await tx.keyRegisterChange.create({
-          data: { caseId: c.caseId, keyId: c.keyId, kind: c.kind, fromStatus: key.status, toStatus, approvedBy: c.approvedBy, at: new Date(c.at) },
-        });
-        const row = await tx.key.update({
-          where: { id: c.keyId },
-          data: { status: toStatus, ...(c.kind === 'duplicate' ? { copies: { increment: 1 } } : {}) },
-        });
-        return plain(row);
+    async replace(c: { caseId: string; keyId: string; kind: 'duplicate' | 'replace'; approvedBy: string; at: string }): Promise<void> {
+      const key = await tx.key.findUniqueOrThrow({ where: { id: c.keyId } });
+      if (await tx.keyRegisterChange.findUnique({ where: { caseId: c.caseId } })) return;
+      // A replaced key goes into the cabinet; a key out on loan stays out (the copy joins it later).
+      const toStatus = c.kind === 'replace' && (key.status === 'lost' || key.status === 'damaged') ? 'inCabinet' : key.status;
+      await tx.keyRegisterChange.create({
+        data: { caseId: c.caseId, keyId: c.keyId, kind: c.kind, fromStatus: key.status, toStatus, approvedBy: c.approvedBy, at: new Date(c.at) },
       });
+      await tx.key.update({ where: { id: c.keyId }, data: { status: toStatus, ...(c.kind === 'duplicate' ? { copies: { increment: 1 } } : {}) } });
     },
+  };
+}
 
+export function createKeyActivities(db: Db) {
+  return {
     /** 每周钥匙盘点: the register against the open loans, and the week's usage. */
     async keyAudit(w: { since: string; until: string }): Promise<KeyAuditReport> {
       const [keys, open, week] = await Promise.all([

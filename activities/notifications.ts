@@ -25,23 +25,32 @@ export class LogChannel implements NotificationChannel {
   }
 }
 
-/** Send every still-pending outbox row among `keys`; a retry skips what was already sent. */
+/**
+ * Send messages whose outbox rows were just written, then mark them sent in one
+ * statement; a failed one is marked failed (still to send) and thrown, so the
+ * activity's retry sends it and those after it, not those already sent.
+ */
+export async function deliver(db: Db, channel: NotificationChannel, messages: OutgoingMessage[]): Promise<void> {
+  const sent: string[] = [];
+  const markSent = async () => {
+    if (sent.length) await db.notification.updateMany({ where: { key: { in: sent } }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, lastError: null } });
+  };
+  for (const m of messages) {
+    try {
+      await channel.deliver(m);
+      sent.push(m.key);
+    } catch (err) {
+      await markSent();
+      await db.notification.update({ where: { key: m.key }, data: { status: 'failed', attempts: { increment: 1 }, lastError: String(err).slice(0, 500) } });
+      throw err;
+    }
+  }
+  await markSent();
+}
+
+/** Send every still-pending outbox row among `keys` (a retry, or messages that belong to no case); what was sent is skipped. */
 export async function deliverPending(db: Db, channel: NotificationChannel, keys: string[]): Promise<void> {
   if (keys.length === 0) return;
   const pending = await db.notification.findMany({ where: { key: { in: keys }, status: { not: 'sent' } } });
-  for (const n of pending) {
-    try {
-      await channel.deliver({ key: n.key, caseId: n.caseId, recipient: n.recipient, text: n.text });
-      await db.notification.update({
-        where: { key: n.key },
-        data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, lastError: null },
-      });
-    } catch (err) {
-      await db.notification.update({
-        where: { key: n.key },
-        data: { status: 'failed', attempts: { increment: 1 }, lastError: String(err).slice(0, 500) },
-      });
-      throw err; // let Temporal retry the activity; the row stays for the retry
-    }
-  }
+  await deliver(db, channel, pending.map((n) => ({ key: n.key, caseId: n.caseId, recipient: n.recipient, text: n.text })));
 }

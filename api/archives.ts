@@ -6,46 +6,29 @@
  * case routes; csr/supervisor file entries (`POST /archives/:unit/entries`).
  */
 import { z } from 'zod';
-import { ownerArchive } from '../activities/archives';
+import { archiveLedger, ownerArchive } from '../activities/archives';
 import {
-  archiveAccessActions,
   type ArchiveAccessInput,
   archiveAccessKindNames,
   archiveAccessProcedure,
   type ArchiveAccessStage,
-  archiveAccessStageNames,
-  archiveAccessState,
-  archiveAccessUpdates,
   archiveAccessWorkflowId,
-  type ArchiveAccessView,
   requestArchiveAccessSchema,
+  archiveAccessContract,
 } from '../workflows/archive/archiveAccess.messages';
 import { archiveAccessDeadlines } from '../workflows/archive/archiveAccess.policy';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { directReaders, ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import { type Actor, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
-import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
+import { addCaseRoutes } from './caseRoutes';
 import { ApiError, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { addOpenRoute } from './openRoute';
 import { authorize, permissionTable } from './permissions';
 import type { Routes } from './routes';
 import type { CustodyDeps } from './keys';
-import { caseIdPattern, startCase } from './caseStart';
-
-export const archiveAccessApi: ProcedureApi<ArchiveAccessView> = {
-  procedure: archiveAccessProcedure,
-  name: '档案借阅',
-  prefix: 'DA',
-  stageNames: archiveAccessStageNames,
-  workflowId: archiveAccessWorkflowId,
-  caseIdSchema: z.string().regex(caseIdPattern('DA'), '申请编号格式不正确（例：DA20261122-ABC123）'),
-  table: archiveAccessActions,
-  updates: archiveAccessUpdates,
-  state: archiveAccessState,
-  systemSteps: { request: '借阅申请', viewingExpired: '查阅期限届满', close: '结案' },
-};
+import { startCase } from './caseStart';
 
 const unitSchema = z.string().trim().min(1).max(40);
 const fileEntrySchema = z.strictObject({
@@ -96,13 +79,13 @@ const unitParams = { unit: unitSchema };
 
 export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
   const access = routes.child('/access', 'archiveAccess');
-  addOpenRoute(access, '/', deps, {
-    api: archiveAccessApi,
+  addOpenRoute(access, deps, {
+    api: archiveAccessContract,
     summary: "Asks to view, take out, copy or lend a household's file; what it needs depends on who asks and what for.",
     body: requestArchiveAccessSchema,
     open: requestArchiveAccess,
   });
-  addCaseRoutes(access, deps, archiveAccessApi);
+  addCaseRoutes(access, deps, archiveAccessContract);
 
   const perms = permissionTable.ownerArchive;
   routes.get(
@@ -133,7 +116,7 @@ export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
       authorize(actorOf(res), 'ownerArchive', 'file');
       const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
       const entry = parseOr400(fileEntrySchema, req.body, '归档内容有误');
-      await ownerArchive(deps.db).file({ unit, ...entry, filedAt: await deps.now() });
+      await archiveLedger(deps.db).file({ unit, ...entry, filedAt: await deps.now() });
       res.status(201).json({ unit, kind: entry.kind, ref: entry.ref });
     },
   );

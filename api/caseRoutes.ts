@@ -5,36 +5,21 @@
  * reaches Temporal. Procedures add their own `POST /` (opening a case).
  */
 import type { Client } from '@temporalio/client';
-import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Request } from 'express';
-import type { z } from 'zod';
 import type { Db } from '../db/client';
-import type { ActionRequest, ActionRule, ActionTable } from '../workflows/lib/actions';
+import type { ActionRequest, ActionRule } from '../workflows/lib/actions';
+import type { ProcedureContract } from '../workflows/lib/contract';
 import { reassignLabel, reassignStep } from '../workflows/lib/reassign';
 import type { Actor } from '../workflows/lib/roles';
 import { type CaseRecord, findCaseRecord } from './caseRecords';
 import { notFound, parseOr400 } from './errors';
 import { actorOf } from './identity';
-import { authorize, permissionTable, type Procedure } from './permissions';
+import type { Procedure } from '../workflows/registry';
+import { authorize, permissionTable } from './permissions';
 import { requestIdOf } from './requestContext';
 import { documentedSeparately, type Routes } from './routes';
 import { caseNotFound, fromTemporalError } from './temporalErrors';
-
-export interface ProcedureApi<View> {
-  procedure: string;
-  /** What staff call it: 报修, 投诉... */
-  name: string;
-  /** Receipt-number prefix (BX, TS...). */
-  prefix: string;
-  stageNames: Record<string, string>;
-  workflowId: (caseId: string) => string;
-  caseIdSchema: z.ZodType<string>;
-  table: ActionTable;
-  updates: Record<string, UpdateDefinition<View, [ActionRequest]>>;
-  state: QueryDefinition<View>;
-  /** Names of steps the workflow records on its own (the rest are staff actions). */
-  systemSteps: Record<string, string>;
-}
 
 export interface CaseDeps {
   client: Client;
@@ -44,7 +29,7 @@ export interface CaseDeps {
 export type CaseHistory = Omit<CaseRecord, 'steps'> & { steps: (CaseRecord['steps'][number] & { label: string })[] };
 
 /** The case as its workflow sees it now (also after it closed). */
-export async function readCase<View>(deps: CaseDeps, api: ProcedureApi<View>, caseId: string): Promise<View> {
+export async function readCase<View>(deps: CaseDeps, api: ProcedureContract<string, View>, caseId: string): Promise<View> {
   try {
     return await deps.client.workflow.getHandle(api.workflowId(caseId)).query(api.state);
   } catch (err) {
@@ -53,13 +38,13 @@ export async function readCase<View>(deps: CaseDeps, api: ProcedureApi<View>, ca
 }
 
 /** The audit trail and deadline events, as persisted. */
-export async function readCaseHistory(deps: CaseDeps, api: ProcedureApi<unknown>, caseId: string): Promise<CaseHistory> {
+export async function readCaseHistory(deps: CaseDeps, api: ProcedureContract, caseId: string): Promise<CaseHistory> {
   const record = await findCaseRecord(deps.db, api.procedure, caseId);
   if (!record) throw caseNotFound(caseId);
   const labels: Record<string, string> = {
     [reassignStep]: reassignLabel,
     ...api.systemSteps,
-    ...Object.fromEntries(Object.entries(api.table).map(([name, rule]) => [name, rule.label])),
+    ...Object.fromEntries(Object.entries(api.actions).map(([name, rule]) => [name, rule.label])),
   };
   return { ...record, steps: record.steps.map((s) => ({ ...s, label: labels[s.action] ?? s.action })) };
 }
@@ -67,15 +52,15 @@ export async function readCaseHistory(deps: CaseDeps, api: ProcedureApi<unknown>
 /** A staff action: role (permission table) and input checked here, stage (and per-case rules) by the workflow's validator. */
 export async function actOnCase<View>(
   deps: CaseDeps,
-  api: ProcedureApi<View>,
+  api: ProcedureContract<string, View>,
   actor: Actor,
   caseId: string,
   actionName: string,
   body: unknown,
   requestId?: string,
 ): Promise<View> {
-  if (!Object.hasOwn(api.table, actionName)) throw notFound(`未知操作：${actionName}`, 'UnknownAction');
-  const rule: ActionRule = api.table[actionName] as ActionRule;
+  if (!Object.hasOwn(api.actions, actionName)) throw notFound(`未知操作：${actionName}`, 'UnknownAction');
+  const rule: ActionRule = api.actions[actionName] as ActionRule;
   authorize(actor, api.procedure as Procedure, actionName as never);
   const input: unknown = parseOr400(rule.input, body ?? {}, `「${rule.label}」的输入无效`);
   const handle = deps.client.workflow.getHandle(api.workflowId(caseId));
@@ -93,7 +78,7 @@ export async function actOnCase<View>(
 const caseErrors = [400, 403, 404];
 
 /** GET /{caseId}, GET /{caseId}/history, POST /{caseId}/actions/{action} (one documented operation per action). */
-export function addCaseRoutes<View>(routes: Routes, deps: CaseDeps, api: ProcedureApi<View>): Routes {
+export function addCaseRoutes<View>(routes: Routes, deps: CaseDeps, api: ProcedureContract<string, View>): Routes {
   const caseIdOf = (req: Request): string => parseOr400(api.caseIdSchema, req.params['caseId'], '受理编号格式不正确');
   const params = { caseId: api.caseIdSchema };
   const readers = permissionTable.cases.read.roles;
@@ -103,14 +88,14 @@ export function addCaseRoutes<View>(routes: Routes, deps: CaseDeps, api: Procedu
   });
   routes.get('/:caseId/history', { summary: `${api.name}：办理记录 (audit trail and deadline events)`, params, roles: readers, success: { status: 200, description: 'Every step with who acted, and every deadline event' }, errors: caseErrors }, async (req, res) => {
     authorize(actorOf(res), 'cases', 'read');
-    res.json(await readCaseHistory(deps, api as ProcedureApi<unknown>, caseIdOf(req)));
+    res.json(await readCaseHistory(deps, api as ProcedureContract, caseIdOf(req)));
   });
   routes.post('/:caseId/actions/:action', documentedSeparately, async (req, res) => {
     const caseId = caseIdOf(req);
     res.json(await actOnCase(deps, api, actorOf(res), caseId, String(req.params['action']), req.body, requestIdOf(res)));
   });
   routes.document(
-    Object.entries(api.table).map(([action, rule]) => ({
+    Object.entries(api.actions).map(([action, rule]) => ({
       method: 'post' as const,
       path: routes.fullPath(`/:caseId/actions/${action}`),
       tag: routes.tag,

@@ -36,9 +36,6 @@ export const requestMemo = (request?: OpenRequest): Record<string, string> | und
 
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
-/** Receipt numbers: a procedure prefix + local yyyymmdd + `-` + 6 random base36 characters, e.g. BX20261122-7QK2ZD. */
-export const caseIdPattern = (prefix: string): RegExp => new RegExp(`^${prefix}\\d{8}-[0-9A-Z]{6}$`);
-
 export function newCaseId(prefix: string, cal: BusinessCalendar, now: Date): string {
   const day = cal.formatLocal(now).slice(0, 10).replace(/-/g, '');
   const suffix = Array.from({ length: 6 }, () => BASE36[randomInt(BASE36.length)]).join('');
@@ -52,9 +49,6 @@ export function derivedCaseId(prefix: string, from: string, index: number): stri
   return `${prefix}${from.replace(/^[A-Z]+/, '').slice(0, 8)}-${suffix}`;
 }
 
-/** 报修 receipt numbers start with BX. */
-export const repairCaseIdPattern = caseIdPattern('BX');
-export const newRepairCaseId = (cal: BusinessCalendar, now: Date): string => newCaseId('BX', cal, now);
 
 /** 13800000000 → 138****0000; short numbers keep only their last two digits. */
 export function maskPhone(phone: string): string {

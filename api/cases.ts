@@ -12,11 +12,12 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import type { Actor, Role } from '../workflows/lib/roles';
+import type { Duty } from '../workflows/lib/stepRecord';
 import { readCase, readCaseHistory } from './caseRoutes';
 import { parseOr400 } from './errors';
 import { actorOf } from './identity';
-import { authorize, mayAct, permissionTable, type Procedure, procedureActionTables, procedures } from './permissions';
-import { procedureOfCaseId, servedProcedures } from './procedureApis';
+import { contractOfCaseId, contracts, type Procedure, procedures } from '../workflows/registry';
+import { authorize, mayAct, permissionTable, procedureActionTables } from './permissions';
 import { caseNotFound } from './temporalErrors';
 import { reassignBodySchema, reassignOpenCases } from './reassign';
 import { requestIdOf } from './requestContext';
@@ -79,22 +80,22 @@ export interface CaseListItem {
 }
 
 function listItem(row: CaseRow): CaseListItem {
-  const served = servedProcedures[row.procedure as Procedure];
+  const contract = (contracts as Record<string, (typeof contracts)[Procedure] | undefined>)[row.procedure];
   return {
     caseId: row.id,
     procedure: row.procedure,
-    procedureName: served?.api.name ?? row.procedure,
+    procedureName: contract?.name ?? row.procedure,
     unit: row.unit,
     summary: row.summary,
     stage: row.stage,
-    stageName: served?.api.stageNames[row.stage] ?? row.stage,
+    stageName: contract?.stageNames[row.stage] ?? row.stage,
     assignee: row.assignee,
     firstReceiver: row.firstReceiver,
     breached: row.breached,
     nextDueAt: row.nextDueAt?.toISOString() ?? null,
     openedAt: row.openedAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
-    href: served ? `${served.basePath}/${row.id}` : `/cases/${row.id}`,
+    href: contract ? `${contract.basePath}/${row.id}` : `/cases/${row.id}`,
   };
 }
 
@@ -119,23 +120,32 @@ export async function listCases(db: Db, query: CaseListQuery, now: Date): Promis
 }
 
 export interface InboxItem extends CaseListItem {
-  /** The step the case waits on: the step of its soonest running deadline ('工程部接单'), else its stage. */
+  /** The step that waits on me: my own running clock's step ('派工接单'), else what the case waits on, else its stage. */
   step: string;
   /** What I may do now, as action names and labels (POST `${href}/actions/${action}`). */
   actions: { action: string; label: string }[];
+  /** When that step is due. */
   dueAt: string | null;
 }
 
-/** For each case, the step of the running deadline that falls due at its next due time. */
-async function dueSteps(db: Db, rows: CaseRow[]): Promise<Map<string, string>> {
-  const due = rows.filter((r) => r.nextDueAt);
-  if (!due.length) return new Map();
-  const started = await db.deadlineEvent.findMany({
-    where: { caseId: { in: due.map((r) => r.id) }, kind: { in: ['started', 'resumed'] } },
-    select: { caseId: true, step: true, dueAt: true },
-  });
-  const nextDue = new Map(due.map((r) => [r.id, r.nextDueAt?.getTime()]));
-  return new Map(started.filter((e) => e.dueAt?.getTime() === nextDue.get(e.caseId)).map((e) => [e.caseId, e.step]));
+type InboxRow = CaseRow & { waitingStep: string | null; waitingDueAt: Date | null; duties: string };
+
+function parseDuties(text: string): Duty[] {
+  try {
+    const d = JSON.parse(text) as unknown;
+    return Array.isArray(d) ? (d as Duty[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The line a person sees for a case: the soonest of the clocks they own (by name or role), else what the case waits on. */
+function inboxLine(actor: Actor, row: InboxRow, stageName: string): { step: string; dueAt: string | null } {
+  const mine = parseDuties(row.duties)
+    .filter((d) => d.owner === `staff:${actor.id}` || d.owner === `role:${actor.role}`)
+    .sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff'))[0];
+  if (mine) return { step: mine.step, dueAt: mine.dueAt ?? null };
+  return { step: row.waitingStep ?? stageName, dueAt: row.waitingDueAt?.toISOString() ?? row.nextDueAt?.toISOString() ?? null };
 }
 
 /** Per procedure, the stages in which `role` has an action, and those actions. */
@@ -180,21 +190,35 @@ function inboxFilter(actor: Actor, mine: Map<string, Map<string, { action: strin
   }
 }
 
-export async function inboxOf(db: Db, actor: Actor, limit = 100): Promise<InboxItem[]> {
+/**
+ * One page of a person's inbox, from the case rows alone (the workflows keep
+ * what each case waits on there): soonest due first in SQL, cases with no
+ * running deadline after them, oldest first; correct at any number of cases.
+ */
+export async function inboxOf(db: Db, actor: Actor, page: { limit: number; offset: number } = { limit: 100, offset: 0 }): Promise<{ total: number; items: InboxItem[] }> {
   const mine = actionsOf(actor.role);
-  if (!mine.size) return [];
-  const rows = await db.case.findMany({ where: { closedAt: null, ...inboxFilter(actor, mine) }, orderBy: [{ openedAt: 'asc' }], take: 1000 });
-  const steps = await dueSteps(db, rows);
+  if (!mine.size) return { total: 0, items: [] };
+  const where = { closedAt: null, ...inboxFilter(actor, mine) };
+  const [total, rows] = await Promise.all([
+    db.case.count({ where }),
+    db.case.findMany({
+      where,
+      orderBy: [{ nextDueAt: { sort: 'asc', nulls: 'last' } }, { openedAt: 'asc' }, { id: 'asc' }],
+      skip: page.offset,
+      take: page.limit,
+    }),
+  ]);
   const items = rows.map((row) => {
     const item = listItem(row);
-    return { ...item, step: steps.get(row.id) ?? item.stageName, actions: mine.get(row.procedure)?.get(row.stage) ?? [], dueAt: item.nextDueAt };
+    return { ...item, ...inboxLine(actor, row, item.stageName), actions: mine.get(row.procedure)?.get(row.stage) ?? [] };
   });
-  // Soonest due first; cases without a running deadline after them, oldest first.
-  items.sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff'));
-  return items.slice(0, limit);
+  return { total, items };
 }
 
-export const inboxQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(100) });
+export const inboxQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
 
 export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
   const perms = permissionTable.cases;
@@ -206,14 +230,14 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
         'Across all procedures. Customer service: the cases they received or hold; engineering: the jobs they hold and the untaken ones; departments: what they hold; supervisors, managers, leadership: the decisions only they can take, and every case with a missed deadline.',
       query: inboxQuerySchema,
       roles: perms.inbox.roles,
-      success: { status: 200, description: '`{ staff, items: [{ caseId, procedure, stage, step, actions, dueAt, href, ... }] }`' },
+      success: { status: 200, description: '`{ staff, total, items: [{ caseId, procedure, stage, step, actions, dueAt, href, ... }] }`, one page (`limit`, `offset`)' },
       errors: [400],
     },
     async (req, res) => {
       const actor = actorOf(res);
       authorize(actor, 'cases', 'inbox');
-      const { limit } = parseOr400(inboxQuerySchema, req.query, '查询参数有误');
-      res.json({ staff: actor, items: await inboxOf(deps.db, actor, limit) });
+      const page = parseOr400(inboxQuerySchema, req.query, '查询参数有误');
+      res.json({ staff: actor, ...(await inboxOf(deps.db, actor, page)) });
     },
   );
   const cases = routes.child('/cases', 'cases');
@@ -244,9 +268,9 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
   );
   const served = (req: Request) => {
     const caseId = parseOr400(caseIdParamSchema, req.params['caseId'], '受理编号格式不正确');
-    const found = procedureOfCaseId(caseId);
-    if (!found) throw caseNotFound(caseId);
-    return { caseId, ...found };
+    const contract = contractOfCaseId(caseId);
+    if (!contract) throw caseNotFound(caseId);
+    return { caseId, contract };
   };
   const params = { caseId: caseIdParamSchema };
   cases.get(
@@ -254,9 +278,9 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
     { summary: `${perms.read.label}: any case by its receipt number, its record and current state`, params, roles: perms.read.roles, success: { status: 200, description: '`{ case, state }`' }, errors: [400, 404] },
     async (req, res) => {
       authorize(actorOf(res), 'cases', 'read');
-      const { caseId, api } = served(req);
+      const { caseId, contract } = served(req);
       const row = await deps.db.case.findUnique({ where: { id: caseId } });
-      const state = await readCase(deps, api, caseId);
+      const state = await readCase(deps, contract, caseId);
       res.json({ case: row ? listItem(row) : null, state });
     },
   );
@@ -265,8 +289,8 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
     { summary: `${perms.read.label}: any case's audit trail and deadline events`, params, roles: perms.read.roles, success: { status: 200, description: 'Every step with who acted, and every deadline event' }, errors: [400, 404] },
     async (req, res) => {
       authorize(actorOf(res), 'cases', 'read');
-      const { caseId, api } = served(req);
-      res.json(await readCaseHistory(deps, api, caseId));
+      const { caseId, contract } = served(req);
+      res.json(await readCaseHistory(deps, contract, caseId));
     },
   );
   return routes;

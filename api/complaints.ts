@@ -4,45 +4,27 @@
  * and take staff actions (grading only by a supervisor, sign-off only by the
  * level above: the action table decides, 403 otherwise).
  */
-import { z } from 'zod';
 import type { Db } from '../db/client';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseRepeat, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
-  complaintActions,
   type ComplaintInput,
   complaintProcedure,
-  complaintStageNames,
-  complaintState,
-  complaintUpdates,
   complaintWorkflowId,
-  type ComplaintView,
   type OpenComplaint,
   openComplaintSchema,
+  complaintContract,
 } from '../workflows/complaint/complaint.messages';
 import { complaintDeadlines, repeatWindowDays } from '../workflows/complaint/complaint.policy';
-import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
+import { addCaseRoutes } from './caseRoutes';
 import { parseOr400 } from './errors';
-import { caseIdPattern, maskPhone, type OpenCaseDeps, requestMemo, startWithNewReceipt } from './caseStart';
+import { maskPhone, type OpenCaseDeps, requestMemo, startWithNewReceipt } from './caseStart';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
 
 export type ComplaintDeps = OpenCaseDeps;
-
-export const complaintApi: ProcedureApi<ComplaintView> = {
-  procedure: complaintProcedure,
-  name: '投诉',
-  prefix: 'TS',
-  stageNames: complaintStageNames,
-  workflowId: complaintWorkflowId,
-  caseIdSchema: z.string().regex(caseIdPattern('TS'), '受理编号格式不正确（例：TS20261122-ABC123）'),
-  table: complaintActions,
-  updates: complaintUpdates,
-  state: complaintState,
-  systemSteps: { receive: '投诉受理', close: '结案' },
-};
 
 export interface LoggedComplaint {
   caseId: string;
@@ -115,11 +97,11 @@ function complaintDetails(caseId: string, input: OpenComplaint, actor: Actor, ca
 }
 
 export function complaintRoutes(routes: Routes, deps: ComplaintDeps): Routes {
-  addOpenRoute(routes, '/', deps, {
-    api: complaintApi,
+  addOpenRoute(routes, deps, {
+    api: complaintContract,
     summary: 'Logs a complaint; a complaint from the same unit about the same matter within the repeat window is flagged as a repeat.',
     body: openComplaintSchema,
     open: logComplaint,
   });
-  return addCaseRoutes(routes, deps, complaintApi);
+  return addCaseRoutes(routes, deps, complaintContract);
 }

@@ -9,36 +9,19 @@ import { BusinessCalendar } from '../workflows/lib/calendar';
 import type { Actor } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
-  eventActions,
   type EventInput,
   eventProcedure,
-  eventStageNames,
-  eventState,
-  eventUpdates,
   eventWorkflowId,
-  type EventView,
   plannedEventSchema,
+  eventContract,
 } from '../workflows/event/communityEvent.messages';
 import { eventDeadlines } from '../workflows/event/communityEvent.policy';
-import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
-import { caseIdPattern, derivedCaseId, newCaseId, type OpenCaseDeps, startCase } from './caseStart';
+import { addCaseRoutes } from './caseRoutes';
+import { derivedCaseId, newCaseId, type OpenCaseDeps, startCase } from './caseStart';
 import { badRequest, parseOr400 } from './errors';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
-
-export const eventApi: ProcedureApi<EventView> = {
-  procedure: eventProcedure,
-  name: '社区活动',
-  prefix: 'HD',
-  stageNames: eventStageNames,
-  workflowId: eventWorkflowId,
-  caseIdSchema: z.string().regex(caseIdPattern('HD'), '活动编号格式不正确（例：HD20261122-ABC123）'),
-  table: eventActions,
-  updates: eventUpdates,
-  state: eventState,
-  systemSteps: { plan: '列入年度活动计划', notHeld: '活动未举办', run: '活动举办', followUp: '活动后续', close: '结束' },
-};
 
 export const eventPlanSchema = z.strictObject({ events: z.array(plannedEventSchema).min(1).max(100) });
 
@@ -95,13 +78,13 @@ export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unk
 }
 
 export function eventRoutes(routes: Routes, deps: OpenCaseDeps): Routes {
-  addOpenRoute(routes, '/plans', deps, {
-    api: eventApi,
+  addOpenRoute(routes, deps, {
+    api: eventContract,
     summary: "Files the year's community-event plan: one case per event, each due for its plan a month before its date.",
     body: eventPlanSchema,
     planPrefix: 'JH',
     open: startEventPlan,
     receiptOf: (plan) => plan.planId,
   });
-  return addCaseRoutes(routes, deps, eventApi);
+  return addCaseRoutes(routes, deps, eventContract);
 }

@@ -11,32 +11,24 @@ import { type Actor, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
   emergencyNames,
-  keyLoanActions,
   type KeyLoanInput,
   keyLoanProcedure,
-  keyLoanStageNames,
   type KeyLoanStage,
-  keyLoanState,
-  keyLoanUpdates,
   keyLoanWorkflowId,
-  type KeyLoanView,
   requestKeyLoanSchema,
+  keyLoanContract,
 } from '../workflows/keys/keyLoan.messages';
 import { keyLoanDeadlines } from '../workflows/keys/keyLoan.policy';
 import { keyPartSchema, type KeyRecord, keyStatusNames } from '../workflows/keys/keyRegister';
 import {
   applyKeyReplacementSchema,
-  keyReplacementActions,
   type KeyReplacementInput,
   keyReplacementProcedure,
-  keyReplacementStageNames,
-  keyReplacementState,
-  keyReplacementUpdates,
   keyReplacementWorkflowId,
-  type KeyReplacementView,
+  keyReplacementContract,
 } from '../workflows/keys/keyReplacement.messages';
-import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
-import { caseIdPattern, type OpenCaseDeps, startCase } from './caseStart';
+import { addCaseRoutes } from './caseRoutes';
+import { type OpenCaseDeps, startCase } from './caseStart';
 import { conflict, notFound, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { addOpenRoute } from './openRoute';
@@ -45,32 +37,6 @@ import type { Routes } from './routes';
 import { keyReplacementDeadlines } from '../workflows/keys/keyReplacement.policy';
 
 export type CustodyDeps = OpenCaseDeps;
-
-export const keyLoanApi: ProcedureApi<KeyLoanView> = {
-  procedure: keyLoanProcedure,
-  name: '钥匙借用',
-  prefix: 'JY',
-  stageNames: keyLoanStageNames,
-  workflowId: keyLoanWorkflowId,
-  caseIdSchema: z.string().regex(caseIdPattern('JY'), '借用编号格式不正确（例：JY20261122-ABC123）'),
-  table: keyLoanActions,
-  updates: keyLoanUpdates,
-  state: keyLoanState,
-  systemSteps: { request: '借用申请', lend: '钥匙借出（台账登记）', refuse: '不能借出', close: '结案' },
-};
-
-export const keyReplacementApi: ProcedureApi<KeyReplacementView> = {
-  procedure: keyReplacementProcedure,
-  name: '配钥申请',
-  prefix: 'PJ',
-  stageNames: keyReplacementStageNames,
-  workflowId: keyReplacementWorkflowId,
-  caseIdSchema: z.string().regex(caseIdPattern('PJ'), '申请编号格式不正确（例：PJ20261122-ABC123）'),
-  table: keyReplacementActions,
-  updates: keyReplacementUpdates,
-  state: keyReplacementState,
-  systemSteps: { apply: '配钥申请', close: '结案' },
-};
 
 const addKeySchema = z.strictObject({
   unit: z.string().trim().min(1).max(40).regex(/^[^/\s]+$/, '房号不能含斜杠或空白'),
@@ -189,21 +155,21 @@ const unitQuerySchema = z.strictObject({ unit: z.string().trim().min(1, '请指�
 
 export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
   const loans = routes.child('/loans', 'keyLoan');
-  addOpenRoute(loans, '/', deps, {
-    api: keyLoanApi,
+  addOpenRoute(loans, deps, {
+    api: keyLoanContract,
     summary: 'Lends a key (a key already out is refused with 409); sealed keys and emergencies wait for approval.',
     body: requestKeyLoanSchema,
     open: requestKeyLoan,
   });
-  addCaseRoutes(loans, deps, keyLoanApi);
+  addCaseRoutes(loans, deps, keyLoanContract);
   const replacements = routes.child('/replacements', 'keyReplacement');
-  addOpenRoute(replacements, '/', deps, {
-    api: keyReplacementApi,
+  addOpenRoute(replacements, deps, {
+    api: keyReplacementContract,
     summary: 'Applies for a key duplication or replacement (supervisor review, then manager approval).',
     body: applyKeyReplacementSchema,
     open: applyForKeyReplacement,
   });
-  addCaseRoutes(replacements, deps, keyReplacementApi);
+  addCaseRoutes(replacements, deps, keyReplacementContract);
 
   const register = permissionTable.keyRegister;
   routes.post(

@@ -3,41 +3,23 @@
  * shared case routes read it and tick its checklists (`recordItem`,
  * `completeStep`, `recordDefect`).
  */
-import { z } from 'zod';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor, roleNames } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
-  moveInActions,
   type MoveInInput,
   moveInProcedure,
-  moveInStageNames,
-  moveInState,
-  moveInUpdates,
   moveInWorkflowId,
-  type MoveInView,
   openMoveInSchema,
+  moveInContract,
 } from '../workflows/moveIn/moveIn.messages';
 import { moveInDeadlines } from '../workflows/moveIn/moveIn.policy';
-import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
-import { caseIdPattern, maskPhone, type OpenCaseDeps, startCase } from './caseStart';
+import { addCaseRoutes } from './caseRoutes';
+import { maskPhone, type OpenCaseDeps, startCase } from './caseStart';
 import { parseOr400 } from './errors';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
-
-export const moveInApi: ProcedureApi<MoveInView> = {
-  procedure: moveInProcedure,
-  name: '入住办理',
-  prefix: 'RZ',
-  stageNames: moveInStageNames,
-  workflowId: moveInWorkflowId,
-  caseIdSchema: z.string().regex(caseIdPattern('RZ'), '入住编号格式不正确（例：RZ20261122-ABC123）'),
-  table: moveInActions,
-  updates: moveInUpdates,
-  state: moveInState,
-  systemSteps: { open: '入住受理', file: '入住资料归档', close: '办结' },
-};
 
 export async function openMoveIn(deps: OpenCaseDeps, actor: Actor, body: unknown) {
   authorize(actor, 'moveIn', 'open');
@@ -77,11 +59,11 @@ export async function openMoveIn(deps: OpenCaseDeps, actor: Actor, body: unknown
 }
 
 export function moveInRoutes(routes: Routes, deps: OpenCaseDeps): Routes {
-  addOpenRoute(routes, '/', deps, {
-    api: moveInApi,
+  addOpenRoute(routes, deps, {
+    api: moveInContract,
     summary: 'Opens a move-in at the front desk (identity and documents first).',
     body: openMoveInSchema,
     open: openMoveIn,
   });
-  return addCaseRoutes(routes, deps, moveInApi);
+  return addCaseRoutes(routes, deps, moveInContract);
 }

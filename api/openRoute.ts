@@ -8,11 +8,12 @@ import type { z } from 'zod';
 import type { Db } from '../db/client';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import type { Actor } from '../workflows/lib/roles';
-import type { ProcedureApi } from './caseRoutes';
+import type { ProcedureContract } from '../workflows/lib/contract';
+import type { Procedure } from '../workflows/registry';
 import { newCaseId, type OpenCaseDeps } from './caseStart';
 import { actorOf } from './identity';
 import { openIdempotently, parseIdempotencyKey } from './idempotency';
-import { authorize, permissionTable, type Procedure } from './permissions';
+import { authorize, permissionTable } from './permissions';
 import { requestIdOf } from './requestContext';
 import type { Routes } from './routes';
 
@@ -23,7 +24,7 @@ export interface Opened {
 
 export interface OpenRouteSpec<R extends object> {
   /** The procedure: its permission-table entry, receipt-number prefix and workflow ids. */
-  api: Pick<ProcedureApi<unknown>, 'procedure' | 'prefix' | 'workflowId'>;
+  api: Pick<ProcedureContract, 'procedure' | 'prefix' | 'workflowId' | 'openPath'>;
   /** The receipt-number prefix when one request opens several cases (a year's event plan: JH). */
   planPrefix?: string;
   summary: string;
@@ -43,7 +44,8 @@ async function startedEarlier(client: Client, workflowId: string, caseId: string
   }
 }
 
-export function addOpenRoute<R extends object>(routes: Routes, path: string, deps: OpenCaseDeps & { db: Db }, spec: OpenRouteSpec<R>): void {
+export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDeps & { db: Db }, spec: OpenRouteSpec<R>): void {
+  const path = spec.api.openPath ?? '/';
   const procedure = spec.api.procedure as Procedure;
   const perm = permissionTable[procedure].open;
   routes.post(

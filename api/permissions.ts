@@ -5,16 +5,10 @@
  * rest (opening a case, registers, reports, batch reassignment) are stated
  * here. Every route consults this table through `authorize`.
  */
-import { archiveAccessActions, archiveAccessProcedure } from '../workflows/archive/archiveAccess.messages';
-import { complaintActions, complaintProcedure } from '../workflows/complaint/complaint.messages';
-import { eventActions, eventProcedure } from '../workflows/event/communityEvent.messages';
-import { keyLoanActions, keyLoanProcedure } from '../workflows/keys/keyLoan.messages';
-import { keyReplacementActions, keyReplacementProcedure } from '../workflows/keys/keyReplacement.messages';
 import type { ActionTable } from '../workflows/lib/actions';
 import { reassignLabel, reassignRoles } from '../workflows/lib/reassign';
 import { type Actor, type Role, roleNames, roles } from '../workflows/lib/roles';
-import { moveInActions, moveInProcedure } from '../workflows/moveIn/moveIn.messages';
-import { repairActions, repairProcedure } from '../workflows/repair/repair.messages';
+import { procedureContracts } from '../workflows/registry';
 import { forbidden } from './errors';
 
 export interface Permission {
@@ -32,28 +26,18 @@ const leadership: readonly Role[] = ['supervisor', 'manager', 'executive'];
 const caseActions = (table: ActionTable): Record<string, Permission> =>
   Object.fromEntries(Object.entries(table).map(([name, rule]) => [name, { label: rule.label, roles: rule.roles, stages: rule.stages }]));
 
-/** Procedures whose cases are workflows, with their case actions. */
-export const procedureActionTables = {
-  [repairProcedure]: repairActions,
-  [complaintProcedure]: complaintActions,
-  [keyLoanProcedure]: keyLoanActions,
-  [keyReplacementProcedure]: keyReplacementActions,
-  [archiveAccessProcedure]: archiveAccessActions,
-  [moveInProcedure]: moveInActions,
-  [eventProcedure]: eventActions,
-} as const satisfies Record<string, ActionTable>;
+/** Procedures whose cases are workflows, with their case actions (from the registry). */
+export const procedureActionTables = Object.fromEntries(procedureContracts.map((c) => [c.procedure, c.actions])) as {
+  [C in (typeof procedureContracts)[number] as C['procedure']]: C['actions'];
+};
 
-export type Procedure = keyof typeof procedureActionTables;
-export const procedures = Object.keys(procedureActionTables) as Procedure[];
+type CasePermissions = { [C in (typeof procedureContracts)[number] as C['procedure']]: { open: Permission } & Record<keyof C['actions'], Permission> };
+
+/** Each procedure's entry: opening a case (from its contract) and its case actions. */
+const casePermissions = Object.fromEntries(procedureContracts.map((c) => [c.procedure, { open: c.open, ...caseActions(c.actions) }])) as CasePermissions;
 
 export const permissionTable = {
-  [repairProcedure]: { open: { label: '登记报修', roles: frontDesk }, ...caseActions(repairActions) },
-  [complaintProcedure]: { open: { label: '受理投诉', roles: frontDesk }, ...caseActions(complaintActions) },
-  [keyLoanProcedure]: { open: { label: '办理钥匙借用', roles: frontDesk }, ...caseActions(keyLoanActions) },
-  [keyReplacementProcedure]: { open: { label: '申请配钥', roles: frontDesk }, ...caseActions(keyReplacementActions) },
-  [archiveAccessProcedure]: { open: { label: '申请借阅档案', roles: everyone }, ...caseActions(archiveAccessActions) },
-  [moveInProcedure]: { open: { label: '办理入住', roles: frontDesk }, ...caseActions(moveInActions) },
-  [eventProcedure]: { open: { label: '编制年度活动计划', roles: frontDesk }, ...caseActions(eventActions) },
+  ...casePermissions,
   keyRegister: {
     add: { label: '登记钥匙', roles: ['supervisor', 'manager'] },
     list: { label: '查看钥匙登记册', roles: everyone },

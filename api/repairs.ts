@@ -4,33 +4,26 @@
  * `/actions/:action` sends a staff action (update) after checking role and
  * input here, so a rejected action never reaches Temporal.
  */
-import { z } from 'zod';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
   openRepairSchema,
-  repairActions,
   type RepairInput,
   repairProcedure,
   type RepairStage,
-  repairStageNames,
-  repairState,
-  repairUpdates,
   repairWorkflowId,
-  type RepairView,
+  repairContract,
 } from '../workflows/repair/repair.messages';
 import { repairDeadlines } from '../workflows/repair/repair.policy';
-import { addCaseRoutes, type ProcedureApi } from './caseRoutes';
+import { addCaseRoutes } from './caseRoutes';
 import { parseOr400 } from './errors';
-import { type OpenCaseDeps, repairCaseIdPattern, repairDetails, repairSummary, requestMemo, startWithNewReceipt } from './caseStart';
+import { type OpenCaseDeps, repairDetails, repairSummary, requestMemo, startWithNewReceipt } from './caseStart';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
 
 export type RepairDeps = OpenCaseDeps;
-
-export const caseIdSchema = z.string().regex(repairCaseIdPattern, '受理编号格式不正确（例：BX20261122-ABC123）');
 
 export interface OpenedRepair {
   caseId: string;
@@ -81,35 +74,15 @@ export async function openRepairCase(deps: RepairDeps, actor: Actor, body: unkno
   };
 }
 
-/** The repair procedure as the shared case routes see it. */
-export const repairApi: ProcedureApi<RepairView> = {
-  procedure: repairProcedure,
-  name: '报修',
-  prefix: 'BX',
-  stageNames: repairStageNames,
-  workflowId: repairWorkflowId,
-  caseIdSchema,
-  table: repairActions,
-  updates: repairUpdates,
-  state: repairState,
-  systemSteps: {
-    register: '来电来访登记',
-    quoteFee: '有偿维修报价',
-    dispatch: '派工',
-    completionOverdue: '当日未完工',
-    close: '结案',
-  },
-};
-
 // ---- routes ----
 
 
 export function repairRoutes(routes: Routes, deps: RepairDeps): Routes {
-  addOpenRoute(routes, '/', deps, {
-    api: repairApi,
+  addOpenRoute(routes, deps, {
+    api: repairContract,
     summary: 'Registers a repair call or visit (来电来访登记).',
     body: openRepairSchema,
     open: openRepairCase,
   });
-  return addCaseRoutes(routes, deps, repairApi);
+  return addCaseRoutes(routes, deps, repairContract);
 }

@@ -1,6 +1,6 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient as SqliteClient } from '../generated/prisma/client';
+import { type Prisma, PrismaClient as SqliteClient } from '../generated/prisma/client';
 import { PrismaClient as PostgresClient } from '../generated/prisma-postgresql/client';
 import { databaseProvider, databaseUrl, sqliteFile } from './config';
 
@@ -10,6 +10,12 @@ import { databaseProvider, databaseUrl, sqliteFile } from './config';
  * type describes either.
  */
 export type Db = SqliteClient;
+
+/** The handle inside a transaction (`db.$transaction(async (tx) => ...)`). */
+export type Tx = Omit<Db, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+/** One statement not yet sent: several go to the database as one batch transaction (`db.$transaction([...])`). */
+export type Statement = Prisma.PrismaPromise<unknown>;
 
 /** How long an SQLite write waits for another process's write to finish before it fails (ms). */
 export const sqliteBusyTimeoutMs = 5_000;

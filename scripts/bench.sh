@@ -75,6 +75,8 @@ export TEMPORAL_NAMESPACE=default
 export BENCH_SERVER_PID="$server_pid" # so the bench can tell its own CPU use from other processes'
 # Not `exec`: the EXIT trap must still stop the dev server afterwards.
 status=0
-timeout --kill-after=15 "${BENCH_TIMEOUT:-1800}" npx tsx scripts/bench.ts "$@" || status=$?
+# BENCH_NODE_FLAGS: node flags for the bench process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it.
+read -r -a node_flags <<< "${BENCH_NODE_FLAGS:-}"
+timeout --kill-after=15 "${BENCH_TIMEOUT:-1800}" node ${node_flags[@]+"${node_flags[@]}"} --import tsx scripts/bench.ts "$@" || status=$?
 if [ "$status" -eq 124 ]; then echo "bench: timed out after ${BENCH_TIMEOUT:-1800} s" >&2; fi
 exit "$status"

@@ -20,17 +20,16 @@
  * Exits non-zero only on errors, not when the throughput target is missed.
  */
 import diagnostics from 'node:diagnostics_channel';
-import fs from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, ServiceError } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { NotificationChannel, OutgoingMessage } from '../activities/notifications';
 import { startApiServer, type ApiServer } from '../api/server';
-import { newRepairCaseId, repairDetails, repairSummary } from '../api/caseStart';
+import { newCaseId, repairDetails, repairSummary } from '../api/caseStart';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { addStaffMember } from '../api/staffTokens';
-import { createDb, type Db } from '../db/client';
+import { type Db, openSharedDb } from '../db/client';
 import { temporalConfig } from '../worker/config';
 import { createWorker } from '../worker/createWorker';
 import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
@@ -46,8 +45,14 @@ import {
   repairUpdates,
   repairWorkflowId,
   type RepairView,
+  repairContract,
 } from '../workflows/repair/repair.messages';
 import type { repairRequest } from '../workflows/repair/repairRequest';
+import { cpuSnapshot, otherCpuShare, ourCpuSeconds } from './bench/cpu';
+import { parseScaleArgs, runScale, scaleUsage } from './bench/scale';
+import { f1, f2, mean, pct, percentile, table } from './bench/stats';
+import { skeletonActivities, skeletonUpdates } from './bench/skeleton';
+import type { benchSkeleton } from './bench/skeleton';
 
 // ---- options ----
 
@@ -59,20 +64,25 @@ interface Options {
   strict: boolean;
   settle: boolean;
   mixed: boolean;
+  remoteSkeleton: boolean;
 }
 
-const usage = 'usage: bench [--cases N (40)] [--concurrency C (8)] [--warmup W (4)] [--rounds R (1, alternating order)] [--strict] [--settle] [--mixed]';
+const usage = `usage: bench [--cases N (40)] [--concurrency C (8)] [--warmup W (4)] [--rounds R (1, alternating order)] [--strict] [--settle] [--mixed] [--remote-skeleton]\n       ${scaleUsage}`;
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { cases: 40, concurrency: 8, warmup: 4, rounds: 1, strict: false, settle: false, mixed: false };
+  const opts: Options = { cases: 40, concurrency: 8, warmup: 4, rounds: 1, strict: false, settle: false, mixed: false, remoteSkeleton: false };
   const min = { cases: 1, concurrency: 1, warmup: 0, rounds: 1 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') {
       console.log(usage);
       process.exit(0);
+    }
+    if (arg === '--remote-skeleton') {
+      opts.remoteSkeleton = true;
+      continue;
     }
     const flag = /^--(strict|settle|mixed)$/.exec(arg);
     if (flag) {
@@ -96,7 +106,9 @@ function parseArgs(argv: string[]): Options {
 
 type Step = 'open' | 'respondToOwner' | 'takeJob' | 'reportCompletion' | 'recordReturnVisit';
 const steps: Step[] = ['open', 'respondToOwner', 'takeJob', 'reportCompletion', 'recordReturnVisit'];
-type PathName = 'bare' | 'api';
+type PathName = 'skeleton' | 'bare' | 'api';
+const paths: PathName[] = ['skeleton', 'bare', 'api'];
+const pathLabels: Record<PathName, string> = { skeleton: 'no-op skeleton', bare: 'bare client', api: 'HTTP API' };
 
 const csr: Actor = { id: 'csr-bench', role: 'csr' };
 const technician: Actor = { id: 'tech-bench', role: 'technician' };
@@ -145,6 +157,8 @@ interface Ctx {
   tokens: Map<string, string>;
   /** Wait (untimed, through the client) until the workflow has run its first task before the first action. */
   settle: boolean;
+  /** The skeleton's step is a regular activity, not a local one (--remote-skeleton). */
+  remoteSkeleton: boolean;
 }
 
 /**
@@ -238,12 +252,28 @@ function expectStage(view: RepairView, step: ActionStep, caseId: string): void {
   if (view.stage !== expected[step]) throw new Error(`case ${caseId}: after ${step} the stage is ${view.stage}, expected ${expected[step]}`);
 }
 
+/** The baseline: the no-op skeleton with the same updates and one activity per step (scripts/bench/skeleton.ts). */
+async function skeletonCase(ctx: Ctx): Promise<CaseTimes> {
+  const times: CaseTimes = { latency: {}, resultWait: 0 };
+  const caseId = newCaseId(repairContract.prefix, new BusinessCalendar(ctx.calendar), new Date());
+  const handle = await timed(times, 'open', () =>
+    ctx.client.workflow.start<typeof benchSkeleton>('benchSkeleton', { taskQueue: ctx.taskQueue, workflowId: `skeleton-${caseId}`, args: [{ caseId, remote: ctx.remoteSkeleton }] }),
+  );
+  for (const step of actionSteps) {
+    await timed(times, step, () => handle.executeUpdate(skeletonUpdates[step], { args: [{ actor: actorOf[step], input: ctx.actionInputs[step] }] }));
+  }
+  const t0 = performance.now();
+  await handle.result();
+  times.resultWait = performance.now() - t0;
+  return times;
+}
+
 /** The bare client: the same start call as the API's openRepairCase, then the updates. */
 async function bareCase(ctx: Ctx): Promise<CaseTimes> {
   const times: CaseTimes = { latency: {}, resultWait: 0 };
   const now = new Date();
   const cal = new BusinessCalendar(ctx.calendar);
-  const caseId = newRepairCaseId(cal, now);
+  const caseId = newCaseId(repairContract.prefix, cal, now);
   const input = ctx.openInput;
   const args: [RepairInput] = [{ ...input, caseId, receivedBy: csr, calendar: ctx.calendar }];
   const handle = await timed(times, 'open', () =>
@@ -333,53 +363,6 @@ async function apiCase(ctx: Ctx): Promise<CaseTimes> {
   return times;
 }
 
-// ---- CPU: the machine may be shared ----
-
-interface CpuSnapshot {
-  /** Busy and total jiffies of the whole machine (/proc/stat). */
-  busy: number;
-  total: number;
-  /** Jiffies of this process and of the dev server (BENCH_SERVER_PID). */
-  ours: number;
-}
-
-function processJiffies(pid: string): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime
-  } catch {
-    return 0;
-  }
-}
-
-/** undefined off Linux. */
-function cpuSnapshot(): CpuSnapshot | undefined {
-  try {
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] as string)
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number) as number[];
-    const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
-    const server = process.env['BENCH_SERVER_PID'];
-    return { busy, total: busy + (idle ?? 0) + (iowait ?? 0), ours: processJiffies('self') + (server ? processJiffies(server) : 0) };
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU seconds used by this process and the dev server between two snapshots (USER_HZ = 100). */
-function ourCpuSeconds(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined): number {
-  return a && b ? (b.ours - a.ours) / 100 : NaN;
-}
-
-/** Share of the machine's CPU (all cores) used by other processes between two snapshots. */
-function otherCpuShare(a: CpuSnapshot | undefined, b: CpuSnapshot | undefined): number {
-  if (!a || !b || b.total <= a.total) return NaN;
-  return Math.max(0, b.busy - a.busy - (b.ours - a.ours)) / (b.total - a.total);
-}
-
 // ---- phases ----
 
 interface PhaseResult {
@@ -416,14 +399,14 @@ async function runMixedPhase(
   casesPerPath: number,
   concurrency: number,
   guard: Promise<void>,
-): Promise<{ bare: PhaseResult; api: PhaseResult; wallMs: number }> {
+): Promise<Record<PathName, PhaseResult> & { wallMs: number }> {
   const t0 = performance.now();
-  const r = await runCases(ctx, (k) => (k % 2 === 0 ? 'bare' : 'api'), casesPerPath * 2, concurrency, guard);
+  const r = await runCases(ctx, (k) => paths[k % paths.length] as PathName, casesPerPath * paths.length, concurrency, guard);
   const wallMs = performance.now() - t0;
-  for (const path of ['bare', 'api'] as const) {
-    r[path].wallMs = r[path].caseMs.reduce((sum, ms) => sum + ms, 0) / (concurrency / 2);
+  for (const path of paths) {
+    r[path].wallMs = r[path].caseMs.reduce((sum, ms) => sum + ms, 0) / (concurrency / paths.length);
   }
-  return { bare: r.bare, api: r.api, wallMs };
+  return { ...r, wallMs };
 }
 
 /** Runs `cases` cases with `concurrency` runners; case k goes through `pathOf(k)`. */
@@ -446,8 +429,8 @@ async function runCases(
     otherCpu: NaN,
     ourCpuSec: NaN,
   });
-  const results: Record<PathName, PhaseResult> = { bare: empty('bare'), api: empty('api') };
-  const retriedBefore = { bare: ctx.retried.bare.calls, api: ctx.retried.api.calls };
+  const results = Object.fromEntries(paths.map((p) => [p, empty(p)])) as Record<PathName, PhaseResult>;
+  const retriedBefore = Object.fromEntries(paths.map((p) => [p, ctx.retried[p].calls])) as Record<PathName, number>;
   let next = 0;
   let failed = false;
   const runner = async () => {
@@ -456,7 +439,7 @@ async function runCases(
       const result = results[path];
       try {
         const c0 = performance.now();
-        const times = await (path === 'bare' ? bareCase : apiCase)(ctx);
+        const times = await { skeleton: skeletonCase, bare: bareCase, api: apiCase }[path](ctx);
         result.caseMs.push(performance.now() - c0);
         result.cases++;
         for (const s of steps) result.latency[s].push(times.latency[s] as number);
@@ -475,8 +458,8 @@ async function runCases(
   const cpu1 = cpuSnapshot();
   const otherCpu = otherCpuShare(cpu0, cpu1);
   const ourCpu = ourCpuSeconds(cpu0, cpu1);
-  const total = results.bare.cases + results.api.cases;
-  for (const path of ['bare', 'api'] as const) {
+  const total = paths.reduce((n, p) => n + results[p].cases, 0);
+  for (const path of paths) {
     results[path].wallMs = wallMs;
     results[path].otherCpu = otherCpu;
     // Shared out by cases when the paths ran interleaved.
@@ -504,35 +487,16 @@ function merge(a: PhaseResult | undefined, b: PhaseResult): PhaseResult {
   };
 }
 
-// ---- statistics and report ----
-
-/** Nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
+// ---- report ----
 
 const allActions = (r: PhaseResult): number[] => steps.flatMap((s) => r.latency[s]);
 const throughput = (r: PhaseResult): number => r.cases / (r.wallMs / 1000);
-const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
-
-const f1 = (x: number) => x.toFixed(1);
-const f2 = (x: number) => x.toFixed(2);
-const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-
-function report(bare: PhaseResult, api: PhaseResult, mixed: boolean): void {
+function report(skeleton: PhaseResult, bare: PhaseResult, api: PhaseResult, mixed: boolean, skeletonKind: 'local' | 'regular'): void {
   const summary = (r: PhaseResult) => {
     const lat = allActions(r);
     return [
-      r.path === 'bare' ? 'bare client' : 'HTTP API',
+      pathLabels[r.path],
       String(r.cases),
       f1(r.wallMs / 1000),
       f2(throughput(r)),
@@ -548,7 +512,7 @@ function report(bare: PhaseResult, api: PhaseResult, mixed: boolean): void {
   console.log(
     table(
       ['path', 'cases', 'wall s', 'cases/s', 'p50 ms', 'p99 ms', 'mean ms', 'CPU s/case', 'retried', 'other CPU'],
-      [summary(bare), summary(api)],
+      [summary(skeleton), summary(bare), summary(api)],
     ),
   );
   console.log(
@@ -567,8 +531,13 @@ function report(bare: PhaseResult, api: PhaseResult, mixed: boolean): void {
   const p99 = percentile(allActions(api), 99) / percentile(allActions(bare), 99);
   console.log('');
   console.log(`API / bare: throughput ${pct(tput)}, p50 latency ${f2(p50)}× (${pct(p50)}), p99 latency ${f2(p99)}× (${pct(p99)})`);
-  console.log(`Target "API throughput ≥ 80% of bare client": ${tput >= 0.8 ? 'MET' : 'NOT MET'} (${pct(tput)})`);
-  const busiest = Math.max(bare.otherCpu, api.otherCpu);
+  console.log(`Target "API throughput ≥ 95% of bare client": ${tput >= 0.95 ? 'MET' : 'NOT MET'} (${pct(tput)})`);
+  const cpuRatio = bare.ourCpuSec / bare.cases / (skeleton.ourCpuSec / skeleton.cases);
+  const p50Skeleton = percentile(allActions(bare), 50) / percentile(allActions(skeleton), 50);
+  console.log(`Repair / no-op skeleton (bare client both; the skeleton's step a ${skeletonKind} activity): CPU per case ${f2(cpuRatio)}×, action p50 latency ${f2(p50Skeleton)}×`);
+  console.log(`Target "CPU per repair case ≤ 1.3× the skeleton's": ${cpuRatio <= 1.3 ? 'MET' : 'NOT MET'} (${f2(cpuRatio)}×)`);
+  console.log(`Target "action latency p50 ≤ 1.2× the skeleton's": ${p50Skeleton <= 1.2 ? 'MET' : 'NOT MET'} (${f2(p50Skeleton)}×)`);
+  const busiest = Math.max(skeleton.otherCpu, bare.otherCpu, api.otherCpu);
   if (busiest > 0.1) {
     console.log(
       `NOTE: other processes used up to ${pct(busiest)} of the CPU during a phase: the comparison is skewed; rerun on a quiet machine (or with more --rounds).`,
@@ -588,7 +557,7 @@ function report(bare: PhaseResult, api: PhaseResult, mixed: boolean): void {
 }
 
 function reportRetries(ctx: Ctx): void {
-  for (const path of ['bare', 'api'] as const) {
+  for (const path of paths) {
     const r = ctx.retried[path];
     if (r.calls === 0) continue;
     console.log(
@@ -638,7 +607,12 @@ async function connectWhenReady(address: string, namespace: string, timeoutMs = 
 }
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.some((a) => a === '--scale' || a.startsWith('--scale='))) {
+    await runScale(parseScaleArgs(argv));
+    return;
+  }
+  const opts = parseArgs(argv);
   const temporal = temporalConfig();
   const calendar = loadCalendarConfig();
   const cpus = os.cpus();
@@ -653,14 +627,15 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<unknown>)[] = [];
   let stopping = false;
   try {
-    const db: Db = createDb();
+    // The database as the worker and API open it in production: SQLite in WAL mode with a busy timeout.
+    const db: Db = await openSharedDb();
     cleanups.push(() => db.$disconnect());
     const connection = await connectWhenReady(temporal.TEMPORAL_ADDRESS, temporal.TEMPORAL_NAMESPACE);
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
 
     const t0 = performance.now();
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger });
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./bench/workflows'), logger: quietLogger });
     const nativeConnection = await NativeConnection.connect({ address: temporal.TEMPORAL_ADDRESS });
     cleanups.push(() => nativeConnection.close());
     const worker: Worker = await createWorker({
@@ -670,6 +645,7 @@ async function main(): Promise<void> {
       db,
       channel: silentChannel,
       workflowBundle,
+      options: { extraActivities: skeletonActivities },
     });
     const running = worker.run();
     cleanups.push(async () => {
@@ -702,43 +678,42 @@ async function main(): Promise<void> {
       openInput: openRepairSchema.parse(registration),
       actionInputs: Object.fromEntries(actionSteps.map((s) => [s, repairActions[s].input.parse(actionBodies[s])])) as Record<ActionStep, unknown>,
       apiErrors,
-      retried: { bare: { calls: 0, attempts: 0 }, api: { calls: 0, attempts: 0 } },
+      retried: { skeleton: { calls: 0, attempts: 0 }, bare: { calls: 0, attempts: 0 }, api: { calls: 0, attempts: 0 } },
       tokens,
       strict: opts.strict,
       settle: opts.settle,
+      remoteSkeleton: opts.remoteSkeleton,
     };
 
     if (opts.warmup > 0) {
-      for (const path of ['bare', 'api'] as const) await runPhase(ctx, path, opts.warmup, opts.concurrency, guard);
+      for (const path of paths) await runPhase(ctx, path, opts.warmup, opts.concurrency, guard);
       console.log(`bench: warm-up done (${opts.warmup} cases per path)`);
     }
 
-    let bare: PhaseResult | undefined;
-    let viaApi: PhaseResult | undefined;
+    const merged: Partial<Record<PathName, PhaseResult>> = {};
     for (let round = 0; round < opts.rounds; round++) {
       if (opts.mixed) {
         const r = await runMixedPhase(ctx, opts.cases, opts.concurrency, guard);
         console.log(
-          `bench: round ${round + 1} mixed ${r.bare.cases + r.api.cases} cases in ${f2(r.wallMs / 1000)} s; ` +
-            `mean case ${f1(mean(r.bare.caseMs))} ms bare, ${f1(mean(r.api.caseMs))} ms API` +
+          `bench: round ${round + 1} mixed ${paths.reduce((n, p) => n + r[p].cases, 0)} cases in ${f2(r.wallMs / 1000)} s; ` +
+            `mean case ${paths.map((p) => `${f1(mean(r[p].caseMs))} ms ${p}`).join(', ')}` +
             ` (other processes used ${Number.isNaN(r.bare.otherCpu) ? '?' : pct(r.bare.otherCpu)} of the CPU)`,
         );
-        bare = merge(bare, r.bare);
-        viaApi = merge(viaApi, r.api);
+        for (const p of paths) merged[p] = merge(merged[p], r[p]);
         continue;
       }
-      const order: PathName[] = round % 2 === 0 ? ['bare', 'api'] : ['api', 'bare'];
+      // Each round in another order, so no path always runs first (or last) on a warming machine.
+      const order = paths.map((_, i) => paths[(i + round) % paths.length] as PathName);
       for (const path of order) {
         const r = await runPhase(ctx, path, opts.cases, opts.concurrency, guard);
         console.log(
-          `bench: round ${round + 1} ${path.padEnd(4)} ${r.cases} cases in ${f2(r.wallMs / 1000)} s → ${f2(throughput(r))} cases/s` +
+          `bench: round ${round + 1} ${path.padEnd(8)} ${r.cases} cases in ${f2(r.wallMs / 1000)} s → ${f2(throughput(r))} cases/s` +
             ` (other processes used ${Number.isNaN(r.otherCpu) ? '?' : pct(r.otherCpu)} of the CPU)`,
         );
-        if (path === 'bare') bare = merge(bare, r);
-        else viaApi = merge(viaApi, r);
+        merged[path] = merge(merged[path], r);
       }
     }
-    report(bare as PhaseResult, viaApi as PhaseResult, opts.mixed);
+    report(merged.skeleton as PhaseResult, merged.bare as PhaseResult, merged.api as PhaseResult, opts.mixed, opts.remoteSkeleton ? 'regular' : 'local');
     reportRetries(ctx);
 
     // Sanity: every case is on record as closed, with its outbox rows.

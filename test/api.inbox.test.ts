@@ -102,6 +102,50 @@ describe('the inbox through a repair', () => {
   });
 });
 
+describe('each person sees their own step', () => {
+  it("a fresh repair: the technician's line is 派工接单 due in 5 minutes, the receiving csr's is 回复业主 due in 1 hour", async () => {
+    const { caseId } = await registerRepair('水管漏水');
+    const now = await ctx.sys.env.currentTimeMs();
+    const line = async (who: Actor) => (await inbox(who)).find((i) => i.caseId === caseId);
+    const forTechnician = await line(technician);
+    const forCsr = await line(csr);
+    expect([forTechnician?.step, forCsr?.step]).toEqual(['派工接单', '回复业主']);
+    const minutesAhead = (iso: string | null | undefined) => Math.round((Date.parse(iso ?? '') - now) / 60_000);
+    expect([minutesAhead(forTechnician?.dueAt), minutesAhead(forCsr?.dueAt)]).toEqual([5, 60]);
+  });
+});
+
+describe('an inbox of more than a thousand open cases', () => {
+  const bulkCsr: Actor = { id: `csr-bulk-${randomUUID().slice(0, 6)}`, role: 'csr' };
+  afterAll(async () => {
+    await ctx.sys.db.case.deleteMany({ where: { firstReceiver: bulkCsr.id } });
+  });
+
+  it('answers every page, soonest due first across pages, with the right total', async () => {
+    // 1,200 repairs waiting on this csr's return visit, due in a shuffled order.
+    const base = Date.parse('2026-12-10T02:00:00Z');
+    const n = 1_200;
+    const order = Array.from({ length: n }, (_, i) => (i * 7919) % n);
+    const rows = order.map((k, i) => {
+      const id = `BX20261210-${String(i).padStart(6, '0')}${randomUUID().slice(0, 4)}`.slice(0, 22);
+      return { id, procedure: 'repair', workflowId: `bulk-${id}`, unit: '9-9-999', ownerName: '业主', ownerPhone: '13800000000', summary: '批量', stage: 'awaitingReturnVisit', firstReceiver: bulkCsr.id, openedAt: new Date(base - 86_400_000), nextDueAt: new Date(base + k * 60_000), waitingStep: '回访业主', waitingDueAt: new Date(base + k * 60_000) };
+    });
+    await ctx.sys.db.case.createMany({ data: rows });
+    const seen: string[] = [];
+    let total = 0;
+    for (let offset = 0; offset < n; offset += 200) {
+      const reply = await ctx.http.get<{ total: number; items: InboxItem[] }>(`/inbox?limit=200&offset=${offset}`, bulkCsr);
+      expect(reply.status).toBe(200);
+      total = reply.body.total;
+      seen.push(...reply.body.items.map((i) => i.dueAt ?? ''));
+    }
+    expect(total).toBe(n);
+    expect(seen).toHaveLength(n);
+    expect(seen).toEqual([...seen].sort());
+    expect(seen[0]).toBe(new Date(base).toISOString());
+  });
+});
+
 describe('the inbox through a complaint', () => {
   it('verification with the receiver, grading with the supervisor only, sign-off with the manager, the reply and visit back with the receiver', async () => {
     const caseId = await logComplaint('噪音扰民', '楼上装修晚上十点后仍在施工');

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { createApp } from '../api/app';
 import { type ApiServer, startApiServer } from '../api/server';
 import type { Db } from '../db/client';
+import { procedureContracts } from '../workflows/registry';
 import { createTestDb } from './support/db';
 import { testCalendar } from './support/scenario';
 
@@ -57,6 +58,11 @@ describe('the OpenAPI document', () => {
     // Case actions are documented one by one, each with its own body schema.
     expect(documented).toContain('POST /repairs/{caseId}/actions/takeJob');
     expect(documented).toContain('POST /complaints/{caseId}/actions/grade');
+    // Every procedure of the registry is served where its contract says: opened, read, and every one of its actions.
+    const missing = procedureContracts.flatMap((c) =>
+      [`POST ${c.basePath}${c.openPath ?? ''}`, `GET ${c.basePath}/{caseId}`, ...Object.keys(c.actions).map((a) => `POST ${c.basePath}/{caseId}/actions/${a}`)].filter((op) => !documented.includes(op)),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('documents bodies from the same zod schemas the routes validate with, roles, errors and the bearer scheme', async () => {

@@ -5,8 +5,8 @@
  * on a real case changes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { type Permission, permissionTable, type Procedure, procedures } from '../api/permissions';
-import { servedProcedures } from '../api/procedureApis';
+import { type Permission, permissionTable } from '../api/permissions';
+import { contracts, type Procedure, procedures } from '../workflows/registry';
 import { type Actor, type Role, roles } from '../workflows/lib/roles';
 import { type Reply, useStaffHttp } from './support/http';
 import { csr, eventually } from './support/scenario';
@@ -20,9 +20,9 @@ const tooLongUnit = 'x'.repeat(41);
 function probeOf(area: string, action: string): (actor: Actor) => Promise<Reply> {
   const { request } = ctx.http;
   if ((procedures as string[]).includes(area)) {
-    const base = servedProcedures[area as Procedure].basePath;
+    const base = contracts[area as Procedure].basePath;
     if (action === 'open') return (actor) => request('POST', area === 'communityEvent' ? `${base}/plans` : base, actor, { unexpected: 1 });
-    const caseId = `${servedProcedures[area as Procedure].api.prefix}20261122-ABC123`;
+    const caseId = `${contracts[area as Procedure].prefix}20261122-ABC123`;
     return (actor) => request('POST', `${base}/${caseId}/actions/${action}`, actor, { unexpected: 1 });
   }
   const others: Record<string, (actor: Actor) => Promise<Reply>> = {

@@ -1,11 +1,13 @@
 /**
- * Activities against the real database (SQLite by default, PostgreSQL in CI):
- * a retried activity never writes a record or sends a message twice.
+ * One write per step, against the real database (SQLite by default, PostgreSQL
+ * in CI): everything a step writes lands together or not at all, and a retried
+ * write never writes a record or sends a message twice.
  */
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../activities';
 import type { NotificationChannel, OutgoingMessage } from '../activities/notifications';
 import type { Db } from '../db/client';
+import type { CaseRowState, StepWrite } from '../workflows/lib/stepRecord';
 import { capturingChannel } from './support/channel';
 import { createTestDb } from './support/db';
 
@@ -18,62 +20,88 @@ afterAll(async () => {
 });
 
 const at = '2026-11-20T02:00:00.000Z';
+const due = '2026-11-20T02:05:00.000Z';
+const csr = { id: 'csr-li', role: 'csr' as const };
+const technician = { id: 'tech-zhao', role: 'technician' as const };
 
-async function openedCase(channel: NotificationChannel) {
-  const caseId = `D${randomUUID().slice(0, 8)}`;
-  const acts = createActivities(db, channel);
-  const open = {
-    caseId,
-    procedure: 'repair',
-    workflowId: `repair-${caseId}`,
-    unit: '1-1-101',
-    ownerName: '李女士',
-    ownerPhone: '13900000000',
-    summary: '灯不亮',
-    stage: 'dispatching',
-    firstReceiver: 'csr-li',
-    openedAt: at,
-  };
-  await acts.openCase(open);
-  await acts.openCase(open);
-  return { caseId, acts };
-}
-
-const step = (caseId: string, seq: number) => ({
-  caseId,
-  seq,
-  action: 'takeJob',
-  actor: { id: 'tech-zhao', role: 'technician' as const },
-  stage: 'inProgress',
-  assignee: 'tech-zhao',
-  detail: { note: 'x' },
-  at,
-  notices: [{ recipient: 'owner:13900000000', text: '已安排维修人员' }],
+const row = (version: number, over: Partial<CaseRowState> = {}): CaseRowState => ({
+  version,
+  stage: 'dispatching',
+  assignee: null,
+  waitingOn: { who: '工程部', what: '接单', dueAt: due },
+  duties: [{ owner: 'role:technician', step: '派工接单', dueAt: due }],
+  nextDueAt: due,
+  breached: false,
+  ...over,
 });
 
-describe('activities on the database', () => {
-  it('a retried step writes one audit entry, moves the case once and sends the owner one message', async () => {
+/** A repair's registration: the case row, the register and dispatch entries, the clocks' start, the service record, the technicians told. */
+function registration(caseId: string): StepWrite {
+  return {
+    caseId,
+    at,
+    open: { procedure: 'repair', workflowId: `repair-${caseId}`, unit: '1-1-101', ownerName: '李女士', ownerPhone: '13900000000', summary: '灯不亮', firstReceiver: csr.id, openedAt: at },
+    entries: [
+      { seq: 1, action: 'register', actor: csr, stage: 'dispatching', detail: { channel: 'phone' } },
+      { seq: 2, action: 'dispatch', actor: { id: 'system', role: 'system' }, stage: 'dispatching', detail: {} },
+    ],
+    row: row(1),
+    events: [{ key: `${caseId}:dispatch#1:started`, clock: 'dispatch', step: '派工接单', kind: 'started', at, dueAt: due }],
+    records: [{ kind: 'serviceRecord', fault: '灯不亮' }],
+    notices: [{ recipient: 'role:technician', text: '新报修，请接单' }],
+  };
+}
+
+function takeJob(caseId: string, version = 2): StepWrite {
+  return {
+    caseId,
+    at: '2026-11-20T02:03:00.000Z',
+    entries: [{ seq: 3, action: 'takeJob', actor: technician, stage: 'inProgress', detail: {} }],
+    row: row(version, { stage: 'inProgress', assignee: technician.id, waitingOn: { who: technician.id, what: '完工' }, duties: [] }),
+    events: [{ key: `${caseId}:dispatch#1:met`, clock: 'dispatch', step: '派工接单', kind: 'met', at: '2026-11-20T02:03:00.000Z', dueAt: due }],
+    records: [{ kind: 'serviceRecord', fault: '灯不亮', technician: technician.id, taken: true }],
+    notices: [{ recipient: 'owner:13900000000', text: '已安排维修人员' }],
+  };
+}
+
+const newCaseId = () => `D${randomUUID().slice(0, 8)}`;
+
+describe('one write per step', () => {
+  it('registration writes the case row, both entries, the clock, the service record and the message at once; a retry writes nothing again', async () => {
     const channel = capturingChannel();
-    const { caseId, acts } = await openedCase(channel);
-    await acts.recordStep(step(caseId, 1));
-    await acts.recordStep(step(caseId, 1));
-    expect(await db.case.count({ where: { id: caseId } })).toBe(1);
-    expect(await db.auditEntry.count({ where: { caseId } })).toBe(1);
-    expect((await db.case.findUnique({ where: { id: caseId } }))?.assignee).toBe('tech-zhao');
+    const acts = createActivities(db, channel);
+    const caseId = newCaseId();
+    await acts.recordStep(registration(caseId));
+    await acts.recordStep(registration(caseId));
+    const c = await db.case.findUniqueOrThrow({ where: { id: caseId } });
+    expect([c.stage, c.waitingWho, c.waitingStep, c.waitingDueAt?.toISOString(), JSON.parse(c.duties)]).toEqual(['dispatching', '工程部', '接单', due, [{ owner: 'role:technician', step: '派工接单', dueAt: due }]]);
+    expect((await db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } })).map((e) => e.action)).toEqual(['register', 'dispatch']);
+    expect(await db.deadlineEvent.count({ where: { caseId } })).toBe(1);
+    expect((await db.serviceRecord.findUniqueOrThrow({ where: { caseId } })).notifiedAt.toISOString()).toBe(at);
     expect(channel.sent.filter((m) => m.caseId === caseId)).toHaveLength(1);
-    const outbox = await db.notification.findMany({ where: { caseId } });
-    expect(outbox.map((n) => [n.status, n.attempts])).toEqual([['sent', 1]]);
+    expect((await db.notification.findMany({ where: { caseId } })).map((n) => [n.status, n.attempts])).toEqual([['sent', 1]]);
   });
 
-  it('a retried reassignment step moves the first receiver once; a later step without one leaves it', async () => {
-    const channel = capturingChannel();
-    const { caseId, acts } = await openedCase(channel);
-    const reassign = { ...step(caseId, 1), action: 'reassign', actor: { id: 'sup-wang', role: 'supervisor' as const }, firstReceiver: 'csr-zhou', notices: [] };
-    await acts.recordStep(reassign);
-    await acts.recordStep(reassign);
-    await acts.recordStep(step(caseId, 2));
-    expect(await db.auditEntry.count({ where: { caseId, action: 'reassign' } })).toBe(1);
-    expect((await db.case.findUnique({ where: { id: caseId } }))?.firstReceiver).toBe('csr-zhou');
+  it('a step that commits after a later one (the clocks and a step side by side) does not put the older state back', async () => {
+    const acts = createActivities(db, capturingChannel());
+    const caseId = newCaseId();
+    await acts.recordStep(registration(caseId));
+    await acts.recordStep(takeJob(caseId, 3));
+    await acts.recordDeadlineEvents({ caseId, events: [], row: row(2, { breached: true }) });
+    const c = await db.case.findUniqueOrThrow({ where: { id: caseId } });
+    expect([c.stage, c.assignee, c.breached]).toEqual(['inProgress', technician.id, false]);
+  });
+
+  it('a refused step writes nothing at all: no entry, no clock event, no message (the key is already out)', async () => {
+    const acts = createActivities(db, capturingChannel());
+    const caseId = newCaseId();
+    await acts.recordStep(registration(caseId));
+    const lend = { ...takeJob(caseId), records: [{ kind: 'keyLoanOpened' as const, keyId: `missing-${caseId}/unitDoor`, borrower: '赵师傅', purpose: '检修' }] };
+    await expect(acts.recordStep(lend)).rejects.toMatchObject({ type: 'KeyNotFound' });
+    expect(await db.auditEntry.count({ where: { caseId } })).toBe(2);
+    expect(await db.deadlineEvent.count({ where: { caseId } })).toBe(1);
+    expect(await db.notification.count({ where: { caseId } })).toBe(1);
+    expect((await db.case.findUniqueOrThrow({ where: { id: caseId } })).stage).toBe('dispatching');
   });
 
   it('a message the channel fails to deliver stays in the outbox as failed and is sent once by the retry', async () => {
@@ -86,43 +114,43 @@ describe('activities on the database', () => {
         delivered.push(m);
       },
     };
-    const { caseId, acts } = await openedCase(flaky);
-    await expect(acts.recordStep(step(caseId, 1))).rejects.toThrow('短信网关超时');
+    const acts = createActivities(db, flaky);
+    const caseId = newCaseId();
+    await expect(acts.recordStep(registration(caseId))).rejects.toThrow('短信网关超时');
     const failed = await db.notification.findFirst({ where: { caseId } });
     expect([failed?.status, failed?.lastError]).toEqual(['failed', 'Error: 短信网关超时']);
     fail = false;
-    await acts.recordStep(step(caseId, 1));
-    await acts.recordStep(step(caseId, 1));
+    await acts.recordStep(registration(caseId));
+    await acts.recordStep(registration(caseId));
     expect(delivered).toHaveLength(1);
     expect((await db.notification.findFirst({ where: { caseId } }))?.status).toBe('sent');
-    expect(await db.auditEntry.count({ where: { caseId } })).toBe(1);
+    expect(await db.auditEntry.count({ where: { caseId } })).toBe(2);
   });
 
-  it('deadline events, charges, return visits and archive entries are each written once however often retried', async () => {
+  it('charges, return visits, owner-file entries and deadline events are each written once however often retried', async () => {
     const channel = capturingChannel();
-    const { caseId, acts } = await openedCase(channel);
-    const events = {
-      caseId,
-      events: [
-        { key: `${caseId}:response#1:breached:1`, clock: 'response', step: '回复业主', kind: 'breached', at, dueAt: at, level: 1, recipient: 'role:supervisor', text: '超时' },
+    const acts = createActivities(db, channel);
+    const caseId = newCaseId();
+    await acts.recordStep(registration(caseId));
+    const completion: StepWrite = {
+      ...takeJob(caseId),
+      entries: [{ seq: 3, action: 'recordReturnVisit', actor: csr, stage: 'closed', detail: {} }],
+      records: [
+        { kind: 'charges', charges: [{ key: `${caseId}:completion:0`, kind: 'labour', item: '人工', amountFen: 5000 }] },
+        { kind: 'returnVisit', round: 1, visitor: csr.id, satisfied: true, rating: 5, problemFound: false, note: '' },
+        { kind: 'ownerFile', unit: '1-1-101', fileKind: 'repair', ref: caseId, summary: '报修：灯不亮', content: { stage: 'closed' } },
       ],
-      nextDueAt: null,
-      breached: true,
     };
-    const charges = { caseId, at, charges: [{ key: `${caseId}:completion:0`, kind: 'labour' as const, item: '人工', amountFen: 5000 }] };
-    const visit = { caseId, at, round: 1, visitor: 'csr-li', satisfied: true, rating: 5, problemFound: false, note: '' };
-    const filing = { filedAt: at, unit: '1-1-101', kind: 'repair' as const, ref: caseId, summary: '报修：灯不亮', content: { stage: 'closed' } };
+    const breach = { caseId, events: [{ key: `${caseId}:response#1:breached:1`, clock: 'response', step: '回复业主', kind: 'breached', at, dueAt: at, level: 1, recipient: 'role:supervisor', text: '超时' }], row: row(5, { breached: true }) };
     for (let i = 0; i < 2; i++) {
-      await acts.recordDeadlineEvents(events);
-      await acts.recordCharges(charges);
-      await acts.recordReturnVisit(visit);
-      await acts.fileToOwnerArchive(filing);
+      await acts.recordStep(completion);
+      await acts.recordDeadlineEvents(breach);
     }
-    expect(await db.deadlineEvent.count({ where: { caseId } })).toBe(1);
-    expect(channel.sent.filter((m) => m.caseId === caseId)).toHaveLength(1);
-    expect((await db.case.findUnique({ where: { id: caseId } }))?.breached).toBe(true);
     expect(await db.charge.count({ where: { caseId } })).toBe(1);
     expect(await db.returnVisit.count({ where: { caseId } })).toBe(1);
     expect(await db.ownerFileEntry.count({ where: { ref: caseId } })).toBe(1);
+    expect(await db.deadlineEvent.count({ where: { caseId, kind: 'breached' } })).toBe(1);
+    expect(channel.sent.filter((m) => m.caseId === caseId && m.recipient === 'role:supervisor')).toHaveLength(1);
+    expect((await db.case.findUniqueOrThrow({ where: { id: caseId } })).breached).toBe(true);
   });
 });

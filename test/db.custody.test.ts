@@ -5,7 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { createKeyActivities, keyRegister } from '../activities/keys';
+import { createActivities } from '../activities';
+import { keyRegister } from '../activities/keys';
+import type { CaseRecord } from '../workflows/lib/stepRecord';
+import { capturingChannel } from './support/channel';
 import type { Db } from '../db/client';
 import { createTestDb } from './support/db';
 
@@ -23,14 +26,6 @@ async function key() {
   const unit = `1-${randomUUID().slice(0, 6)}`;
   return (await keyRegister(db).addKey({ unit, part: 'unitDoor', label: '入户门', sealed: false, addedBy: 'sup-wang' })).key;
 }
-const loan = (keyId: string, caseId = `JY${randomUUID().slice(0, 8)}`) => ({
-  caseId,
-  keyId,
-  borrower: '赵师傅',
-  purpose: '检修',
-  signatureRef: 'sig',
-  loanedAt: at,
-});
 
 describe('one open loan per key', () => {
   it('the database refuses a second open ledger entry for the same key', async () => {
@@ -42,34 +37,56 @@ describe('one open loan per key', () => {
   });
 
   it('lending a key already out fails as KeyOnLoan; a retried loan or return writes once; after the return it can go out again', async () => {
-    const acts = createKeyActivities(db);
     const k = await key();
-    const first = loan(k.id);
-    await acts.openKeyLoan(first);
-    await acts.openKeyLoan(first); // a retry
-    const refused = await acts.openKeyLoan(loan(k.id)).catch((e: unknown) => e);
+    const first = await loanCase(k.id);
+    await first.lend();
+    await first.lend(); // a retry
+    const refused = await (await loanCase(k.id)).lend().catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApplicationFailure);
     expect((refused as ApplicationFailure).type).toBe('KeyOnLoan');
     expect(await db.keyLoan.count({ where: { keyId: k.id } })).toBe(1);
 
-    const back = { caseId: first.caseId, condition: 'complete' as const, note: '', returnedAt: at };
-    await acts.closeKeyLoan(back);
-    await acts.closeKeyLoan(back);
+    await first.giveBack('complete');
+    await first.giveBack('complete');
     expect((await keyRegister(db).findKey(k.id))?.status).toBe('inCabinet');
-    await acts.openKeyLoan(loan(k.id));
+    await (await loanCase(k.id)).lend();
     expect(await db.keyLoan.count({ where: { keyId: k.id } })).toBe(2);
   });
 
   it('an approved replacement changes the register once, however often it is retried', async () => {
-    const acts = createKeyActivities(db);
     const k = await key();
-    const l = loan(k.id);
-    await acts.openKeyLoan(l);
-    await acts.closeKeyLoan({ caseId: l.caseId, condition: 'lost', note: '遗失', returnedAt: at });
-    const change = { caseId: `PJ${randomUUID().slice(0, 8)}`, keyId: k.id, kind: 'replace' as const, approvedBy: 'mgr-chen', at };
-    await acts.applyKeyReplacement(change);
-    const again = await acts.applyKeyReplacement(change);
-    expect(again.status).toBe('inCabinet');
+    const l = await loanCase(k.id);
+    await l.lend();
+    await l.giveBack('lost');
+    const change = await loanCase(k.id);
+    const approve = () => change.write(2, 'approve', { kind: 'keyReplaced', keyId: k.id, change: 'replace', approvedBy: 'mgr-chen' });
+    await approve();
+    await approve();
+    expect((await keyRegister(db).findKey(k.id))?.status).toBe('inCabinet');
     expect(await db.keyRegisterChange.count({ where: { keyId: k.id } })).toBe(1);
   });
 });
+
+/** A key-loan case whose steps go through the one step write, as the workflow's do. */
+async function loanCase(keyId: string) {
+  const caseId = `JY${randomUUID().slice(0, 8)}`;
+  const acts = createActivities(db, capturingChannel());
+  const actor = { id: 'csr-li', role: 'csr' as const };
+  const write = (seq: number, action: string, record: CaseRecord) =>
+    acts.recordStep({
+      caseId,
+      at,
+      open: seq === 1 ? { procedure: 'keyLoan', workflowId: `keyLoan-${caseId}`, unit: keyId.split('/')[0] as string, ownerName: '赵师傅', ownerPhone: '', summary: keyId, firstReceiver: actor.id, openedAt: at } : undefined,
+      entries: [{ seq, action, actor, stage: 'onLoan', detail: {} }],
+      row: { version: seq, stage: 'onLoan', assignee: null, waitingOn: null, duties: [], nextDueAt: null, breached: false },
+      events: [],
+      records: [record],
+      notices: [],
+    });
+  await write(1, 'request', { kind: 'charges', charges: [] });
+  return {
+    write,
+    lend: () => write(2, 'lend', { kind: 'keyLoanOpened', keyId, borrower: '赵师傅', purpose: '检修', signatureRef: 'sig' }),
+    giveBack: (condition: 'complete' | 'lost') => write(3, 'recordReturn', { kind: 'keyLoanClosed', condition, note: '' }),
+  };
+}

@@ -67,8 +67,7 @@ async function repair(
   if (!p.visited) return c;
   await c.stopClock('returnVisit', local(p.visited));
   const visit = { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false, note: '满意' };
-  await acts.recordReturnVisit({ caseId, at: local(p.visited).toISOString(), round: 1, visitor: csr.id, ...visit });
-  await c.step('recordReturnVisit', csr, local(p.visited), visit);
+  await c.step('recordReturnVisit', csr, local(p.visited), visit, undefined, [{ kind: 'returnVisit', round: 1, visitor: csr.id, ...visit }]);
   await c.step('close', { id: 'system', role: 'system' }, local(p.visited), { outcome: 'closed' }, 'closed');
   return c;
 }

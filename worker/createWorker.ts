@@ -11,6 +11,8 @@ export interface WorkerDeps {
   channel?: NotificationChannel;
   /** Pre-bundled workflow code (tests bundle once and share it). */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Worker options beyond the system's own (the bench's cache size, its baseline's activities). */
+  options?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'>> & { extraActivities?: Record<string, (...args: never[]) => Promise<unknown>> };
 }
 
 /** The one worker of the system: every procedure's workflows and activities. */
@@ -22,7 +24,9 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(deps.db, deps.channel ?? new LogChannel()),
+    activities: { ...createActivities(deps.db, deps.channel ?? new LogChannel()), ...deps.options?.extraActivities },
+    ...(deps.options?.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.options.maxCachedWorkflows } : {}),
+    ...(deps.options?.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: deps.options.maxConcurrentWorkflowTaskExecutions } : {}),
     // On SIGTERM the worker stops polling and lets running activities finish (up to this long) before it exits.
     shutdownGraceTime: '30 seconds',
   });

@@ -9,6 +9,8 @@ import type { BusinessCalendar } from '../../workflows/lib/calendar';
 import { type ClockEvent, type ClockSpec, type ClockState, collectDue, startClock, stopClock } from '../../workflows/lib/clock';
 import { escalationChain, type StepActor } from '../../workflows/lib/roles';
 import { defaultWarnAt } from '../../workflows/lib/clock';
+import { eventRecord } from '../../workflows/lib/deadlines';
+import type { CaseOpening as CaseRowOpening, CaseRecord, CaseRowState } from '../../workflows/lib/stepRecord';
 
 export interface CaseOpening {
   caseId: string;
@@ -29,37 +31,36 @@ export class CaseWriter {
     readonly caseId: string,
   ) {}
 
+  private opening: CaseRowOpening | undefined;
+  private version = 0;
+
+  /** The case row is written with its first step, as a workflow's registration is. */
   static async open(acts: Activities, cal: BusinessCalendar, c: CaseOpening, by: StepActor): Promise<CaseWriter> {
-    await acts.openCase({
-      caseId: c.caseId,
-      procedure: c.procedure,
-      workflowId: `${c.procedure}-${c.caseId}`,
-      unit: c.unit,
-      ownerName: '业主',
-      ownerPhone: '13800000000',
-      summary: c.summary,
-      stage: 'open',
-      firstReceiver: by.id,
-      openedAt: c.openedAt.toISOString(),
-    });
-    return new CaseWriter(acts, cal, c.caseId);
+    const w = new CaseWriter(acts, cal, c.caseId);
+    w.opening = { procedure: c.procedure, workflowId: `${c.procedure}-${c.caseId}`, unit: c.unit, ownerName: '业主', ownerPhone: '13800000000', summary: c.summary, firstReceiver: by.id, openedAt: c.openedAt.toISOString() };
+    return w;
   }
 
-  /** One audit step; `closed` records the case's end with that outcome. */
-  async step(action: string, by: StepActor, at: Date, detail: Record<string, unknown> = {}, closed?: string): Promise<void> {
+  /** One audit step, with the step's records; `closed` records the case's end with that outcome. */
+  async step(action: string, by: StepActor, at: Date, detail: Record<string, unknown> = {}, closed?: string, records: CaseRecord[] = []): Promise<void> {
     this.seq += 1;
+    const open = this.opening;
+    this.opening = undefined;
     await this.acts.recordStep({
       caseId: this.caseId,
-      seq: this.seq,
-      action,
-      actor: by,
-      stage: closed ?? 'open',
-      assignee: null,
-      detail,
       at: at.toISOString(),
+      open,
+      entries: [{ seq: this.seq, action, actor: by, stage: closed ?? 'open', detail }],
+      row: { ...this.row(closed ?? 'open'), ...(closed ? { closedAt: at.toISOString(), outcome: closed } : {}) },
+      events: [],
+      records,
       notices: [],
-      ...(closed ? { closedAt: at.toISOString(), outcome: closed } : {}),
     });
+  }
+
+  private row(stage: string): CaseRowState {
+    this.version += 1;
+    return { version: this.version, stage, assignee: null, waitingOn: null, duties: [], nextDueAt: null, breached: [...this.clocks.values()].some((c) => c.breached) };
   }
 
   /** Start (or restart) a clock whose owner is warned at 50% and 80% and whose breach climbs the chain. */
@@ -91,19 +92,8 @@ export class CaseWriter {
     if (events.length === 0) return;
     await this.acts.recordDeadlineEvents({
       caseId: this.caseId,
-      events: events.map((e) => ({
-        key: e.key,
-        clock: e.clock,
-        step: e.step,
-        kind: e.kind,
-        at: new Date(e.at).toISOString(),
-        dueAt: new Date(e.dueAt).toISOString(),
-        level: e.level,
-        recipient: e.recipient,
-        reason: e.reason,
-      })),
-      nextDueAt: null,
-      breached: [...this.clocks.values()].some((c) => c.breached),
+      events: events.map(eventRecord),
+      row: this.row('open'),
     });
   }
 }

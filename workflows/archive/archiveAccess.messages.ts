@@ -8,7 +8,9 @@ import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
-import type { ClockView } from '../lib/deadlines';
+import type { CaseViewBase } from '../lib/caseView';
+import { defineProcedure } from '../lib/contract';
+import { roles } from '../lib/roles';
 
 export const archiveAccessProcedure = 'archiveAccess';
 export const archiveAccessWorkflowId = (caseId: string): string => `archiveAccess-${caseId}`;
@@ -92,8 +94,7 @@ export const archiveAccessActions = {
 } as const satisfies ActionTable<ArchiveAccessStage>;
 export type ArchiveAccessAction = keyof typeof archiveAccessActions;
 
-export interface ArchiveAccessView {
-  caseId: string;
+export interface ArchiveAccessView extends CaseViewBase {
   procedure: typeof archiveAccessProcedure;
   unit: string;
   kind: ArchiveAccessKind;
@@ -106,13 +107,7 @@ export interface ArchiveAccessView {
   accessUntil?: string;
   returnedAt?: string;
   complete?: boolean;
-  assignee?: string;
-  waitingOn?: { who: string; what: string; dueAt?: string };
-  clocks: ClockView[];
-  breached: boolean;
-  nextDueAt?: string;
   requestedAt: string;
-  closedAt?: string;
 }
 
 export const archiveAccessState = defineQuery<ArchiveAccessView>('archiveAccess.state');
@@ -120,3 +115,20 @@ export const archiveAccessState = defineQuery<ArchiveAccessView>('archiveAccess.
 export const archiveAccessUpdates = actionUpdates<ArchiveAccessView, typeof archiveAccessActions>(archiveAccessProcedure, archiveAccessActions);
 
 export type ArchiveAccessOutcome = { caseId: string; outcome: 'done' | 'rejected'; view: ArchiveAccessView };
+
+/** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
+export const archiveAccessContract = defineProcedure({
+  procedure: archiveAccessProcedure,
+  name: '档案借阅',
+  prefix: 'DA',
+  receiptName: '申请编号',
+  workflowType: 'archiveAccess',
+  workflowId: archiveAccessWorkflowId,
+  stageNames: archiveAccessStageNames,
+  actions: archiveAccessActions,
+  updates: archiveAccessUpdates,
+  state: archiveAccessState,
+  open: { label: '申请借阅档案', roles: roles },
+  systemSteps: { request: '借阅申请', viewingExpired: '查阅期限届满', close: '结案' },
+  basePath: '/archives/access',
+});

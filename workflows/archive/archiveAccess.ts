@@ -11,8 +11,8 @@
 import { allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
-import { CaseRuntime } from '../lib/caseRuntime';
-import type { Notice } from '../lib/caseTrail';
+import { CaseRuntime, type Notice } from '../lib/caseRuntime';
+import type { CaseRecord } from '../lib/stepRecord';
 import { type Actor, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
@@ -29,9 +29,6 @@ import {
 } from './archiveAccess.messages';
 import { archiveEscalateEvery, archiveAccessDeadlines as due, archiveAccessSteps as steps } from './archiveAccess.policy';
 import { archiveAccessTexts } from './archiveAccess.texts';
-import { recordActivities } from '../lib/recordActivities';
-
-const { openCase, grantArchiveAccess, revokeArchiveAccess } = recordActivities;
 
 export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveAccessOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
@@ -53,7 +50,6 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
   };
   const rt = new CaseRuntime<ArchiveAccessView>({
     cal,
-    caseId: input.caseId,
     label: `档案借阅 ${input.caseId}（${input.unit}）`,
     headline: `${input.requestedBy.id}：${input.purpose}`,
     view,
@@ -63,28 +59,17 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
   });
   const { board } = rt;
 
-  /** The approved access on record (what the API checks reads against), until the close of the day. */
-  async function grant(actor: Actor): Promise<Date> {
-    const now = new Date(workflowNow());
-    const until = cal.due(now, due.viewing);
-    await grantArchiveAccess({
-      caseId: input.caseId,
-      unit: input.unit,
-      grantee: input.requestedBy.id,
-      kind: input.kind,
-      approvedBy: actor.id,
-      approvedAt: now.toISOString(),
-      expiresAt: until.toISOString(),
-    });
+  /** The approved access (what the API checks reads against), until the close of the day: a record of the approving step. */
+  function grant(actor: Actor): { until: Date; record: CaseRecord } {
+    const until = cal.due(new Date(workflowNow()), due.viewing);
     view.approvedBy = actor.id;
     view.accessUntil = until.toISOString();
-    return until;
+    return { until, record: { kind: 'archiveAccessGranted', unit: input.unit, grantee: input.requestedBy.id, access: input.kind, approvedBy: actor.id, expiresAt: until.toISOString() } };
   }
   async function end(action: string, actor: StepActor, detail: object, notices: Notice[] = []): Promise<void> {
-    await revokeArchiveAccess({ caseId: input.caseId, at: new Date(workflowNow()).toISOString() });
     view.stage = 'done';
     view.assignee = undefined;
-    await rt.step(action, actor, detail, notices);
+    await rt.step(action, actor, detail, notices, { records: [{ kind: 'archiveAccessRevoked' }] });
   }
   async function reject(action: string, actor: Actor, who: string, detail: { comment?: string }): Promise<void> {
     view.stage = 'rejected';
@@ -95,10 +80,10 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
     async permit(actor, i) {
       board.stop('permission');
       if (!i.approved) return reject('permit', actor, '主管', i);
-      const until = await grant(actor);
+      const { until, record } = grant(actor);
       view.stage = 'viewing';
       view.assignee = input.requestedBy.id;
-      await rt.step('permit', actor, i, [{ recipient: requester, text: texts.permitted(until) }]);
+      await rt.step('permit', actor, i, [{ recipient: requester, text: texts.permitted(until) }], { records: [record] });
     },
     async report(actor, i) {
       board.stop('report');
@@ -111,7 +96,7 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
     async approve(actor, i) {
       board.stop('approval');
       if (!i.approved) return reject('approve', actor, '经理', i);
-      await grant(actor);
+      const { record } = grant(actor);
       view.stage = 'out';
       view.assignee = input.requestedBy.id;
       // The custodian chases the file; the supervisor, then the manager hear when it is late.
@@ -119,10 +104,16 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
         ...rt.clock('return', steps.return, due.return, role('csr'), [role('supervisor'), role('manager')]),
         escalateEvery: archiveEscalateEvery,
       });
-      await rt.step('approve', actor, i, [
-        { recipient: requester, text: texts.out(board.dueAt('return')) },
-        { recipient: role('csr'), text: texts.out(board.dueAt('return')) },
-      ]);
+      await rt.step(
+        'approve',
+        actor,
+        i,
+        [
+          { recipient: requester, text: texts.out(board.dueAt('return')) },
+          { recipient: role('csr'), text: texts.out(board.dueAt('return')) },
+        ],
+        { records: [record] },
+      );
     },
     async finishViewing(actor, i) {
       await end('finishViewing', actor, i);
@@ -152,19 +143,16 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
   setHandler(archiveAccessState, () => rt.current());
   const finished = () => view.stage === 'done' || view.stage === 'rejected';
 
-  await openCase({
-    caseId: input.caseId,
+  rt.open({
     procedure: 'archiveAccess',
     workflowId: workflowInfo().workflowId,
     unit: input.unit,
     ownerName: input.requestedBy.id,
     ownerPhone: '',
     summary: `${input.kind}：${input.purpose}`.slice(0, 500),
-    stage: view.stage,
     firstReceiver: input.requestedBy.id,
     openedAt: view.requestedAt,
   });
-  const clocksRunning = board.run(() => finished() && !board.hasPendingEvents());
   const detail = { kind: input.kind, purpose: input.purpose, recipient: input.recipient, direct };
   if (direct) {
     await rt.step('request', input.requestedBy, detail);
@@ -175,6 +163,7 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
     board.start(rt.clock('report', steps.report, due.report, role('supervisor'), [role('manager')]));
     await rt.step('request', input.requestedBy, detail, [{ recipient: role('supervisor'), text: texts.reportRequest() }]);
   }
+  rt.runClocks();
   registered = true;
 
   // A department's viewing ends when the reader is done or when the day closes.
@@ -187,7 +176,7 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
   await condition(allHandlersFinished);
   const closedAt = new Date(workflowNow());
   view.closedAt = closedAt.toISOString();
-  await rt.close(systemActor, view.stage, clocksRunning, closedAt);
+  await rt.close(systemActor, view.stage, closedAt);
   return { caseId: input.caseId, outcome: view.stage === 'rejected' ? 'rejected' : 'done', view };
 }
 

@@ -8,7 +8,7 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { BusinessCalendar } from '../lib/calendar';
 import { role } from '../lib/roles';
-import { workflowNow } from '../lib/time';
+import { nowIso, workflowNow } from '../lib/time';
 import { filingDayOfMonth, type MonthlyFilingInput, type MonthlyFilingReport } from './monthlyFiling.messages';
 import { monthlyFilingTexts as texts } from './monthlyFiling.texts';
 
@@ -40,6 +40,6 @@ export async function monthlyFiling(input: MonthlyFilingInput): Promise<MonthlyF
     { recipient, text: texts.reminder(report) },
     { recipient, text: texts.inventory(report) },
   ]);
-  await sendNotices({ key: `monthlyFiling:${workflowInfo().runId}`, notices });
+  await sendNotices({ key: `monthlyFiling:${workflowInfo().runId}`, at: nowIso(), notices });
   return report;
 }

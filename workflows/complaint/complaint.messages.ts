@@ -6,7 +6,8 @@ import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
-import type { ClockView } from '../lib/deadlines';
+import type { CaseViewBase } from '../lib/caseView';
+import { defineProcedure } from '../lib/contract';
 
 export const complaintProcedure = 'complaint';
 export const complaintWorkflowId = (caseId: string): string => `complaint-${caseId}`;
@@ -141,8 +142,7 @@ export const complaintActions = {
 
 export type ComplaintAction = keyof typeof complaintActions;
 
-export interface ComplaintView {
-  caseId: string;
+export interface ComplaintView extends CaseViewBase {
   procedure: typeof complaintProcedure;
   unit: string;
   matter: string;
@@ -159,12 +159,7 @@ export interface ComplaintView {
   correctivePlan?: string;
   resolution?: string;
   satisfied?: boolean;
-  waitingOn?: { who: string; what: string; dueAt?: string };
-  clocks: ClockView[];
-  breached: boolean;
-  nextDueAt?: string;
   receivedAt: string;
-  closedAt?: string;
 }
 
 export const complaintState = defineQuery<ComplaintView>('complaint.state');
@@ -172,3 +167,19 @@ export const complaintState = defineQuery<ComplaintView>('complaint.state');
 export const complaintUpdates = actionUpdates<ComplaintView, typeof complaintActions>(complaintProcedure, complaintActions);
 
 export type ComplaintOutcome = { caseId: string; outcome: 'closed' | 'invalid'; view: ComplaintView };
+
+/** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
+export const complaintContract = defineProcedure({
+  procedure: complaintProcedure,
+  name: '投诉',
+  prefix: 'TS',
+  workflowType: 'customerComplaint',
+  workflowId: complaintWorkflowId,
+  stageNames: complaintStageNames,
+  actions: complaintActions,
+  updates: complaintUpdates,
+  state: complaintState,
+  open: { label: '受理投诉', roles: ['csr', 'supervisor'] },
+  systemSteps: { receive: '投诉受理', close: '结案' },
+  basePath: '/complaints',
+});

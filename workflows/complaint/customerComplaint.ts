@@ -12,8 +12,7 @@
 import { allHandlersFinished, ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
-import { CaseRuntime } from '../lib/caseRuntime';
-import type { Notice } from '../lib/caseTrail';
+import { CaseRuntime, type Notice } from '../lib/caseRuntime';
 import { type Actor, escalationChain, owner as customer, type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { caseRepeat, complaintGrade } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
@@ -32,9 +31,6 @@ import {
 import { complaintDeadlines as due, complaintSteps as steps } from './complaint.policy';
 import { complaintTexts } from './complaint.texts';
 import { defaultWarnAt } from '../lib/clock';
-import { recordActivities } from '../lib/recordActivities';
-
-const { openCase, fileToOwnerArchive } = recordActivities;
 
 export async function customerComplaint(input: ComplaintInput): Promise<ComplaintOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
@@ -55,7 +51,6 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
   };
   const rt = new CaseRuntime<ComplaintView>({
     cal,
-    caseId: input.caseId,
     label: `投诉 ${input.caseId}（${input.unit}）`,
     headline: `${input.matter}${input.repeatOf ? '（重复投诉）' : ''}`,
     view,
@@ -202,21 +197,19 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
 
   // 1. Receive and log it; the customer hears back within 1 hour.
   board.start(rt.clock('response', steps.response, due.response, receiver()));
-  await openCase({
-    caseId: input.caseId,
+  rt.open({
     procedure: 'complaint',
     workflowId: workflowInfo().workflowId,
     unit: input.unit,
     ownerName: input.customerName,
     ownerPhone: input.customerPhone,
     summary: `${input.matter}：${input.content}`.slice(0, 500),
-    stage: view.stage,
     firstReceiver: input.receivedBy.id,
     openedAt: view.receivedAt,
   });
-  const clocksRunning = board.run(() => finished() && !board.hasPendingEvents());
   if (input.repeatOf) upsertSearchAttributes([{ key: caseRepeat, value: true }]);
   await step('receive', input.receivedBy, { channel: input.channel, matter: input.matter, repeatOf: input.repeatOf });
+  rt.runClocks();
   registered = true;
 
   // 2.–6. Staff actions drive the case until it is closed or found invalid.
@@ -226,15 +219,18 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
   // 7. The complaint form goes into the owner's file.
   const closedAt = new Date(workflowNow());
   view.closedAt = closedAt.toISOString();
-  await fileToOwnerArchive({
-    filedAt: view.closedAt,
-    unit: input.unit,
-    kind: 'complaint',
-    ref: input.caseId,
-    summary: `投诉（${view.grade ? gradeNames[view.grade] : '无效'}）：${input.matter}`,
-    content: { ...view, content: input.content },
+  await rt.close(systemActor, view.stage, closedAt, {
+    records: [
+      {
+        kind: 'ownerFile',
+        unit: input.unit,
+        fileKind: 'complaint',
+        ref: input.caseId,
+        summary: `投诉（${view.grade ? gradeNames[view.grade] : '无效'}）：${input.matter}`,
+        content: { ...view, content: input.content },
+      },
+    ],
   });
-  await rt.close(systemActor, view.stage, clocksRunning, closedAt);
   return { caseId: input.caseId, outcome: view.stage === 'invalid' ? 'invalid' : 'closed', view };
 }
 

@@ -6,7 +6,8 @@ import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
-import type { ClockView } from '../lib/deadlines';
+import type { CaseViewBase } from '../lib/caseView';
+import { defineProcedure } from '../lib/contract';
 
 export const eventProcedure = 'communityEvent';
 export const eventWorkflowId = (caseId: string): string => `communityEvent-${caseId}`;
@@ -101,8 +102,7 @@ export const eventActions = {
 
 export type EventAction = keyof typeof eventActions;
 
-export interface EventView {
-  caseId: string;
+export interface EventView extends CaseViewBase {
   procedure: typeof eventProcedure;
   planId: string;
   title: string;
@@ -119,13 +119,7 @@ export interface EventView {
   summary?: string;
   /** The first-responsible staff member (the case row's `firstReceiver`); changes hands on reassignment. */
   firstReceiver: string;
-  assignee?: string;
-  waitingOn?: { who: string; what: string; dueAt?: string };
-  clocks: ClockView[];
-  breached: boolean;
-  nextDueAt?: string;
   openedAt: string;
-  closedAt?: string;
 }
 
 export const eventState = defineQuery<EventView>('communityEvent.state');
@@ -133,3 +127,21 @@ export const eventState = defineQuery<EventView>('communityEvent.state');
 export const eventUpdates = actionUpdates<EventView, typeof eventActions>(eventProcedure, eventActions);
 
 export type EventOutcome = { caseId: string; outcome: 'closed' | 'notHeld'; view: EventView };
+
+/** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
+export const eventContract = defineProcedure({
+  procedure: eventProcedure,
+  name: '社区活动',
+  prefix: 'HD',
+  receiptName: '活动编号',
+  workflowType: 'communityEvent',
+  workflowId: eventWorkflowId,
+  stageNames: eventStageNames,
+  actions: eventActions,
+  updates: eventUpdates,
+  state: eventState,
+  open: { label: '编制年度活动计划', roles: ['csr', 'supervisor'] },
+  systemSteps: { plan: '列入年度活动计划', notHeld: '活动未举办', run: '活动举办', followUp: '活动后续', close: '结束' },
+  basePath: '/events',
+  openPath: '/plans',
+});

@@ -27,9 +27,6 @@ import {
 } from './communityEvent.messages';
 import { eventDeadlines as due, eventSteps as steps, returnVisitSample } from './communityEvent.policy';
 import { eventTexts } from './communityEvent.texts';
-import { recordActivities } from '../lib/recordActivities';
-
-const { openCase } = recordActivities;
 
 export async function communityEvent(input: EventInput): Promise<EventOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
@@ -59,7 +56,6 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
   };
   const rt = new CaseRuntime<EventView>({
     cal,
-    caseId: input.caseId,
     label: `社区活动 ${input.caseId}（${input.title}）`,
     headline: `${input.title}，${input.date}（年度计划 ${input.planId}）`,
     view,
@@ -151,23 +147,21 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
   setHandler(eventState, () => rt.current());
 
   // 1. On record as part of the annual plan; 2. the plan due a month before, approval by the date.
-  await openCase({
-    caseId: input.caseId,
+  rt.open({
     procedure: 'communityEvent',
     workflowId: workflowInfo().workflowId,
     unit: '社区',
     ownerName: input.title,
     ownerPhone: '',
     summary: `${input.title}（${input.date}）`,
-    stage: view.stage,
     firstReceiver: input.compiledBy.id,
     openedAt: view.openedAt,
   });
   const finished = () => view.stage === 'closed' || view.stage === 'notHeld';
-  const clocksRunning = board.run(() => finished() && !board.hasPendingEvents());
   until('plan', planDue, compiler(), escalationChain);
   until('approval', eventStart, role('supervisor'), [role('manager'), role('executive')]);
   await rt.step('plan', input.compiledBy, { planId: input.planId, date: input.date }, [{ recipient: compiler(), text: texts.planDue(board.dueAt('plan')) }]);
+  rt.runClocks();
   registered = true;
 
   // 3. The event date: held if approved, else not held and escalated.
@@ -196,7 +190,7 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
   await condition(allHandlersFinished);
   const closedAt = new Date(workflowNow());
   view.closedAt = closedAt.toISOString();
-  await rt.close(systemActor, view.stage, clocksRunning, closedAt);
+  await rt.close(systemActor, view.stage, closedAt);
   return { caseId: input.caseId, outcome: view.stage === 'notHeld' ? 'notHeld' : 'closed', view };
 }
 

@@ -6,8 +6,9 @@ import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
-import type { ClockView } from '../lib/deadlines';
 import { keyIdSchema } from './keyRegister';
+import type { CaseViewBase } from '../lib/caseView';
+import { defineProcedure } from '../lib/contract';
 
 export const keyLoanProcedure = 'keyLoan';
 export const keyLoanWorkflowId = (caseId: string): string => `keyLoan-${caseId}`;
@@ -104,8 +105,7 @@ export const keyLoanActions = {
 } as const satisfies ActionTable<KeyLoanStage>;
 export type KeyLoanAction = keyof typeof keyLoanActions;
 
-export interface KeyLoanView {
-  caseId: string;
+export interface KeyLoanView extends CaseViewBase {
   procedure: typeof keyLoanProcedure;
   keyId: string;
   unit: string;
@@ -123,13 +123,7 @@ export interface KeyLoanView {
   refusal?: string;
   /** The first-responsible staff member (the case row's `firstReceiver`); changes hands on reassignment. */
   firstReceiver: string;
-  assignee?: string;
-  waitingOn?: { who: string; what: string; dueAt?: string };
-  clocks: ClockView[];
-  breached: boolean;
-  nextDueAt?: string;
   requestedAt: string;
-  closedAt?: string;
 }
 
 export const keyLoanState = defineQuery<KeyLoanView>('keyLoan.state');
@@ -140,3 +134,20 @@ export type KeyLoanOutcome = { caseId: string; outcome: 'returned' | 'rejected' 
 
 /** The replacement a damaged or lost key opens has the loan's receipt number under the replacement prefix. */
 export const replacementCaseIdOf = (loanCaseId: string): string => loanCaseId.replace(/^[A-Z]+/, 'PJ');
+
+/** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
+export const keyLoanContract = defineProcedure({
+  procedure: keyLoanProcedure,
+  name: '钥匙借用',
+  prefix: 'JY',
+  receiptName: '借用编号',
+  workflowType: 'keyLoan',
+  workflowId: keyLoanWorkflowId,
+  stageNames: keyLoanStageNames,
+  actions: keyLoanActions,
+  updates: keyLoanUpdates,
+  state: keyLoanState,
+  open: { label: '办理钥匙借用', roles: ['csr', 'supervisor'] },
+  systemSteps: { request: '借用申请', lend: '钥匙借出（台账登记）', refuse: '不能借出', close: '结案' },
+  basePath: '/keys/loans',
+});

@@ -21,12 +21,12 @@ import {
 } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
-import { CaseRuntime } from '../lib/caseRuntime';
-import type { Notice } from '../lib/caseTrail';
+import { CaseRuntime, type Notice } from '../lib/caseRuntime';
+import type { CaseRecord } from '../lib/stepRecord';
 import { type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { caseProcedure, caseUnit } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
-import { workflowNow } from '../lib/time';
+import { nowIso, workflowNow } from '../lib/time';
 import { type ClockSpec, defaultWarnAt } from '../lib/clock';
 import { keyFailure } from './keyRegister';
 import {
@@ -43,9 +43,6 @@ import { keyEscalateEvery, keyLoanDeadlines as due, keyLoanSteps as steps } from
 import { keyLoanTexts } from './keyLoan.texts';
 import { keyReplacementProcedure, keyReplacementWorkflowId } from './keyReplacement.messages';
 import type { keyReplacement } from './keyReplacement';
-import { recordActivities } from '../lib/recordActivities';
-
-const { openCase, openKeyLoan, closeKeyLoan, completeLoanPaperwork } = recordActivities;
 
 export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
@@ -69,7 +66,6 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
   };
   const rt = new CaseRuntime<KeyLoanView>({
     cal,
-    caseId: input.caseId,
     label: `钥匙借用 ${input.caseId}（${input.keyId}）`,
     headline: `${input.borrower}：${input.purpose}${input.emergency ? '（紧急用钥）' : ''}`,
     view,
@@ -88,29 +84,8 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
 
   /** 2. The ledger entry and the key out; the register refuses a key already out, lost or damaged. */
   async function lend(actor: StepActor, detail: object): Promise<void> {
-    const loanedAt = new Date(workflowNow());
-    try {
-      await openKeyLoan({
-        caseId: input.caseId,
-        keyId: input.keyId,
-        borrower: input.borrower,
-        purpose: input.purpose,
-        signatureRef: input.signatureRef,
-        emergency: input.emergency?.kind,
-        loanedAt: loanedAt.toISOString(),
-      });
-    } catch (err) {
-      const cause = err instanceof ActivityFailure ? err.cause : undefined;
-      if (cause instanceof ApplicationFailure && (Object.values(keyFailure) as string[]).includes(cause.type ?? '')) {
-        view.stage = 'refused';
-        view.refusal = cause.message;
-        await rt.step('refuse', systemActor, { reason: cause.type }, [{ recipient: custodian(), text: texts.refused(cause.message) }]);
-        return;
-      }
-      throw err;
-    }
     view.stage = 'onLoan';
-    view.loanedAt = loanedAt.toISOString();
+    view.loanedAt = nowIso();
     view.assignee = input.borrower;
     board.start(chased('return'));
     const notices: Notice[] = [{ recipient: custodian(), text: texts.loaned(board.dueAt('return')) }];
@@ -118,7 +93,21 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
       board.start(chased('paperwork'));
       notices.push({ recipient: custodian(), text: texts.paperworkDue(board.dueAt('paperwork')) });
     }
-    await rt.step('lend', actor, detail, notices);
+    const loan: CaseRecord = { kind: 'keyLoanOpened', keyId: input.keyId, borrower: input.borrower, purpose: input.purpose, signatureRef: input.signatureRef, emergency: input.emergency?.kind };
+    try {
+      await rt.step('lend', actor, detail, notices, { records: [loan] });
+    } catch (err) {
+      const cause = err instanceof ActivityFailure ? err.cause : err; // a local activity's failure may come unwrapped
+      if (!(cause instanceof ApplicationFailure && (Object.values(keyFailure) as string[]).includes(cause.type ?? ''))) throw err;
+      // Refused: nothing of the loan was written; the key never went out.
+      board.forget('return');
+      board.forget('paperwork');
+      view.stage = 'refused';
+      view.loanedAt = undefined;
+      view.assignee = undefined;
+      view.refusal = cause.message;
+      await rt.step('refuse', systemActor, { reason: cause.type }, [{ recipient: custodian(), text: texts.refused(cause.message) }]);
+    }
   }
 
   const handlers: ActionHandlers<typeof keyLoanActions> = {
@@ -129,7 +118,7 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
         await rt.step('approveUnseal', actor, i, [{ recipient: custodian(), text: texts.unsealRejected(i.reason) }]);
         return;
       }
-      await rt.step('approveUnseal', actor, i);
+      rt.queueStep('approveUnseal', actor, i);
       await lend(actor, { unsealed: true, reason: i.reason });
     },
     async approveEmergency(actor, i) {
@@ -139,23 +128,20 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
         await rt.step('approveEmergency', actor, i, [{ recipient: custodian(), text: texts.emergencyRejected(i.note) }]);
         return;
       }
-      await rt.step('approveEmergency', actor, i);
+      rt.queueStep('approveEmergency', actor, i);
       await lend(actor, { emergency: input.emergency?.kind });
     },
     async completePaperwork(actor, i) {
-      await completeLoanPaperwork({ caseId: input.caseId, ...i, at: new Date(workflowNow()).toISOString() });
       view.borrower = i.borrower;
       view.purpose = i.purpose;
       view.paperworkDone = true;
       board.stop('paperwork');
       if (view.stage === 'awaitingPaperwork') view.stage = 'returned';
-      await rt.step('completePaperwork', actor, i);
+      await rt.step('completePaperwork', actor, i, [], { records: [{ kind: 'keyLoanPaperwork', ...i }] });
     },
     async recordReturn(actor, i) {
-      const returnedAt = new Date(workflowNow());
-      await closeKeyLoan({ caseId: input.caseId, condition: i.condition, note: i.note, returnedAt: returnedAt.toISOString() });
       board.stop('return');
-      view.returnedAt = returnedAt.toISOString();
+      view.returnedAt = nowIso();
       view.condition = i.condition;
       view.assignee = undefined;
       view.stage = view.paperworkDone ? 'returned' : 'awaitingPaperwork';
@@ -187,7 +173,7 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
         view.replacementCaseId = replacementId;
         notices.push({ recipient: role('supervisor'), text: texts.damaged(i.condition, replacementId) });
       }
-      await rt.step('recordReturn', actor, i, notices);
+      await rt.step('recordReturn', actor, i, notices, { records: [{ kind: 'keyLoanClosed', condition: i.condition, note: i.note }] });
     },
   };
 
@@ -210,19 +196,16 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
   const finished = () => view.stage === 'returned' || view.stage === 'rejected' || view.stage === 'refused';
 
   // 1. The request on record; what it waits for first depends on the key and the reason.
-  await openCase({
-    caseId: input.caseId,
+  rt.open({
     procedure: 'keyLoan',
     workflowId: workflowInfo().workflowId,
     unit: input.unit,
     ownerName: input.borrower,
     ownerPhone: '',
     summary: `${input.keyId}：${input.purpose}`.slice(0, 500),
-    stage: view.stage,
     firstReceiver: input.requestedBy.id,
     openedAt: view.requestedAt,
   });
-  const clocksRunning = board.run(() => finished() && !board.hasPendingEvents());
   const detail = { keyId: input.keyId, borrower: input.borrower, purpose: input.purpose, signatureRef: input.signatureRef, emergency: input.emergency };
   if (input.emergency) {
     board.start(rt.clock('emergencyApproval', steps.emergencyApproval, due.emergencyApproval, role('manager'), [role('executive')]));
@@ -231,16 +214,18 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
     board.start(rt.clock('unsealApproval', steps.unsealApproval, due.unsealApproval, role('supervisor'), [role('manager')]));
     await rt.step('request', input.requestedBy, detail, [{ recipient: role('supervisor'), text: texts.unsealRequest() }]);
   } else {
-    await rt.step('request', input.requestedBy, detail);
+    // The request and the key out, in one write (or the request and the register's refusal).
+    rt.queueStep('request', input.requestedBy, detail);
     await lend(input.requestedBy, {});
   }
+  rt.runClocks();
   registered = true;
 
   await condition(finished);
   await condition(allHandlersFinished);
   const closedAt = new Date(workflowNow());
   view.closedAt = closedAt.toISOString();
-  await rt.close(systemActor, view.stage, clocksRunning, closedAt);
+  await rt.close(systemActor, view.stage, closedAt);
   return { caseId: input.caseId, outcome: view.stage as KeyLoanOutcome['outcome'], view };
 }
 

@@ -6,8 +6,9 @@ import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
-import type { ClockView } from '../lib/deadlines';
 import { keyIdSchema } from './keyRegister';
+import type { CaseViewBase } from '../lib/caseView';
+import { defineProcedure } from '../lib/contract';
 
 export const keyReplacementProcedure = 'keyReplacement';
 export const keyReplacementWorkflowId = (caseId: string): string => `keyReplacement-${caseId}`;
@@ -50,8 +51,7 @@ export const keyReplacementActions = {
 } as const satisfies ActionTable<KeyReplacementStage>;
 export type KeyReplacementAction = keyof typeof keyReplacementActions;
 
-export interface KeyReplacementView {
-  caseId: string;
+export interface KeyReplacementView extends CaseViewBase {
   procedure: typeof keyReplacementProcedure;
   keyId: string;
   unit: string;
@@ -62,13 +62,7 @@ export interface KeyReplacementView {
   reviewedBy?: string;
   approvedBy?: string;
   comment?: string;
-  assignee?: string;
-  waitingOn?: { who: string; what: string; dueAt?: string };
-  clocks: ClockView[];
-  breached: boolean;
-  nextDueAt?: string;
   appliedAt: string;
-  closedAt?: string;
 }
 
 export const keyReplacementState = defineQuery<KeyReplacementView>('keyReplacement.state');
@@ -76,3 +70,20 @@ export const keyReplacementState = defineQuery<KeyReplacementView>('keyReplaceme
 export const keyReplacementUpdates = actionUpdates<KeyReplacementView, typeof keyReplacementActions>(keyReplacementProcedure, keyReplacementActions);
 
 export type KeyReplacementOutcome = { caseId: string; outcome: 'approved' | 'rejected'; view: KeyReplacementView };
+
+/** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
+export const keyReplacementContract = defineProcedure({
+  procedure: keyReplacementProcedure,
+  name: '配钥申请',
+  prefix: 'PJ',
+  receiptName: '申请编号',
+  workflowType: 'keyReplacement',
+  workflowId: keyReplacementWorkflowId,
+  stageNames: keyReplacementStageNames,
+  actions: keyReplacementActions,
+  updates: keyReplacementUpdates,
+  state: keyReplacementState,
+  open: { label: '申请配钥', roles: ['csr', 'supervisor'] },
+  systemSteps: { apply: '配钥申请', close: '结案' },
+  basePath: '/keys/replacements',
+});

@@ -21,9 +21,6 @@ import {
 } from './keyReplacement.messages';
 import { keyReplacementDeadlines as due, keyReplacementSteps as steps } from './keyReplacement.policy';
 import { keyReplacementTexts } from './keyReplacement.texts';
-import { recordActivities } from '../lib/recordActivities';
-
-const { openCase, applyKeyReplacement } = recordActivities;
 
 export async function keyReplacement(input: KeyReplacementInput): Promise<KeyReplacementOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
@@ -45,7 +42,6 @@ export async function keyReplacement(input: KeyReplacementInput): Promise<KeyRep
   };
   const rt = new CaseRuntime<KeyReplacementView>({
     cal,
-    caseId: input.caseId,
     label: `钥匙${input.kind === 'duplicate' ? '配制' : '补换'} ${input.caseId}（${input.keyId}）`,
     headline: input.reason,
     view,
@@ -82,11 +78,12 @@ export async function keyReplacement(input: KeyReplacementInput): Promise<KeyRep
         await rt.step('approve', actor, i, [{ recipient: applicant, text: texts.rejected('经理', i.comment) }]);
         return;
       }
-      // The register changes here and nowhere else.
-      await applyKeyReplacement({ caseId: input.caseId, keyId: input.keyId, kind: input.kind, approvedBy: actor.id, at: new Date(workflowNow()).toISOString() });
       view.approvedBy = actor.id;
       view.stage = 'approved';
-      await rt.step('approve', actor, i, [{ recipient: applicant, text: texts.approved() }]);
+      // The register changes here and nowhere else.
+      await rt.step('approve', actor, i, [{ recipient: applicant, text: texts.approved() }], {
+        records: [{ kind: 'keyReplaced', keyId: input.keyId, change: input.kind, approvedBy: actor.id }],
+      });
     },
   };
 
@@ -103,29 +100,27 @@ export async function keyReplacement(input: KeyReplacementInput): Promise<KeyRep
   const finished = () => view.stage === 'approved' || view.stage === 'rejected';
 
   // 1. The application, to the supervisor for review.
-  await openCase({
-    caseId: input.caseId,
+  rt.open({
     procedure: 'keyReplacement',
     workflowId: workflowInfo().workflowId,
     unit: input.unit,
     ownerName: input.appliedBy.id,
     ownerPhone: '',
     summary: `${input.keyId}：${input.reason}`.slice(0, 500),
-    stage: view.stage,
     firstReceiver: input.appliedBy.id,
     openedAt: view.appliedAt,
   });
-  const clocksRunning = board.run(() => finished() && !board.hasPendingEvents());
   board.start(rt.clock('review', steps.review, due.review, role('supervisor'), [role('manager')]));
   await rt.step('apply', input.appliedBy, { keyId: input.keyId, kind: input.kind, reason: input.reason, fromLoan: input.fromLoan }, [
     { recipient: role('supervisor'), text: texts.toSupervisor() },
   ]);
+  rt.runClocks();
   registered = true;
 
   await condition(finished);
   await condition(allHandlersFinished);
   const closedAt = new Date(workflowNow());
   view.closedAt = closedAt.toISOString();
-  await rt.close(systemActor, view.stage, clocksRunning, closedAt);
+  await rt.close(systemActor, view.stage, closedAt);
   return { caseId: input.caseId, outcome: view.stage as KeyReplacementOutcome['outcome'], view };
 }

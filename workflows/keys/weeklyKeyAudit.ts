@@ -8,7 +8,7 @@ import type { Activities } from '../../activities';
 import type { KeyAuditReport } from '../../activities/keys';
 import { BusinessCalendar } from '../lib/calendar';
 import { role } from '../lib/roles';
-import { workflowNow } from '../lib/time';
+import { nowIso, workflowNow } from '../lib/time';
 import { keyAuditWindow, type WeeklyKeyAuditInput } from './weeklyKeyAudit.messages';
 import { weeklyKeyAuditTexts } from './weeklyKeyAudit.texts';
 
@@ -25,6 +25,6 @@ export async function weeklyKeyAudit(input: WeeklyKeyAuditInput): Promise<KeyAud
   const texts = weeklyKeyAuditTexts(`${cal.formatLocal(since)} 至 ${cal.formatLocal(until)}`);
   const notices = [{ recipient: role('supervisor'), text: texts.summary(report) }];
   if (report.missing.length > 0) notices.push({ recipient: role('manager'), text: texts.missing(report) });
-  await sendNotices({ key: `keyAudit:${workflowInfo().runId}`, notices });
+  await sendNotices({ key: `keyAudit:${workflowInfo().runId}`, at: nowIso(), notices });
   return report;
 }

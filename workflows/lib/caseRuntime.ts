@@ -1,51 +1,86 @@
 /**
  * What every procedure's workflow needs around its own steps: the business
- * calendar, the deadline board, the audit trail, and the case's face in the
- * Temporal UI (search attributes + current details) kept in step with its view.
+ * calendar, the deadline board, the case's record (one write per step) and its
+ * face in the Temporal UI (search attributes + current details), kept in step
+ * with its view.
+ *
+ * One write per step: `step()` writes the step's audit entry together with
+ * everything the step changed — the deadline events its clocks produced, its
+ * domain records, its messages and the case row (stage, who it waits on, every
+ * running clock's duty) — in one activity call. Registration is the first
+ * step's write (`open()` then `step()`); `queueStep()` adds an entry to the
+ * next write (registration and dispatch in one write).
  */
-import { patched } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { BusinessCalendar } from './calendar';
-import { type CaseFace, CaseScreen, CaseTrail, type Notice, type StepExtra } from './caseTrail';
+import type { CaseViewBase } from './caseView';
 import type { ClockSpec } from './clock';
-import { boardPatches, type ClockView, DeadlineBoard, type DeadlineBoardSnapshot } from './deadlines';
+import { DeadlineBoard, type DeadlineBoardSnapshot } from './deadlines';
+import { recordActivities } from './recordActivities';
 import { escalationChain, type Recipient, type StepActor } from './roles';
+import { caseAssignee, caseBreached, caseNextDue, caseStage } from './searchAttributes';
+import type { CaseOpening, CaseRecord, CaseRowState, DeadlineEventRecord, StepEntry, WaitingOn } from './stepRecord';
+import { nowIso } from './time';
 
-/** The parts of a procedure's view the runtime keeps up to date. */
-export interface CaseViewBase {
-  stage: string;
-  assignee?: string;
-  /** The first-responsible person (首问责任人), where the procedure has one. */
-  firstReceiver?: string;
-  waitingOn?: { who: string; what: string; dueAt?: string };
-  clocks: ClockView[];
-  breached: boolean;
-  nextDueAt?: string;
+const { recordStep, recordDeadlineEvents } = recordActivities;
+
+export interface Notice {
+  recipient: Recipient;
+  text: string;
+}
+
+/** What a step writes besides its audit entry and messages. */
+export interface StepExtra {
+  /** Domain records of the step (service record, charges, visit, owner file, key ledger...). */
+  records?: CaseRecord[];
+}
+
+/** What a case carries over when it continues as new. */
+export interface CaseCarryOver {
+  board: DeadlineBoardSnapshot;
+  seq: number;
+  version: number;
 }
 
 export interface CaseRuntimeOptions<V extends CaseViewBase> {
   cal: BusinessCalendar;
-  caseId: string;
   /** '报修 BX…（3-2-1101）': how staff name the case in messages. */
   label: string;
   view: V;
   /** Whom the case waits on, for what and by when, given its stage. */
-  waitingOn: (view: V, board: DeadlineBoard) => V['waitingOn'];
+  waitingOn: (view: V, board: DeadlineBoard) => WaitingOn | undefined;
   /** Lines of the UI's current details besides stage, waiting and breach. */
   headline: string;
   stageName: (stage: V['stage']) => string;
   warnAt: readonly number[];
-  carried?: { board: DeadlineBoardSnapshot; seq: number };
+  carried?: CaseCarryOver;
+}
+
+interface Face {
+  stage: string;
+  assignee?: string;
+  nextDue?: Date;
+  breached: boolean;
+  /** Markdown for the UI's "current details": the step, who must act, by when. */
+  details: string;
 }
 
 export class CaseRuntime<V extends CaseViewBase> {
   readonly board: DeadlineBoard;
-  readonly trail: CaseTrail;
-  private readonly screen = new CaseScreen();
   private closing = false;
+  private seq: number;
+  private version: number;
+  private opening: CaseOpening | undefined;
+  private queued: StepEntry[] = [];
+  private queuedNotices: Notice[] = [];
+  private queuedRecords: CaseRecord[] = [];
+  private shownAttributes = '';
+  private clocksRunning: Promise<void> | undefined;
 
   constructor(private readonly o: CaseRuntimeOptions<V>) {
-    this.trail = new CaseTrail(o.caseId, o.carried?.seq ?? 0);
-    this.board = new DeadlineBoard(o.cal, o.caseId, o.label, () => this.publish(), o.carried?.board);
+    this.seq = o.carried?.seq ?? 0;
+    this.version = o.carried?.version ?? 0;
+    this.board = new DeadlineBoard(o.cal, o.view.caseId, o.label, (events) => this.recordEvents(events), o.carried?.board);
   }
 
   get view(): V {
@@ -62,6 +97,15 @@ export class CaseRuntime<V extends CaseViewBase> {
     return this.closing;
   }
 
+  /** The sequence number the next audit entry gets. */
+  get nextSeq(): number {
+    return this.seq + this.queued.length + 1;
+  }
+
+  carryOver(): CaseCarryOver {
+    return { board: this.board.snapshot(), seq: this.seq, version: this.version };
+  }
+
   /** A clock for a step: its rule, its owner, warnings at the configured fractions, the escalation chain. */
   clock(name: string, step: string, rule: string, owner: Recipient, escalateTo: readonly Recipient[] = escalationChain): ClockSpec {
     return { name, step, rule, owner, warnAt: this.o.warnAt, escalateTo };
@@ -73,29 +117,114 @@ export class CaseRuntime<V extends CaseViewBase> {
     return this.o.view;
   }
 
-  /** Persist one step (audit + case row + messages) and refresh the UI. */
-  async step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = [], extra: Pick<StepExtra, 'firstReceiver' | 'at'> = {}): Promise<void> {
-    await this.trail.record(action, actor, this.publish(), detail as Record<string, unknown>, notices, extra);
+  /** Registration: the case row is written with the next step. */
+  open(opening: Omit<CaseOpening, 'openedAt'> & { openedAt?: string }): void {
+    this.opening = { ...opening, openedAt: opening.openedAt ?? nowIso() };
   }
 
-  /** The closing step: stop every clock, persist their last events, record the outcome. */
-  async close(actor: StepActor, outcome: string, clocksRunning: Promise<void> | undefined, closedAt: Date): Promise<void> {
+  /** An audit entry (with its messages and records) that goes into the next step's write. */
+  queueStep(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = [], extra: StepExtra = {}): void {
+    this.queued.push({ seq: this.nextSeq, action, actor, stage: this.o.view.stage, detail: detail as Record<string, unknown> });
+    this.queuedNotices.push(...notices);
+    this.queuedRecords.push(...(extra.records ?? []));
+  }
+
+  /** One step on record: its audit entry, clocks' events, records, messages and the case row, in one write; then the UI. */
+  async step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = [], extra: StepExtra = {}): Promise<void> {
+    await this.write(action, actor, detail, notices, extra);
+  }
+
+  /** The clocks' runner, for the life of the case (started once the case is on record). */
+  runClocks(): void {
+    this.clocksRunning ??= this.board.run(() => this.closing && !this.board.hasPendingEvents());
+  }
+
+  /**
+   * The closing step: every clock stopped (a warning or breach that fell due in
+   * this task is recorded, not cancelled with it), its records (the owner file)
+   * and the outcome, in one write, with any step queued before it (the action
+   * that ended the case); then the clocks' runner ends.
+   */
+  async close(actor: StepActor, outcome: string, closedAt: Date, extra: StepExtra = {}): Promise<void> {
     this.closing = true;
-    // A warning or breach that fell due in the task that closes the case is recorded, not cancelled with its clock.
-    if (patched(boardPatches.flushWaitsForBatchInFlight)) this.board.collectDueNow();
+    this.board.collectDueNow();
     this.board.stopAll('案件已结束');
-    await clocksRunning;
+    await this.write('close', actor, { outcome }, [], extra, { closedAt: closedAt.toISOString(), outcome });
+    await this.clocksRunning;
     await this.board.flush();
-    await this.trail.record('close', actor, this.publish(), { outcome }, [], { closedAt, outcome });
   }
 
-  publish(): CaseFace {
+  private async write(action: string, actor: StepActor, detail: object, notices: Notice[], extra: StepExtra, closed?: { closedAt: string; outcome: string }): Promise<void> {
+    const entries = [...this.queued, { seq: this.nextSeq, action, actor, stage: this.o.view.stage, detail: detail as Record<string, unknown> }];
+    const messages = [...this.queuedNotices, ...notices];
+    const records = [...this.queuedRecords, ...(extra.records ?? [])];
+    const opening = this.opening;
+    const taken = this.board.takeQueued();
+    this.queued = [];
+    this.queuedNotices = [];
+    this.queuedRecords = [];
+    this.opening = undefined;
+    this.seq += entries.length;
+    const row = this.rowState(closed);
+    try {
+      const events = this.board.records(taken);
+      await recordStep({ caseId: this.o.view.caseId, at: closed?.closedAt ?? nowIso(), open: opening, entries, row, events, records, notices: messages });
+    } catch (err) {
+      // Refused (a key already out): nothing was written; the step's clocks' events wait for the next write.
+      this.seq -= entries.length;
+      this.queued = entries.slice(0, -1);
+      this.queuedNotices = messages.slice(0, messages.length - notices.length);
+      this.queuedRecords = records.slice(0, records.length - (extra.records?.length ?? 0));
+      this.opening = opening;
+      this.board.requeue(taken);
+      throw err;
+    }
+    this.show();
+  }
+
+  private async recordEvents(events: DeadlineEventRecord[]): Promise<void> {
+    await recordDeadlineEvents({ caseId: this.o.view.caseId, events, row: this.rowState() });
+    this.show();
+  }
+
+  private rowState(closed?: { closedAt: string; outcome: string }): CaseRowState {
+    const v = this.current();
+    this.version += 1;
+    return {
+      version: this.version,
+      stage: v.stage,
+      assignee: v.assignee ?? null,
+      firstReceiver: v.firstReceiver,
+      waitingOn: v.waitingOn ?? null,
+      duties: this.board.duties(),
+      nextDueAt: v.nextDueAt ?? null,
+      breached: v.breached,
+      ...closed,
+    };
+  }
+
+  /**
+   * What a supervisor sees in the Temporal UI. Search attributes are upserted
+   * only when they change (each upsert is a history event); the current details
+   * text is refreshed every time.
+   */
+  show(): void {
     const f = this.face();
-    this.screen.show(f);
-    return f;
+    const attributes = { stage: f.stage, assignee: f.assignee ?? null, nextDue: f.nextDue ?? null, breached: f.breached };
+    const key = JSON.stringify(attributes);
+    if (key !== this.shownAttributes) {
+      this.shownAttributes = key;
+      upsertSearchAttributes([
+        { key: caseStage, value: attributes.stage },
+        { key: caseAssignee, value: attributes.assignee },
+        { key: caseNextDue, value: attributes.nextDue },
+        { key: caseBreached, value: attributes.breached },
+      ]);
+    }
+    setCurrentDetails(f.details);
   }
 
-  private face(): CaseFace {
+  private face(): Face {
     const v = this.o.view;
     const waiting = this.o.waitingOn(v, this.board);
     v.waitingOn = waiting;

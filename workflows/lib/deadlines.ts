@@ -1,10 +1,11 @@
 /**
  * The deadline board of one case: several clocks at once, one background
  * runner that sleeps until the next warning/breach/escalation (a single timer,
- * re-armed only when a clock changes), and every event persisted and notified
- * through one activity call. Shared by every procedure.
+ * re-armed only when a clock changes). Events a step causes go into that step's
+ * write (`takeQueued`); events that fall due with no step are written by the
+ * runner, one write per wake-up. Shared by every procedure.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import type { BusinessCalendar } from './calendar';
 import {
   type ClockEvent,
@@ -20,21 +21,10 @@ import {
   stopClock,
 } from './clock';
 import type { Recipient } from './roles';
+import type { DeadlineEventRecord, Duty } from './stepRecord';
 import { deadlineEventText } from './texts';
 import { workflowNow } from './time';
-import { recordActivities } from './recordActivities';
 
-const { recordDeadlineEvents } = recordActivities;
-
-/** Changes to the board's code path since it shipped, each behind `patched(id)` so earlier histories replay. */
-export const boardPatches = {
-  /**
-   * 2026-12-01: a flush collects what is due and waits for the runner's batch in flight, so
-   * continue-as-new no longer abandons that batch (its warnings, breaches and escalations were
-   * lost); a closing case records what fell due before its clocks are stopped.
-   */
-  flushWaitsForBatchInFlight: 'board-flush-waits-for-batch-in-flight',
-} as const;
 
 export interface DeadlineBoardSnapshot {
   clocks: ClockState[];
@@ -54,11 +44,26 @@ export interface ClockView {
   resumeAt?: string;
 }
 
+/** A clock event as the database keeps it (without its message). */
+export function eventRecord(e: ClockEvent): DeadlineEventRecord {
+  return {
+    key: e.key,
+    clock: e.clock,
+    step: e.step,
+    kind: e.kind,
+    at: new Date(e.at).toISOString(),
+    dueAt: new Date(e.dueAt).toISOString(),
+    level: e.level,
+    recipient: e.recipient,
+    reason: e.reason,
+  };
+}
+
 export class DeadlineBoard {
   private readonly clocks = new Map<string, ClockState>();
   private readonly started: Record<string, number>;
   private queue: ClockEvent[] = [];
-  private version = 0;
+  private next: { at: number | undefined } | undefined;
   /** Batches handed to the record activity and not yet on record. */
   private inFlight = 0;
 
@@ -66,8 +71,8 @@ export class DeadlineBoard {
     private readonly cal: BusinessCalendar,
     private readonly caseId: string,
     private readonly caseLabel: string,
-    /** Called after events are persisted, so the case can refresh its search attributes. */
-    private readonly onChange: () => void,
+    /** Writes events that fell due with no step (with the case row after them). */
+    private readonly write: (events: DeadlineEventRecord[]) => Promise<void>,
     snapshot?: DeadlineBoardSnapshot,
   ) {
     this.started = { ...(snapshot?.started ?? {}) };
@@ -102,6 +107,13 @@ export class DeadlineBoard {
   stop(name: string, outcome: 'met' | 'cancelled' = 'met', reason?: string): void {
     const c = this.clocks.get(name);
     if (c && isActive(c)) this.push(stopClock(this.cal, c, workflowNow(), outcome, reason));
+  }
+
+  /** A clock started by a step the register refused: as if it had never started (its events dropped). */
+  forget(name: string): void {
+    this.clocks.delete(name);
+    this.queue = this.queue.filter((e) => e.clock !== name);
+    this.next = undefined;
   }
 
   /** Stop every clock still running: the case has ended. */
@@ -166,24 +178,48 @@ export class DeadlineBoard {
     }));
   }
 
+  /** Every running clock's owner, step and due time: what waits on whom (each person's inbox line). */
+  duties(): Duty[] {
+    return [...this.clocks.values()]
+      .filter((c) => c.status === 'running')
+      .map((c) => ({ owner: c.spec.owner, step: c.spec.step, dueAt: c.dueAt === undefined ? undefined : new Date(c.dueAt).toISOString() }));
+  }
+
+  /** The events queued so far, taken out for a step's write (which puts them back with `requeue` if it is refused). */
+  takeQueued(): ClockEvent[] {
+    const taken = this.queue;
+    this.queue = [];
+    return taken;
+  }
+
+  requeue(events: ClockEvent[]): void {
+    if (events.length) this.push(events);
+  }
+
+  /** Events as the database keeps them, with the message to each recipient. */
+  records(events: ClockEvent[]): DeadlineEventRecord[] {
+    return events.map((e) => ({ ...eventRecord(e), text: e.recipient ? deadlineEventText(this.caseLabel, e, this.cal) : undefined }));
+  }
+
   hasPendingEvents(): boolean {
     return this.queue.length > 0;
   }
 
   /**
    * Runs for the life of the case: persists queued events, then sleeps until the
-   * next clock event or a change, whichever comes first. No polling: a paused or
-   * idle board waits on one condition without a timer.
+   * next clock event or until that moment changes, whichever comes first. No
+   * polling: a paused or idle board waits on one condition without a timer.
    */
   async run(done: () => boolean): Promise<void> {
     for (;;) {
       await this.flush();
       if (done()) return;
-      const seen = this.version;
-      const next = this.nextEventAt();
-      const changed = () => this.version !== seen || this.queue.length > 0 || done();
-      if (next === undefined) await condition(changed);
-      else await condition(changed, Math.max(1, next - workflowNow()));
+      // One timer for the next event; a step that leaves that moment as it was (or whose events went
+      // into its own write) does not wake the runner, so the timer is not re-armed.
+      const armed = this.nextEventAt();
+      const wake = () => this.queue.length > 0 || done() || this.nextEventAt() !== armed;
+      if (armed === undefined) await condition(wake);
+      else await condition(wake, Math.max(1, armed - workflowNow()));
       this.collectDueNow();
     }
   }
@@ -196,11 +232,10 @@ export class DeadlineBoard {
    * written (the runner's batch abandoned with the old run).
    */
   async flush(): Promise<void> {
-    const whole = patched(boardPatches.flushWaitsForBatchInFlight);
     for (;;) {
-      if (whole) this.collectDueNow();
+      this.collectDueNow();
       if (this.queue.length > 0) await this.recordQueued();
-      else if (whole && this.inFlight > 0) await condition(() => this.inFlight === 0 || this.queue.length > 0);
+      else if (this.inFlight > 0) await condition(() => this.inFlight === 0 || this.queue.length > 0);
       else return;
     }
   }
@@ -215,42 +250,26 @@ export class DeadlineBoard {
   }
 
   private async recordQueued(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
+    const batch = this.takeQueued();
     this.inFlight += 1;
     try {
-      await recordDeadlineEvents({
-        caseId: this.caseId,
-        events: batch.map((e) => ({
-          key: e.key,
-          clock: e.clock,
-          step: e.step,
-          kind: e.kind,
-          at: new Date(e.at).toISOString(),
-          dueAt: new Date(e.dueAt).toISOString(),
-          level: e.level,
-          recipient: e.recipient,
-          reason: e.reason,
-          text: e.recipient ? deadlineEventText(this.caseLabel, e, this.cal) : undefined,
-        })),
-        nextDueAt: this.nextDue()?.toISOString() ?? null,
-        breached: this.everBreached(),
-      });
+      await this.write(this.records(batch));
     } finally {
       this.inFlight -= 1;
     }
-    this.onChange();
   }
 
+  /** The moment of the next warning, breach, escalation or resumption; kept until a clock changes (every change pushes events). */
   private nextEventAt(): number | undefined {
-    const times = [...this.clocks.values()]
-      .map((c) => nextClockEventAt(this.cal, c))
-      .filter((t): t is number => t !== undefined);
-    return times.length ? Math.min(...times) : undefined;
+    if (!this.next) {
+      const times = [...this.clocks.values()].map((c) => nextClockEventAt(this.cal, c)).filter((t): t is number => t !== undefined);
+      this.next = { at: times.length ? Math.min(...times) : undefined };
+    }
+    return this.next.at;
   }
 
   private push(events: ClockEvent[]): void {
-    this.version += 1;
+    this.next = undefined;
     this.queue.push(...events);
   }
 }

@@ -12,7 +12,8 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import { z } from 'zod';
 import { type ActionRequest, actorSchema, rejection } from './actions';
-import type { CaseRuntime, CaseViewBase } from './caseRuntime';
+import type { CaseRuntime } from './caseRuntime';
+import type { CaseViewBase } from './caseView';
 import { type Actor, type Role, roleNames, staff } from './roles';
 
 export const reassignUpdateName = 'case.reassign';
@@ -111,7 +112,6 @@ export function handleReassign<V extends CaseViewBase>(rt: CaseRuntime<V>, ready
           { recipient: staff(to), text: texts.toNewHolder(rt.label, reason) },
           { recipient: staff(from), text: texts.toFormerHolder(rt.label, actor.id, to, reason) },
         ],
-        result.firstReceiver ? { firstReceiver: to } : {},
       );
       return result;
     },

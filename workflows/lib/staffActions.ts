@@ -8,7 +8,8 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { condition, setHandler } from '@temporalio/workflow';
 import { type ActionRequest, type ActionTable, checkAction } from './actions';
-import type { CaseRuntime, CaseViewBase } from './caseRuntime';
+import type { CaseRuntime } from './caseRuntime';
+import type { CaseViewBase } from './caseView';
 import { handleReassign } from './reassign';
 import type { Actor } from './roles';
 

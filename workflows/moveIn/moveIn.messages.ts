@@ -7,8 +7,9 @@ import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
-import type { ClockView } from '../lib/deadlines';
 import { keyPartSchema } from '../keys/keyRegister';
+import type { CaseViewBase } from '../lib/caseView';
+import { defineProcedure } from '../lib/contract';
 
 export const moveInProcedure = 'moveIn';
 export const moveInWorkflowId = (caseId: string): string => `moveIn-${caseId}`;
@@ -148,8 +149,7 @@ export interface MoveInDefect {
   finished: boolean;
 }
 
-export interface MoveInView {
-  caseId: string;
+export interface MoveInView extends CaseViewBase {
   procedure: typeof moveInProcedure;
   unit: string;
   ownerName: string;
@@ -164,13 +164,7 @@ export interface MoveInView {
   defects: MoveInDefect[];
   /** The first-responsible staff member (the case row's `firstReceiver`); changes hands on reassignment. */
   firstReceiver: string;
-  assignee?: string;
-  waitingOn?: { who: string; what: string; dueAt?: string };
-  clocks: ClockView[];
-  breached: boolean;
-  nextDueAt?: string;
   openedAt: string;
-  closedAt?: string;
 }
 
 export const moveInState = defineQuery<MoveInView>('moveIn.state');
@@ -191,3 +185,20 @@ export function requiredItems(step: MoveInStep, o: { delegate: boolean; parking:
     .filter(([, rule]) => rule.when === undefined || (rule.when === 'delegate' ? o.delegate : o.parking))
     .map(([item]) => item);
 }
+
+/** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
+export const moveInContract = defineProcedure({
+  procedure: moveInProcedure,
+  name: '入住办理',
+  prefix: 'RZ',
+  receiptName: '入住编号',
+  workflowType: 'moveIn',
+  workflowId: moveInWorkflowId,
+  stageNames: moveInStageNames,
+  actions: moveInActions,
+  updates: moveInUpdates,
+  state: moveInState,
+  open: { label: '办理入住', roles: ['csr', 'supervisor'] },
+  systemSteps: { open: '入住受理', file: '入住资料归档', close: '办结' },
+  basePath: '/move-ins',
+});

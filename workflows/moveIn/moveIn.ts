@@ -22,6 +22,8 @@ import {
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
+import type { OwnerFileKind } from '../lib/ownerFile';
+import type { CaseRecord } from '../lib/stepRecord';
 import { type Recipient, role, staff, systemActor } from '../lib/roles';
 import { caseProcedure, caseUnit } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
@@ -45,9 +47,6 @@ import {
 } from './moveIn.messages';
 import { moveInClockSteps, moveInDeadlines as due, stallWarnAt } from './moveIn.policy';
 import { moveInTexts } from './moveIn.texts';
-import { recordActivities } from '../lib/recordActivities';
-
-const { openCase, fileToOwnerArchive, recordCharges, addEntrustedKeys } = recordActivities;
 
 export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
@@ -75,7 +74,6 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
   };
   const rt = new CaseRuntime<MoveInView>({
     cal,
-    caseId: input.caseId,
     label: `入住办理 ${input.caseId}（${input.unit}）`,
     headline: `${input.ownerName}${input.delegate ? `（受托人 ${input.delegate.name}）` : ''}${input.parkingSpace ? `，车位 ${input.parkingSpace}` : ''}`,
     view,
@@ -100,18 +98,15 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
       const at = nowIso();
       const evidence = { ...i.evidence, checkedBy: actor.id, at };
       view.items[i.step][i.item] = evidence;
+      const records: CaseRecord[] = [];
       if (i.step === 'fees') {
-        await recordCharges({
-          caseId: input.caseId,
-          at,
-          charges: [{ key: `${input.caseId}:${i.item}`, kind: `moveIn:${i.item}`, item: `${feeName(i.item)}（收据 ${i.evidence.ref}）`, amountFen: i.evidence.amountFen }],
-        });
+        records.push({ kind: 'charges', charges: [{ key: `${input.caseId}:${i.item}`, kind: `moveIn:${i.item}`, item: `${feeName(i.item)}（收据 ${i.evidence.ref}）`, amountFen: i.evidence.amountFen }] });
       }
       if (i.step === 'itemsAndKeys' && i.item === 'keyCustody' && i.evidence.keys?.length) {
-        await addEntrustedKeys({ unit: input.unit, keys: i.evidence.keys, addedBy: actor.id });
+        records.push({ kind: 'keysEntrusted', unit: input.unit, keys: i.evidence.keys, addedBy: actor.id });
       }
       restartStallClock();
-      await rt.step('recordItem', actor, i, [], { at });
+      await rt.step('recordItem', actor, i, [], { records });
     },
     async completeStep(actor, i) {
       view.completedSteps.push(i.step);
@@ -195,22 +190,20 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
   setHandler(moveInState, () => rt.current());
 
   // 1. The move-in opened at the front desk; the stall clock starts.
-  await openCase({
-    caseId: input.caseId,
+  rt.open({
     procedure: 'moveIn',
     workflowId: workflowInfo().workflowId,
     unit: input.unit,
     ownerName: input.ownerName,
     ownerPhone: input.ownerPhone,
     summary: `入住办理：${input.ownerName}${input.delegate ? `（受托人 ${input.delegate.name}）` : ''}`,
-    stage: view.stage,
     firstReceiver: input.receivedBy.id,
     openedAt: view.openedAt,
   });
   const finished = () => view.stage === 'completed';
-  const clocksRunning = board.run(() => finished() && !board.hasPendingEvents());
   restartStallClock();
   await rt.step('open', input.receivedBy, { delegate: input.delegate, parkingSpace: input.parkingSpace });
+  rt.runClocks();
   registered = true;
 
   // 1.–5. The csr works through the checklists.
@@ -222,13 +215,16 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
   view.closedAt = closedAt.toISOString();
   const openRepairs = view.defects.filter((d) => !finishedRepairs.has(d.repairCaseId)).map((d) => d.repairCaseId);
   const slip = { caseId: input.caseId, ownerName: input.ownerName, delegate: input.delegate, parkingSpace: input.parkingSpace, items: view.items, defects: view.defects };
-  const filedAt = view.closedAt;
-  await fileToOwnerArchive({ filedAt, unit: input.unit, kind: 'moveInNotice', ref: input.caseId, summary: `入住流转单及入住通知书：${input.ownerName}`, content: slip });
-  await fileToOwnerArchive({ filedAt, unit: input.unit, kind: 'idCopy', ref: input.caseId, summary: `身份证复印件：${input.ownerName}${input.delegate ? `、受托人 ${input.delegate.name}` : ''}`, content: view.items.identity });
-  await fileToOwnerArchive({ filedAt, unit: input.unit, kind: 'feeNotice', ref: input.caseId, summary: '入住缴费', content: view.items.fees });
-  await fileToOwnerArchive({ filedAt, unit: input.unit, kind: 'inspection', ref: input.caseId, summary: `验房记录${view.defects.length ? `（遗留问题 ${view.defects.length} 项）` : ''}`, content: { form: view.items.inspection, defects: view.defects } });
-  await rt.step('file', systemActor, { openRepairs }, [{ recipient: csr(), text: texts.completed(openRepairs) }], { at: filedAt });
-  await rt.close(systemActor, 'completed', clocksRunning, closedAt);
+  const filing = (fileKind: OwnerFileKind, summary: string, content: unknown): CaseRecord => ({ kind: 'ownerFile', unit: input.unit, fileKind, ref: input.caseId, summary, content });
+  rt.queueStep('file', systemActor, { openRepairs }, [{ recipient: csr(), text: texts.completed(openRepairs) }]);
+  await rt.close(systemActor, 'completed', closedAt, {
+    records: [
+      filing('moveInNotice', `入住流转单及入住通知书：${input.ownerName}`, slip),
+      filing('idCopy', `身份证复印件：${input.ownerName}${input.delegate ? `、受托人 ${input.delegate.name}` : ''}`, view.items.identity),
+      filing('feeNotice', '入住缴费', view.items.fees),
+      filing('inspection', `验房记录${view.defects.length ? `（遗留问题 ${view.defects.length} 项）` : ''}`, { form: view.items.inspection, defects: view.defects }),
+    ],
+  });
   return { caseId: input.caseId, outcome: 'completed', openRepairs, view };
 }
 

@@ -7,7 +7,8 @@ import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
-import type { ClockView } from '../lib/deadlines';
+import type { CaseViewBase } from '../lib/caseView';
+import { defineProcedure } from '../lib/contract';
 
 export const repairProcedure = 'repair';
 export const taskQueue = 'property-service';
@@ -169,17 +170,13 @@ export type RepairAction = keyof typeof repairActions;
 export const repairActionNames = Object.keys(repairActions) as RepairAction[];
 export type RepairActionInput<A extends RepairAction> = z.infer<(typeof repairActions)[A]['input']>;
 
-export interface RepairView {
-  caseId: string;
+export interface RepairView extends CaseViewBase {
   procedure: typeof repairProcedure;
   unit: string;
   ownerName: string;
   fault: string;
   stage: RepairStage;
   firstReceiver: string;
-  assignee?: string;
-  /** Whom the case waits on, for what, and by when. */
-  waitingOn?: { who: string; what: string; dueAt?: string };
   appointmentAt?: string;
   quote?: { item: string; feeFen: number; accepted?: boolean };
   chargesFen: number;
@@ -187,11 +184,7 @@ export interface RepairView {
   reworks: number;
   followUps: number;
   declinedBy: string[];
-  clocks: ClockView[];
-  breached: boolean;
-  nextDueAt?: string;
   registeredAt: string;
-  closedAt?: string;
 }
 
 export const repairState = defineQuery<RepairView>('repair.state');
@@ -199,3 +192,19 @@ export const repairState = defineQuery<RepairView>('repair.state');
 export const repairUpdates = actionUpdates<RepairView, typeof repairActions>(repairProcedure, repairActions);
 
 export type RepairOutcome = { caseId: string; outcome: 'closed' | 'cancelled'; view: RepairView };
+
+/** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
+export const repairContract = defineProcedure({
+  procedure: repairProcedure,
+  name: '报修',
+  prefix: 'BX',
+  workflowType: 'repairRequest',
+  workflowId: repairWorkflowId,
+  stageNames: repairStageNames,
+  actions: repairActions,
+  updates: repairUpdates,
+  state: repairState,
+  open: { label: '登记报修', roles: ['csr', 'supervisor'] },
+  systemSteps: { register: '来电来访登记', quoteFee: '有偿维修报价', dispatch: '派工', completionOverdue: '当日未完工', close: '结案' },
+  basePath: '/repairs',
+});

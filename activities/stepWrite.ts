@@ -1,0 +1,186 @@
+/**
+ * One write per step (workflows/lib/stepRecord.ts): the audit entries, the case
+ * row, the deadline events, the domain records and the outbox rows of a step in
+ * one transaction (a batch of statements, or an interactive transaction when
+ * the key ledger must be read first), then the step's messages delivered and
+ * marked sent in one statement. A retry after the commit fails on the step's
+ * first audit entry (unique key), writes nothing again and only delivers what
+ * is still pending.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db, Statement, Tx } from '../db/client';
+import { keyFailure } from '../workflows/keys/keyRegister';
+import type { CaseRecord, CaseRowState, DeadlineEventRecord, DeadlineEventsWrite, StepWrite } from '../workflows/lib/stepRecord';
+import { stepKey } from '../workflows/lib/stepRecord';
+import { archiveLedger } from './archives';
+import { isUniqueViolation, keyLedger } from './keys';
+import { deliver, deliverPending, type NotificationChannel, type OutgoingMessage } from './notifications';
+
+const date = (iso: string) => new Date(iso);
+
+/** The case row's columns for a state; only written over an older state (see `CaseRowState.version`). */
+function rowData(r: CaseRowState) {
+  return {
+    version: r.version,
+    stage: r.stage,
+    assignee: r.assignee,
+    ...(r.firstReceiver ? { firstReceiver: r.firstReceiver } : {}),
+    waitingWho: r.waitingOn?.who ?? null,
+    waitingStep: r.waitingOn?.what ?? null,
+    waitingDueAt: r.waitingOn?.dueAt ? date(r.waitingOn.dueAt) : null,
+    duties: JSON.stringify(r.duties),
+    nextDueAt: r.nextDueAt ? date(r.nextDueAt) : null,
+    breached: r.breached,
+    ...(r.closedAt ? { closedAt: date(r.closedAt), outcome: r.outcome ?? null } : {}),
+  };
+}
+
+/** The case row after the write, only over an older state. */
+const rowUpdate = (c: Tx, caseId: string, row: CaseRowState) => c.case.updateMany({ where: { id: caseId, version: { lt: row.version } }, data: rowData(row) });
+
+const eventRows = (caseId: string, events: DeadlineEventRecord[]) =>
+  events.map((e) => ({ key: e.key, caseId, clock: e.clock, step: e.step, kind: e.kind, at: date(e.at), dueAt: date(e.dueAt), level: e.level ?? null, recipient: e.recipient ?? null, reason: e.reason ?? null }));
+
+/** A message of the write, with when it arose in the case (its outbox row's createdAt). */
+type Outgoing = OutgoingMessage & { at: string };
+
+/** The messages a write sends: its deadline events' (keyed like the event) and its step's notices. */
+function messagesOf(caseId: string, events: DeadlineEventRecord[], notices: { key: string; recipient: string; text: string }[], at: string): Outgoing[] {
+  const told = events.filter((e) => e.text && e.recipient).map((e) => ({ key: e.key, caseId, recipient: e.recipient as string, text: e.text as string, at: e.at }));
+  return [...told, ...notices.map((n) => ({ ...n, caseId, at }))];
+}
+
+const outboxRows = (messages: Outgoing[], channel: string) =>
+  messages.map((m) => ({ key: m.key, caseId: m.caseId, channel, recipient: m.recipient, text: m.text, status: 'pending', createdAt: date(m.at) }));
+
+/** What the channel is handed: the message without its bookkeeping. */
+const sendable = (messages: Outgoing[]): OutgoingMessage[] => messages.map((m) => ({ key: m.key, caseId: m.caseId, recipient: m.recipient, text: m.text }));
+
+/** Records whose write needs no read first, as statements for one batch; null for those that must read (the key ledger). */
+function recordStatements(c: Tx, caseId: string, at: string, r: CaseRecord): Statement[] | null {
+  switch (r.kind) {
+    case 'serviceRecord': {
+      const fields = {
+        ...(r.technician !== undefined ? { technician: r.technician } : {}),
+        ...(r.taken ? { takenAt: date(at) } : {}),
+        ...(r.appointment ? { appointment: date(r.appointment) } : {}),
+        ...(r.completed ? { completedAt: date(at) } : {}),
+        ...(r.workDone !== undefined ? { workDone: r.workDone } : {}),
+      };
+      return [c.serviceRecord.upsert({ where: { caseId }, create: { caseId, fault: r.fault, notifiedAt: date(at), ...fields }, update: fields })];
+    }
+    case 'charges':
+      // A fee recorded again under the same key (its evidence corrected) keeps the first row.
+      return r.charges.map((ch) => c.charge.upsert({ where: { key: ch.key }, create: { key: ch.key, caseId, kind: ch.kind, item: ch.item, amountFen: ch.amountFen, at: date(at) }, update: {} }));
+    case 'returnVisit':
+      return [
+        c.returnVisit.upsert({
+          where: { caseId_round: { caseId, round: r.round } },
+          create: { caseId, round: r.round, visitor: r.visitor, satisfied: r.satisfied, rating: r.rating, feeConfirmed: r.feeConfirmed ?? null, problemFound: r.problemFound, note: r.note, at: date(at) },
+          update: {},
+        }),
+      ];
+    case 'ownerFile':
+      return [archiveLedger(c).file({ unit: r.unit, kind: r.fileKind, ref: r.ref, summary: r.summary, content: r.content, filedAt: date(at) })];
+    case 'archiveAccessGranted':
+      return [archiveLedger(c).grant({ caseId, unit: r.unit, grantee: r.grantee, kind: r.access, approvedBy: r.approvedBy, approvedAt: at, expiresAt: r.expiresAt })];
+    case 'archiveAccessRevoked':
+      return [archiveLedger(c).revoke({ caseId, at })];
+    case 'keysEntrusted':
+      return keyLedger(c).addEntrusted(r);
+    case 'keyLoanPaperwork':
+      return [keyLedger(c).completePaperwork({ caseId, borrower: r.borrower, purpose: r.purpose, signatureRef: r.signatureRef, at })];
+    case 'keyLoanOpened':
+    case 'keyLoanClosed':
+    case 'keyReplaced':
+      return null;
+  }
+}
+
+/** The key ledger's writes that check the register first (a key already out is refused). */
+async function writeWithReads(tx: Tx, caseId: string, at: string, r: CaseRecord): Promise<void> {
+  switch (r.kind) {
+    case 'keyLoanOpened':
+      return keyLedger(tx).open({ caseId, keyId: r.keyId, borrower: r.borrower, purpose: r.purpose, signatureRef: r.signatureRef, emergency: r.emergency, loanedAt: at });
+    case 'keyLoanClosed':
+      return keyLedger(tx).close({ caseId, condition: r.condition, note: r.note, returnedAt: at });
+    case 'keyReplaced':
+      return keyLedger(tx).replace({ caseId, keyId: r.keyId, kind: r.change, approvedBy: r.approvedBy, at });
+    default:
+      for (const statement of recordStatements(tx, caseId, at, r) ?? []) await statement;
+  }
+}
+
+export function createStepActivities(db: Db, channel: NotificationChannel) {
+  /** Every statement of a step but the records that must read first. */
+  function stepStatements(c: Tx, w: StepWrite, key: string, messages: Outgoing[]): Statement[] {
+    const o = w.open;
+    return [
+      ...(o
+        ? [c.case.upsert({ where: { id: w.caseId }, create: { id: w.caseId, procedure: o.procedure, workflowId: o.workflowId, unit: o.unit, ownerName: o.ownerName, ownerPhone: o.ownerPhone, summary: o.summary, firstReceiver: o.firstReceiver, openedAt: date(o.openedAt), ...rowData(w.row) }, update: {} })]
+        : []),
+      // The first entry's key is the write's: a retry after the commit fails here (unique), and nothing is written twice.
+      c.auditEntry.createMany({ data: w.entries.map((e) => ({ key: e.seq === w.entries[0]?.seq ? key : stepKey(w.caseId, e.seq), caseId: w.caseId, seq: e.seq, action: e.action, actorId: e.actor.id, actorRole: e.actor.role, stage: e.stage, detail: JSON.stringify(e.detail), at: date(w.at) })) }),
+      ...(w.events.length ? [c.deadlineEvent.createMany({ data: eventRows(w.caseId, w.events) })] : []),
+      ...(messages.length ? [c.notification.createMany({ data: outboxRows(messages, channel.name) })] : []),
+      rowUpdate(c, w.caseId, w.row),
+    ];
+  }
+
+  return {
+    /** One step of a case (or its registration): everything it writes, in one transaction. */
+    async recordStep(w: StepWrite): Promise<void> {
+      const first = w.entries[0];
+      if (!first) throw ApplicationFailure.nonRetryable('a step write without an audit entry', 'InvalidStepWrite');
+      const key = stepKey(w.caseId, first.seq);
+      const messages = messagesOf(w.caseId, w.events, w.notices.map((n, i) => ({ key: `${key}:n${i}`, ...n })), w.at);
+      const batched = w.records.map((r) => recordStatements(db, w.caseId, w.at, r));
+      const alreadyWritten = async () => (await db.auditEntry.findUnique({ where: { key }, select: { id: true } })) !== null;
+      let retried = false;
+      try {
+        if (batched.every((b) => b !== null)) {
+          // One batch: nothing is read before the writes.
+          await db.$transaction([...stepStatements(db, w, key, messages), ...batched.flatMap((b) => b ?? [])]);
+        } else {
+          retried = await db.$transaction(async (tx) => {
+            // The register is read first; a retry after the commit must not find its own loan and refuse it.
+            if (await tx.auditEntry.findUnique({ where: { key }, select: { id: true } })) return true;
+            for (const r of w.records) await writeWithReads(tx, w.caseId, w.at, r);
+            for (const statement of stepStatements(tx, w, key, messages)) await statement;
+            return false;
+          });
+        }
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        if (!(await alreadyWritten())) {
+          // Not a retry: another case's loan of the key committed first.
+          if (w.records.some((r) => r.kind === 'keyLoanOpened')) throw ApplicationFailure.nonRetryable('钥匙已借出', keyFailure.onLoan);
+          throw err;
+        }
+        retried = true;
+      }
+      if (retried) {
+        await deliverPending(db, channel, messages.map((m) => m.key)); // a retry after the commit: only what is still unsent
+        return;
+      }
+      await deliver(db, channel, sendable(messages));
+    },
+
+    /** Warnings, pauses, breaches and escalations that fell due with no step, with their notifications and the case row after them. */
+    async recordDeadlineEvents(w: DeadlineEventsWrite): Promise<void> {
+      const messages = messagesOf(w.caseId, w.events, [], '');
+      try {
+        await db.$transaction([
+          ...(w.events.length ? [db.deadlineEvent.createMany({ data: eventRows(w.caseId, w.events) })] : []),
+          ...(messages.length ? [db.notification.createMany({ data: outboxRows(messages, channel.name) })] : []),
+          rowUpdate(db, w.caseId, w.row),
+        ]);
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        await deliverPending(db, channel, messages.map((m) => m.key)); // a retry after the commit
+        return;
+      }
+      await deliver(db, channel, sendable(messages));
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Every procedure, by its contract (workflows/lib/contract.ts). Whatever lists
+ * procedures — the permission table, the staff API's case routes, the inbox,
+ * the reports, the OpenAPI document, the worker's check of its workflows, the
+ * bench — reads this list. Adding a procedure is its folder and one line here.
+ */
+import { archiveAccessContract } from './archive/archiveAccess.messages';
+import { complaintContract } from './complaint/complaint.messages';
+import { eventContract } from './event/communityEvent.messages';
+import { keyLoanContract } from './keys/keyLoan.messages';
+import { keyReplacementContract } from './keys/keyReplacement.messages';
+import type { ProcedureContract } from './lib/contract';
+import { moveInContract } from './moveIn/moveIn.messages';
+import { repairContract } from './repair/repair.messages';
+
+export const procedureContracts = [
+  repairContract,
+  complaintContract,
+  keyLoanContract,
+  keyReplacementContract,
+  archiveAccessContract,
+  moveInContract,
+  eventContract,
+] as const;
+
+export type Procedure = (typeof procedureContracts)[number]['procedure'];
+export const procedures: Procedure[] = procedureContracts.map((c) => c.procedure);
+
+/** Each procedure's contract by its name. */
+export const contracts = Object.fromEntries(procedureContracts.map((c) => [c.procedure, c])) as {
+  [C in (typeof procedureContracts)[number] as C['procedure']]: C;
+};
+
+/** The procedure whose receipt numbers look like this one, if any. */
+export function contractOfCaseId(caseId: string): ProcedureContract | undefined {
+  return (procedureContracts as readonly ProcedureContract[]).find((c) => caseId.startsWith(c.prefix) && c.caseIdSchema.safeParse(caseId).success);
+}
