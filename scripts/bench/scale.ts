@@ -107,6 +107,13 @@ const timerEventKinds = ['warning', 'breached', 'escalated'];
 export async function runScale(opts: ScaleOptions): Promise<void> {
   const db: Db = await openSharedDb();
   const children: ChildProcess[] = [];
+  // Stopped from outside (bench.sh's timeout, Ctrl-C): the worker and the API stop with it, not left running.
+  const onSignal = (signal: NodeJS.Signals) => {
+    for (const child of children) child.kill('SIGTERM');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   try {
     const cacheEnv: Record<string, string> = opts.cache === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: String(opts.cache) };
     const heapFlags = opts.heap === undefined ? [] : [`--max-old-space-size=${opts.heap}`];
@@ -198,6 +205,8 @@ export async function runScale(opts: ScaleOptions): Promise<void> {
     );
     console.log(`(CPU: worker + API + dev server; timer events: deadline events of kind ${timerEventKinds.join(', ')} written in the window; worker cache ${cache ?? 'default'}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
   } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     for (const child of children.reverse()) await stop(child);
     await db.$disconnect();
   }
