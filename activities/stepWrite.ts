@@ -44,11 +44,9 @@ const eventRows = (caseId: string, events: DeadlineEventRecord[]) =>
 /** A message of the write, with when it arose in the case (its outbox row's createdAt). */
 type Outgoing = OutgoingMessage & { at: string };
 
-/** The messages a write sends: its deadline events' (keyed like the event) and its step's notices. */
-function messagesOf(caseId: string, events: DeadlineEventRecord[], notices: { key: string; recipient: string; text: string }[], at: string): Outgoing[] {
-  const told = events.filter((e) => e.text && e.recipient).map((e) => ({ key: e.key, caseId, recipient: e.recipient as string, text: e.text as string, at: e.at }));
-  return [...told, ...notices.map((n) => ({ ...n, caseId, at }))];
-}
+/** The messages of a write's deadline events, keyed like the event. */
+const eventMessages = (caseId: string, events: DeadlineEventRecord[]): Outgoing[] =>
+  events.filter((e) => e.text && e.recipient).map((e) => ({ key: e.key, caseId, recipient: e.recipient as string, text: e.text as string, at: e.at }));
 
 const outboxRows = (messages: Outgoing[], channel: string) =>
   messages.map((m) => ({ key: m.key, caseId: m.caseId, channel, recipient: m.recipient, text: m.text, status: 'pending', createdAt: date(m.at) }));
@@ -97,6 +95,18 @@ function recordStatements(c: Tx, caseId: string, at: string, r: CaseRecord): Sta
   }
 }
 
+/** What every write ends with: its deadline events, its outbox rows and the case row after them. */
+function clockStatements(c: Tx, caseId: string, events: DeadlineEventRecord[], messages: Outgoing[], channel: string, row: CaseRowState): Statement[] {
+  return [
+    ...(events.length ? [c.deadlineEvent.createMany({ data: eventRows(caseId, events) })] : []),
+    ...(messages.length ? [c.notification.createMany({ data: outboxRows(messages, channel) })] : []),
+    rowUpdate(c, caseId, row),
+  ];
+}
+
+/** The step's first audit entry is on record: the write committed before (this is a retry). */
+const alreadyWritten = async (c: Tx, key: string) => (await c.auditEntry.findUnique({ where: { key }, select: { id: true } })) !== null;
+
 /** The key ledger's writes that check the register first (a key already out is refused). */
 async function writeWithReads(tx: Tx, caseId: string, at: string, r: CaseRecord): Promise<void> {
   switch (r.kind) {
@@ -113,17 +123,15 @@ async function writeWithReads(tx: Tx, caseId: string, at: string, r: CaseRecord)
 
 export function createStepActivities(db: Db, channel: NotificationChannel) {
   /** Every statement of a step but the records that must read first. */
-  function stepStatements(c: Tx, w: StepWrite, key: string, messages: Outgoing[]): Statement[] {
+  function stepStatements(c: Tx, w: StepWrite, messages: Outgoing[]): Statement[] {
     const o = w.open;
     return [
       ...(o
         ? [c.case.upsert({ where: { id: w.caseId }, create: { id: w.caseId, procedure: o.procedure, workflowId: o.workflowId, unit: o.unit, ownerName: o.ownerName, ownerPhone: o.ownerPhone, summary: o.summary, firstReceiver: o.firstReceiver, openedAt: date(o.openedAt), ...rowData(w.row) }, update: {} })]
         : []),
       // The first entry's key is the write's: a retry after the commit fails here (unique), and nothing is written twice.
-      c.auditEntry.createMany({ data: w.entries.map((e) => ({ key: e.seq === w.entries[0]?.seq ? key : stepKey(w.caseId, e.seq), caseId: w.caseId, seq: e.seq, action: e.action, actorId: e.actor.id, actorRole: e.actor.role, stage: e.stage, detail: JSON.stringify(e.detail), at: date(w.at) })) }),
-      ...(w.events.length ? [c.deadlineEvent.createMany({ data: eventRows(w.caseId, w.events) })] : []),
-      ...(messages.length ? [c.notification.createMany({ data: outboxRows(messages, channel.name) })] : []),
-      rowUpdate(c, w.caseId, w.row),
+      c.auditEntry.createMany({ data: w.entries.map((e) => ({ key: stepKey(w.caseId, e.seq), caseId: w.caseId, seq: e.seq, action: e.action, actorId: e.actor.id, actorRole: e.actor.role, stage: e.stage, detail: JSON.stringify(e.detail), at: date(w.at) })) }),
+      ...clockStatements(c, w.caseId, w.events, messages, channel.name, w.row),
     ];
   }
 
@@ -133,26 +141,25 @@ export function createStepActivities(db: Db, channel: NotificationChannel) {
       const first = w.entries[0];
       if (!first) throw ApplicationFailure.nonRetryable('a step write without an audit entry', 'InvalidStepWrite');
       const key = stepKey(w.caseId, first.seq);
-      const messages = messagesOf(w.caseId, w.events, w.notices.map((n, i) => ({ key: `${key}:n${i}`, ...n })), w.at);
+      const messages = [...eventMessages(w.caseId, w.events), ...w.notices.map((n, i) => ({ key: `${key}:n${i}`, caseId: w.caseId, ...n, at: w.at }))];
       const batched = w.records.map((r) => recordStatements(db, w.caseId, w.at, r));
-      const alreadyWritten = async () => (await db.auditEntry.findUnique({ where: { key }, select: { id: true } })) !== null;
       let retried = false;
       try {
         if (batched.every((b) => b !== null)) {
           // One batch: nothing is read before the writes.
-          await db.$transaction([...stepStatements(db, w, key, messages), ...batched.flatMap((b) => b ?? [])]);
+          await db.$transaction([...stepStatements(db, w, messages), ...batched.flatMap((b) => b ?? [])]);
         } else {
           retried = await db.$transaction(async (tx) => {
             // The register is read first; a retry after the commit must not find its own loan and refuse it.
-            if (await tx.auditEntry.findUnique({ where: { key }, select: { id: true } })) return true;
+            if (await alreadyWritten(tx, key)) return true;
             for (const r of w.records) await writeWithReads(tx, w.caseId, w.at, r);
-            for (const statement of stepStatements(tx, w, key, messages)) await statement;
+            for (const statement of stepStatements(tx, w, messages)) await statement;
             return false;
           });
         }
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
-        if (!(await alreadyWritten())) {
+        if (!(await alreadyWritten(db, key))) {
           // Not a retry: another case's loan of the key committed first.
           if (w.records.some((r) => r.kind === 'keyLoanOpened')) throw ApplicationFailure.nonRetryable('钥匙已借出', keyFailure.onLoan);
           throw err;
@@ -168,13 +175,9 @@ export function createStepActivities(db: Db, channel: NotificationChannel) {
 
     /** Warnings, pauses, breaches and escalations that fell due with no step, with their notifications and the case row after them. */
     async recordDeadlineEvents(w: DeadlineEventsWrite): Promise<void> {
-      const messages = messagesOf(w.caseId, w.events, [], '');
+      const messages = eventMessages(w.caseId, w.events);
       try {
-        await db.$transaction([
-          ...(w.events.length ? [db.deadlineEvent.createMany({ data: eventRows(w.caseId, w.events) })] : []),
-          ...(messages.length ? [db.notification.createMany({ data: outboxRows(messages, channel.name) })] : []),
-          rowUpdate(db, w.caseId, w.row),
-        ]);
+        await db.$transaction(clockStatements(db, w.caseId, w.events, messages, channel.name, w.row));
       } catch (err) {
         if (!isUniqueViolation(err)) throw err;
         await deliverPending(db, channel, messages.map((m) => m.key)); // a retry after the commit

@@ -49,7 +49,6 @@ export function derivedCaseId(prefix: string, from: string, index: number): stri
   return `${prefix}${from.replace(/^[A-Z]+/, '').slice(0, 8)}-${suffix}`;
 }
 
-
 /** 13800000000 → 138****0000; short numbers keep only their last two digits. */
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');

@@ -16,7 +16,7 @@ import type { Duty } from '../workflows/lib/stepRecord';
 import { readCase, readCaseHistory } from './caseRoutes';
 import { parseOr400 } from './errors';
 import { actorOf } from './identity';
-import { contractOfCaseId, contracts, type Procedure, procedures } from '../workflows/registry';
+import { contractOf, contractOfCaseId, type Procedure, procedures } from '../workflows/registry';
 import { authorize, mayAct, permissionTable, procedureActionTables } from './permissions';
 import { caseNotFound } from './temporalErrors';
 import { reassignBodySchema, reassignOpenCases } from './reassign';
@@ -80,7 +80,7 @@ export interface CaseListItem {
 }
 
 function listItem(row: CaseRow): CaseListItem {
-  const contract = (contracts as Record<string, (typeof contracts)[Procedure] | undefined>)[row.procedure];
+  const contract = contractOf(row.procedure);
   return {
     caseId: row.id,
     procedure: row.procedure,

@@ -31,6 +31,11 @@ export const contracts = Object.fromEntries(procedureContracts.map((c) => [c.pro
   [C in (typeof procedureContracts)[number] as C['procedure']]: C;
 };
 
+/** A procedure's contract by its name as the case row stores it; undefined for a name the registry does not know. */
+export function contractOf(procedure: string): ProcedureContract | undefined {
+  return (procedureContracts as readonly ProcedureContract[]).find((c) => c.procedure === procedure);
+}
+
 /** The procedure whose receipt numbers look like this one, if any. */
 export function contractOfCaseId(caseId: string): ProcedureContract | undefined {
   return (procedureContracts as readonly ProcedureContract[]).find((c) => caseId.startsWith(c.prefix) && c.caseIdSchema.safeParse(caseId).success);

@@ -1,12 +1,12 @@
 /** The procedures the monthly report counts, in the registry's order, with their names as staff say them. */
-import { contracts, type Procedure, procedures } from '../../workflows/registry';
+import { contractOf, type Procedure, procedures } from '../../workflows/registry';
 
 export const reportedProcedures = procedures;
 export type ReportedProcedure = Procedure;
 
 /** The procedure's Chinese name (its contract's); an unknown one (a newer procedure) as written. */
 export function procedureName(procedure: string): string {
-  return (contracts as Record<string, { name: string } | undefined>)[procedure]?.name ?? procedure;
+  return contractOf(procedure)?.name ?? procedure;
 }
 
 /** Report order: the registry's, then anything else alphabetically. */

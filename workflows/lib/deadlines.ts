@@ -25,7 +25,6 @@ import type { DeadlineEventRecord, Duty } from './stepRecord';
 import { deadlineEventText } from './texts';
 import { workflowNow } from './time';
 
-
 export interface DeadlineBoardSnapshot {
   clocks: ClockState[];
   started: Record<string, number>;
