@@ -53,6 +53,7 @@ import { parseScaleArgs, runScale, scaleUsage } from './bench/scale';
 import { f1, f2, mean, pct, percentile, table } from './bench/stats';
 import { skeletonActivities, skeletonUpdates } from './bench/skeleton';
 import type { benchSkeleton } from './bench/skeleton';
+import { workflowBundleOptions } from '../worker/bundle';
 
 // ---- options ----
 
@@ -635,7 +636,7 @@ async function main(): Promise<void> {
     const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
 
     const t0 = performance.now();
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./bench/workflows'), logger: quietLogger });
+    const workflowBundle = await bundleWorkflowCode({ ...workflowBundleOptions(require.resolve('./bench/workflows')), logger: quietLogger });
     const nativeConnection = await NativeConnection.connect({ address: temporal.TEMPORAL_ADDRESS });
     cleanups.push(() => nativeConnection.close());
     const worker: Worker = await createWorker({

@@ -19,7 +19,7 @@ export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalCo
  * memory at any number of open cases; docs/bench.md shows what eviction costs.
  */
 export const workerConfigSchema = z.object({
-  /** How many workflows stay in memory: about 2 MiB each (measured, docs/bench.md); the default keeps a worker near 0.9 GiB. */
+  /** How many workflows stay in memory (their shared modules are preloaded once, workflows/preload.ts; docs/bench.md has what each costs). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
 });
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;

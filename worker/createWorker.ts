@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import { LogChannel, type NotificationChannel } from '../activities/notifications';
 import type { Db } from '../db/client';
+import { workflowBundleOptions } from './bundle';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -23,7 +24,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+      : { workflowsPath: workflowBundleOptions().workflowsPath, bundlerOptions: { preloadModules: workflowBundleOptions().preloadModules } }),
     activities: { ...createActivities(deps.db, deps.channel ?? new LogChannel()), ...deps.options?.extraActivities },
     ...(deps.options?.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.options.maxCachedWorkflows } : {}),
     ...(deps.options?.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: deps.options.maxConcurrentWorkflowTaskExecutions } : {}),

@@ -16,6 +16,7 @@ import { searchAttributeTypes } from '../../worker/searchAttributes';
 import { type CapturingChannel, capturingChannel } from './channel';
 import { createTestDb } from './db';
 import { TimeSkippingDriver } from './timeSkippingDriver';
+import { workflowBundleOptions } from '../../worker/bundle';
 
 export const taskQueue = 'property-service-test';
 
@@ -34,7 +35,7 @@ let bundle: Awaited<ReturnType<typeof bundleWorkflowCode>> | undefined;
 
 /** The workflow code, bundled once per test file (bundling is CPU-heavy: do it once, up front). */
 export async function workflowBundle() {
-  bundle ??= await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  bundle ??= await bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
   return bundle;
 }
 
