@@ -16,7 +16,6 @@ import {
   requestArchiveAccessSchema,
   archiveAccessContract,
 } from '../workflows/archive/archiveAccess.messages';
-import { archiveAccessDeadlines } from '../workflows/archive/archiveAccess.policy';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { directReaders, ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import { type Actor, roleNames } from '../workflows/lib/roles';
@@ -70,9 +69,7 @@ export async function requestArchiveAccess(deps: CustodyDeps, actor: Actor, body
         input.recipient ? `- 借阅单位：${input.recipient}` : '',
       ].filter(Boolean).join('\n'),
   });
-  const firstStep = { awaitingPermission: 'permission', awaitingSupervisorReport: 'report' } as const;
-  const first = stage === 'awaitingPermission' || stage === 'awaitingSupervisorReport' ? firstStep[stage] : undefined;
-  return { ...started, stage, dueAt: first ? { [first]: cal.due(now, archiveAccessDeadlines[first]).toISOString() } : {} };
+  return started;
 }
 
 const unitParams = { unit: unitSchema };

@@ -3,10 +3,12 @@
  * (受理编号) and the summary and details a supervisor sees in the Temporal UI.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Db } from '../db/client';
+import { caseOpened } from '../workflows/lib/actions';
 import type { BusinessCalendar, CalendarConfig } from '../workflows/lib/calendar';
+import type { CaseViewBase } from '../workflows/lib/caseView';
 import { type Actor, roleNames } from '../workflows/lib/roles';
 import type { OpenRepair } from '../workflows/repair/repair.messages';
 import { fromTemporalError } from './temporalErrors';
@@ -93,38 +95,24 @@ export function repairDetails(caseId: string, input: OpenRepair, receivedBy: Act
   ].join('\n');
 }
 
-/**
- * Starts a case's workflow under a fresh receipt number (never reused: the
- * start rejects a duplicate id); six random characters rarely collide, so a
- * collision just draws again, a couple of times. A receipt number reserved for
- * the request (Idempotency-Key) is used as it is, and "already started" then
- * means an earlier attempt of the same request opened it.
- */
-export async function startWithNewReceipt(
-  prefix: string,
-  cal: BusinessCalendar,
-  now: Date,
-  start: (caseId: string) => Promise<unknown>,
-  reserved?: string,
-): Promise<string> {
-  if (reserved) {
-    try {
-      await start(reserved);
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw await fromTemporalError(err, reserved);
-    }
-    return reserved;
-  }
-  for (let attempt = 1; ; attempt++) {
-    const caseId = newCaseId(prefix, cal, now);
-    try {
-      await start(caseId);
-      return caseId;
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError && attempt < 3) continue;
-      throw await fromTemporalError(err, caseId);
-    }
-  }
+/** A case as its workflow answered its opening: stage, whom it waits on, and each clock's due time. */
+export interface OpenedCase {
+  caseId: string;
+  workflowId: string;
+  stage: string;
+  waitingOn: CaseViewBase['waitingOn'] | null;
+  /** Each clock of the case: its due time while it runs, null while it waits (paused, or not counting yet). */
+  dueAt: Record<string, string | null>;
+}
+
+export function openedCase(caseId: string, workflowId: string, view: CaseViewBase): OpenedCase {
+  return {
+    caseId,
+    workflowId,
+    stage: view.stage,
+    waitingOn: view.waitingOn ?? null,
+    dueAt: Object.fromEntries(view.clocks.filter((c) => c.status === 'running' || c.status === 'paused').map((c) => [c.name, c.status === 'running' ? (c.dueAt ?? null) : null])),
+  };
 }
 
 /** Everything needed to start one case workflow; the receipt number is drawn by `startCase`. */
@@ -143,21 +131,47 @@ export interface CaseStart {
   request?: OpenRequest;
 }
 
-/** Starts a case (never reusing a receipt number) with its search attributes, summary and details. */
-export async function startCase(s: CaseStart): Promise<{ caseId: string; workflowId: string }> {
-  const caseId = await startWithNewReceipt(s.prefix, s.cal, s.now, (id) =>
-    s.client.workflow.start(s.workflowType, {
+/**
+ * Starts a case with its search attributes, summary and details, and answers
+ * with the workflow's own view once registration is on record (one call:
+ * update-with-start). A fresh receipt number is never reused (the start
+ * rejects a duplicate id); six random characters rarely collide, so a
+ * collision just draws again, a couple of times. A receipt number reserved for
+ * the request (Idempotency-Key) is used as it is: a case an earlier attempt
+ * already started answers the same way.
+ */
+export async function startCase(s: CaseStart): Promise<OpenedCase> {
+  const open = async (caseId: string, conflict: 'FAIL' | 'USE_EXISTING') => {
+    const start = new WithStartWorkflowOperation(s.workflowType, {
       taskQueue: s.taskQueue,
-      workflowId: s.workflowId(id),
-      workflowIdConflictPolicy: 'FAIL',
+      workflowId: s.workflowId(caseId),
+      workflowIdConflictPolicy: conflict,
+      // A receipt number is never reused, not even after its case closed.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: s.args(id),
+      args: s.args(caseId),
       typedSearchAttributes: s.searchAttributes,
-      staticSummary: s.summary(id),
-      staticDetails: s.details(id),
+      staticSummary: s.summary(caseId),
+      staticDetails: s.details(caseId),
       memo: requestMemo(s.request),
-    }),
-    s.request?.receipt,
-  );
-  return { caseId, workflowId: s.workflowId(caseId) };
+    });
+    const view = await s.client.workflow.executeUpdateWithStart(caseOpened, { startWorkflowOperation: start });
+    return openedCase(caseId, s.workflowId(caseId), view);
+  };
+  const reserved = s.request?.receipt;
+  if (reserved) {
+    try {
+      return await open(reserved, 'USE_EXISTING');
+    } catch (err) {
+      throw await fromTemporalError(err, reserved);
+    }
+  }
+  for (let attempt = 1; ; attempt++) {
+    const caseId = newCaseId(s.prefix, s.cal, s.now);
+    try {
+      return await open(caseId, 'FAIL');
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError && attempt < 3) continue;
+      throw await fromTemporalError(err, caseId);
+    }
+  }
 }

@@ -16,22 +16,19 @@ import {
   openComplaintSchema,
   complaintContract,
 } from '../workflows/complaint/complaint.messages';
-import { complaintDeadlines, repeatWindowDays } from '../workflows/complaint/complaint.policy';
+import { repeatWindowDays } from '../workflows/complaint/complaint.policy';
 import { addCaseRoutes } from './caseRoutes';
 import { parseOr400 } from './errors';
-import { maskPhone, type OpenCaseDeps, requestMemo, startWithNewReceipt } from './caseStart';
+import { maskPhone, type OpenCaseDeps, type OpenedCase, startCase } from './caseStart';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
 
 export type ComplaintDeps = OpenCaseDeps;
 
-export interface LoggedComplaint {
-  caseId: string;
-  workflowId: string;
-  stage: 'verifying';
+/** The case as its workflow answered, and the earlier complaint this one repeats. */
+export interface LoggedComplaint extends OpenedCase {
   repeatOf: string | null;
-  dueAt: { response: string };
 }
 
 const channelNames: Record<OpenComplaint['channel'], string> = { phone: '来电', visit: '来访', letter: '来信', online: '网上' };
@@ -53,33 +50,27 @@ export async function logComplaint(deps: ComplaintDeps, actor: Actor, body: unkn
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
   const repeatOf = await findEarlierComplaint(deps.db, input, now);
-  const caseId = await startWithNewReceipt('TS', cal, now, (id) => {
-    const args: [ComplaintInput] = [{ ...input, caseId: id, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt, repeatOf }];
-    return deps.client.workflow.start('customerComplaint', {
-      taskQueue: deps.taskQueue,
-      workflowId: complaintWorkflowId(id),
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args,
-      typedSearchAttributes: [
-        { key: caseProcedure, value: complaintProcedure },
-        { key: caseStage, value: 'verifying' },
-        { key: caseUnit, value: input.unit },
-        { key: caseBreached, value: false },
-        { key: caseRepeat, value: repeatOf !== undefined },
-      ],
-      staticSummary: `投诉 ${id} · ${input.unit} · ${input.matter}${repeatOf ? ' · 重复投诉' : ''}`,
-      memo: requestMemo(deps.request),
-      staticDetails: complaintDetails(id, input, actor, cal, now, repeatOf),
-    });
-  }, deps.request?.receipt);
-  return {
-    caseId,
-    workflowId: complaintWorkflowId(caseId),
-    stage: 'verifying',
-    repeatOf: repeatOf ?? null,
-    dueAt: { response: cal.due(now, complaintDeadlines.response).toISOString() },
-  };
+  const opened = await startCase({
+    client: deps.client,
+    taskQueue: deps.taskQueue,
+    cal,
+    now,
+    request: deps.request,
+    prefix: complaintContract.prefix,
+    workflowType: complaintContract.workflowType,
+    workflowId: complaintWorkflowId,
+    args: (caseId): [ComplaintInput] => [{ ...input, caseId, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt, repeatOf }],
+    searchAttributes: [
+      { key: caseProcedure, value: complaintProcedure },
+      { key: caseStage, value: 'verifying' },
+      { key: caseUnit, value: input.unit },
+      { key: caseBreached, value: false },
+      { key: caseRepeat, value: repeatOf !== undefined },
+    ],
+    summary: (caseId) => `投诉 ${caseId} · ${input.unit} · ${input.matter}${repeatOf ? ' · 重复投诉' : ''}`,
+    details: (caseId) => complaintDetails(caseId, input, actor, cal, now, repeatOf),
+  });
+  return { ...opened, repeatOf: repeatOf ?? null };
 }
 
 function complaintDetails(caseId: string, input: OpenComplaint, actor: Actor, cal: BusinessCalendar, now: Date, repeatOf?: string): string {

@@ -15,7 +15,6 @@ import {
   plannedEventSchema,
   eventContract,
 } from '../workflows/event/communityEvent.messages';
-import { eventDeadlines } from '../workflows/event/communityEvent.policy';
 import { addCaseRoutes } from './caseRoutes';
 import { derivedCaseId, newCaseId, type OpenCaseDeps, startCase } from './caseStart';
 import { badRequest, parseOr400 } from './errors';
@@ -30,7 +29,8 @@ export interface StartedEvent {
   workflowId: string;
   title: string;
   date: string;
-  planDueAt: string;
+  /** When the plan is due, as the event's workflow counts it. */
+  planDueAt: string | null;
 }
 
 export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unknown): Promise<{ planId: string; events: StartedEvent[] }> {
@@ -71,8 +71,7 @@ export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unk
       summary: (caseId) => `社区活动 ${caseId} · ${e.date} · ${e.title}`,
       details: (caseId) => `**社区活动 ${caseId}** · ${e.title}\n- 日期：${e.date}\n- 年度计划：${planId}\n- 编制：${actor.id}`,
     });
-    const planDue = cal.addMonths(cal.startOfLocalDate(e.date), -eventDeadlines.planMonthsBefore);
-    events.push({ ...started, title: e.title, date: e.date, planDueAt: planDue.toISOString() });
+    events.push({ ...started, title: e.title, date: e.date, planDueAt: started.dueAt.plan ?? null });
   }
   return { planId, events };
 }

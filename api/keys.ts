@@ -18,7 +18,6 @@ import {
   requestKeyLoanSchema,
   keyLoanContract,
 } from '../workflows/keys/keyLoan.messages';
-import { keyLoanDeadlines } from '../workflows/keys/keyLoan.policy';
 import { keyPartSchema, type KeyRecord, keyStatusNames } from '../workflows/keys/keyRegister';
 import {
   applyKeyReplacementSchema,
@@ -28,13 +27,12 @@ import {
   keyReplacementContract,
 } from '../workflows/keys/keyReplacement.messages';
 import { addCaseRoutes } from './caseRoutes';
-import { type OpenCaseDeps, startCase } from './caseStart';
+import { type OpenCaseDeps, type OpenedCase, startCase } from './caseStart';
 import { conflict, notFound, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { addOpenRoute } from './openRoute';
 import { authorize, permissionTable } from './permissions';
 import type { Routes } from './routes';
-import { keyReplacementDeadlines } from '../workflows/keys/keyReplacement.policy';
 
 export type CustodyDeps = OpenCaseDeps;
 
@@ -52,15 +50,8 @@ async function mustFindKey(deps: CustodyDeps, keyId: string): Promise<KeyRecord>
   return key;
 }
 
-export interface RequestedLoan {
-  caseId: string;
-  workflowId: string;
-  stage: KeyLoanStage;
-  dueAt: { return: string | null };
-}
-
 /** 1. A loan request: the key must be in the cabinet (or sealed); a key already out is refused here and by the ledger. */
-export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unknown): Promise<RequestedLoan> {
+export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unknown): Promise<OpenedCase> {
   authorize(actor, 'keyLoan', 'open');
   const input = parseOr400(requestKeyLoanSchema, body, '钥匙借用登记内容有误');
   const key = await mustFindKey(deps, input.keyId);
@@ -119,7 +110,7 @@ export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unkn
         `- 经办：${roleNames[actor.role]} ${actor.id}，${cal.formatLocal(now)}`,
       ].filter(Boolean).join('\n'),
   });
-  return { ...started, stage, dueAt: { return: stage === 'onLoan' ? cal.due(now, keyLoanDeadlines.return).toISOString() : null } };
+  return started;
 }
 
 /** Duplication or replacement: application → supervisor review → manager approval. */
@@ -148,7 +139,7 @@ export async function applyForKeyReplacement(deps: CustodyDeps, actor: Actor, bo
     summary: (caseId) => `配钥申请 ${caseId} · ${key.id}`,
     details: (caseId) => `**配钥申请 ${caseId}** · ${key.label}（${key.id}）\n- 原因：${input.reason}\n- 申请：${actor.id}`,
   });
-  return { ...started, stage: 'supervisorReview' as const, dueAt: { review: cal.due(now, keyReplacementDeadlines.review).toISOString() } };
+  return started;
 }
 
 const unitQuerySchema = z.strictObject({ unit: z.string().trim().min(1, '请指定房号（?unit=）').max(40) });

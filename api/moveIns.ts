@@ -13,7 +13,6 @@ import {
   openMoveInSchema,
   moveInContract,
 } from '../workflows/moveIn/moveIn.messages';
-import { moveInDeadlines } from '../workflows/moveIn/moveIn.policy';
 import { addCaseRoutes } from './caseRoutes';
 import { maskPhone, type OpenCaseDeps, startCase } from './caseStart';
 import { parseOr400 } from './errors';
@@ -54,8 +53,7 @@ export async function openMoveIn(deps: OpenCaseDeps, actor: Actor, body: unknown
         .filter(Boolean)
         .join('\n'),
   });
-  const stallDueAt = cal.due(now, moveInDeadlines.stall).toISOString();
-  return { ...started, stage: 'identity' as const, stallDueAt, dueAt: { stall: stallDueAt } };
+  return started;
 }
 
 export function moveInRoutes(routes: Routes, deps: OpenCaseDeps): Routes {

@@ -1,6 +1,7 @@
 /**
  * `POST` that opens a case: the permission table says who may, the answer is
- * 201 with the receipt number (受理编号) and first due times, and an
+ * 201 once the case's registration is on record, with the receipt number
+ * (受理编号) and the workflow's own stage and due times, and an
  * `Idempotency-Key` header makes a retried request return the same case.
  */
 import type { Client } from '@temporalio/client';
@@ -52,11 +53,11 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
     path,
     {
       summary: `${perm.label} (opens a case)`,
-      description: `${spec.summary} Answers at once with the receipt number and the first due times. Send an \`Idempotency-Key\` header to make retries safe.`,
+      description: `${spec.summary} Answers once the registration is on record, with the receipt number and the workflow's own stage, next step and due times. Send an \`Idempotency-Key\` header to make retries safe.`,
       body: spec.body,
       roles: perm.roles,
       idempotent: true,
-      success: { status: 201, description: 'The new case: receipt number, workflow id, stage and first due times' },
+      success: { status: 201, description: 'The new case as its workflow answered: receipt number, workflow id, stage, whom it waits on, each clock\'s due time' },
       errors: [400, 403, 409],
     },
     async (req, res) => {

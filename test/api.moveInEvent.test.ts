@@ -32,7 +32,7 @@ describe('POST /move-ins and its actions', () => {
     ctx.http.post<MoveInView & { code?: string }>(`/move-ins/${caseId}/actions/${name}`, actor, input);
 
   it('when the front desk opens a move-in with a delegate, then 201 and the delegate papers are required', async () => {
-    const reply = await ctx.http.post<{ caseId: string; stage: string; stallDueAt: string }>('/move-ins', csr, moveIn({ delegate: { name: '周女士' } }));
+    const reply = await ctx.http.post<{ caseId: string; stage: string; dueAt: { stall: string } }>('/move-ins', csr, moveIn({ delegate: { name: '周女士' } }));
     expect(reply.status).toBe(201);
     expect(reply.body.caseId).toMatch(/^RZ\d{8}-[0-9A-Z]{6}$/);
     await onRecord(`/move-ins/${reply.body.caseId}`, 'open');

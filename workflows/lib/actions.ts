@@ -7,6 +7,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import type { CaseViewBase } from './caseView';
 import { type Actor, type Role, roles } from './roles';
 
 export interface ActionRule<S extends z.ZodType = z.ZodType, Stage extends string = string> {
@@ -42,6 +43,13 @@ export type InputOf<T extends ActionTable, K extends keyof T> = z.infer<T[K]['in
 export function actionUpdate<View>(procedure: string, action: string): UpdateDefinition<View, [ActionRequest]> {
   return defineUpdate<View, [ActionRequest]>(`${procedure}.${action}`);
 }
+
+/**
+ * The answer to opening a case, sent with its start (update-with-start): the
+ * case as its workflow sees it once registration is on record (stage, clocks
+ * and due times), so the API never predicts them.
+ */
+export const caseOpened = defineUpdate<CaseViewBase, []>('case.opened');
 
 /** One update per action of a procedure's table, named `<procedure>.<action>`. */
 export function actionUpdates<View, T extends ActionTable>(

@@ -3,11 +3,11 @@
  * wrong role, bad input or wrong stage before anything reaches history; the
  * handler waits until the case is registered (so the audit trail keeps the
  * manual's order), checks again, then runs the procedure's handler. The shared
- * `case.reassign` update (reassign.ts) is installed with them.
+ * `case.reassign` update (reassign.ts) and `case.opened` are installed with them.
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { condition, setHandler } from '@temporalio/workflow';
-import { type ActionRequest, type ActionTable, checkAction } from './actions';
+import { type ActionRequest, type ActionTable, caseOpened, checkAction } from './actions';
 import type { CaseRuntime } from './caseRuntime';
 import type { CaseViewBase } from './caseView';
 import { handleReassign } from './reassign';
@@ -31,6 +31,11 @@ export function handleStaffActions<T extends ActionTable, View extends CaseViewB
 }): void {
   // Every procedure also lets a supervisor hand one person's open steps to another.
   handleReassign(opts.runtime, opts.ready);
+  // Opening a case answers with the workflow's own view once its registration is on record.
+  setHandler(caseOpened, async () => {
+    await condition(opts.ready);
+    return opts.runtime.current();
+  });
   const check = (name: keyof T & string, req: ActionRequest) => {
     checkAction(opts.table, name, opts.stage(), req);
     opts.authorize?.(name, req.actor, req.input);
