@@ -11,6 +11,12 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/provision.sh bench
 source scripts/prisma-env.sh
+# `--per-workflow [N]`: what one cached workflow costs, with and without the shared modules preloaded (Java test server only).
+if [ "${1:-}" = "--per-workflow" ]; then
+  shift
+  bash scripts/provision.sh test
+  exec npx tsx --expose-gc scripts/bench/perWorkflow.ts "$@"
+fi
 export TEMPORAL_VERSION_CHECK_DISABLED=1
 
 base="$root/.data/bench"

@@ -20,7 +20,7 @@ export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalCo
  */
 export const workerConfigSchema = z.object({
   /** How many workflows stay in memory (their shared modules are preloaded once, workflows/preload.ts; docs/bench.md has what each costs). */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(2000),
 });
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 

@@ -8,11 +8,16 @@
  * above; major complaints go to the executive for a corrective plan → 5. reply,
  * and handle again while the customer is not satisfied → 6. return visit within
  * 3 days (a repeat complaint: rework and special visit within 24 hours) → 7. file.
+ *
+ * The procedure reads from the top; the staff actions that move it on are below
+ * it (`complaintActionHandlers`), and the case's parts they share
+ * (`complaintCase`) below them.
  */
 import { allHandlersFinished, ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime, type Notice } from '../lib/caseRuntime';
+import { defaultWarnAt } from '../lib/clock';
 import { type Actor, escalationChain, owner as customer, type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { caseRepeat, complaintGrade } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
@@ -30,54 +35,69 @@ import {
 } from './complaint.messages';
 import { complaintDeadlines as due, complaintSteps as steps } from './complaint.policy';
 import { complaintTexts } from './complaint.texts';
-import { defaultWarnAt } from '../lib/clock';
 
 export async function customerComplaint(input: ComplaintInput): Promise<ComplaintOutcome> {
-  const cal = BusinessCalendar.from(input.calendar);
-  const receivedAt = new Date(workflowNow());
-  const texts = complaintTexts(input, cal);
-  const view: ComplaintView = {
-    caseId: input.caseId,
-    procedure: 'complaint',
-    unit: input.unit,
-    matter: input.matter,
-    stage: 'verifying',
-    firstReceiver: input.receivedBy.id,
-    round: 1,
-    repeatOf: input.repeatOf,
-    clocks: [],
-    breached: false,
-    receivedAt: receivedAt.toISOString(),
-  };
-  const rt = new CaseRuntime<ComplaintView>({
-    cal,
-    label: `投诉 ${input.caseId}（${input.unit}）`,
-    headline: `${input.matter}${input.repeatOf ? '（重复投诉）' : ''}`,
-    view,
-    stageName: (s) => complaintStageNames[s],
-    waitingOn: (v, board) => waitingOn(v, board.dueAt.bind(board)),
-    warnAt: input.warnAt ?? defaultWarnAt,
+  const c = complaintCase(input);
+  const { view, rt, board, receiver, step } = c;
+
+  let registered = false;
+  handleStaffActions({
+    table: complaintActions,
+    updates: complaintUpdates,
+    stage: () => view.stage,
+    ready: () => registered,
+    authorize: (action, actor) => assertAllowed(view, action, actor),
+    handlers: complaintActionHandlers(c),
+    runtime: rt,
   });
-  const { board } = rt;
-  /** The first-responsible person: the receiver, or whoever the case was reassigned to. */
-  const receiver = (): Recipient => staff(view.firstReceiver);
+  setHandler(complaintState, () => rt.current());
 
-  /** The handler of the current round: the first receiver in scope, the department when transferred. */
-  const handler = () => (view.route === 'transferred' ? role('department') : receiver());
-  const handlingRule = () =>
-    input.repeatOf ? due.repeatRework : view.route === 'transferred' ? due.handlingTransferred : due.handlingInScope;
-  /** Round 1 counts from the receipt; a round the customer sent back counts from then. */
-  const startHandling = (from?: Date) =>
-    board.start(rt.clock('handling', steps.handling, handlingRule(), handler()), from);
+  const finished = () => view.stage === 'closed' || view.stage === 'invalid';
 
-  /** Every later step is reported to the first-responsible person. */
-  async function step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = []) {
-    const tellReceiver = actor.id !== view.firstReceiver && !notices.some((n) => n.recipient === receiver());
-    const progress = tellReceiver ? [{ recipient: receiver(), text: texts.progress(complaintActionLabel(action), actor.id) }] : [];
-    await rt.step(action, actor, detail, [...notices, ...progress]);
-  }
+  // 1. Receive and log it; the customer hears back within 1 hour.
+  board.start(rt.clock('response', steps.response, due.response, receiver()));
+  rt.open({
+    procedure: 'complaint',
+    workflowId: workflowInfo().workflowId,
+    unit: input.unit,
+    ownerName: input.customerName,
+    ownerPhone: input.customerPhone,
+    summary: `${input.matter}：${input.content}`.slice(0, 500),
+    firstReceiver: input.receivedBy.id,
+    openedAt: view.receivedAt,
+  });
+  if (input.repeatOf) upsertSearchAttributes([{ key: caseRepeat, value: true }]);
+  await step('receive', input.receivedBy, { channel: input.channel, matter: input.matter, repeatOf: input.repeatOf });
+  rt.runClocks();
+  registered = true;
 
-  const handlers: ActionHandlers<typeof complaintActions> = {
+  // 2.–6. Staff actions drive the case until it is closed or found invalid.
+  await condition(finished);
+  await condition(allHandlersFinished);
+
+  // 7. The complaint form goes into the owner's file.
+  const closedAt = new Date(workflowNow());
+  view.closedAt = closedAt.toISOString();
+  await rt.close(systemActor, view.stage, closedAt, {
+    records: [
+      {
+        kind: 'ownerFile',
+        unit: input.unit,
+        fileKind: 'complaint',
+        ref: input.caseId,
+        summary: `投诉（${view.grade ? gradeNames[view.grade] : '无效'}）：${input.matter}`,
+        content: { ...view, content: input.content },
+      },
+    ],
+  });
+  return { caseId: input.caseId, outcome: view.stage === 'invalid' ? 'invalid' : 'closed', view };
+}
+
+// ---- staff actions (updates): validators reject before history; handlers move the case on ----
+
+function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof complaintActions> {
+  const { input, view, rt, board, texts, receivedAt, receiver, handler, startHandling, step } = c;
+  return {
     async verify(actor, i) {
       if (!i.valid) {
         // Not valid: explain politely, record the reason, close.
@@ -167,71 +187,71 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
       await step('recordReturnVisit', actor, i);
     },
   };
+}
 
-  /** Rules beyond the table: major complaints are visited by a manager or the quality dept; plans only for major ones. */
-  function authorize(action: ComplaintAction, actor: Actor) {
-    if (action === 'recordReturnVisit' && view.grade === 'major' && !['manager', 'executive'].includes(actor.role)) {
-      throw ApplicationFailure.nonRetryable('重大投诉须由经理或品质部回访', rejection.forbidden);
-    }
-    if (action === 'recordCorrectivePlan' && view.grade !== 'major') {
-      throw ApplicationFailure.nonRetryable('只有重大投诉需要制定纠正措施', rejection.invalidStage);
-    }
-    if (action === 'recordHandling' && view.grade === 'major' && view.correctivePlan === undefined) {
-      throw ApplicationFailure.nonRetryable('重大投诉须先由品质部制定纠正措施', rejection.invalidStage);
-    }
+/** Rules beyond the table: major complaints are visited by a manager or the quality dept; plans only for major ones. */
+function assertAllowed(view: ComplaintView, action: ComplaintAction, actor: Actor) {
+  if (action === 'recordReturnVisit' && view.grade === 'major' && !['manager', 'executive'].includes(actor.role)) {
+    throw ApplicationFailure.nonRetryable('重大投诉须由经理或品质部回访', rejection.forbidden);
+  }
+  if (action === 'recordCorrectivePlan' && view.grade !== 'major') {
+    throw ApplicationFailure.nonRetryable('只有重大投诉需要制定纠正措施', rejection.invalidStage);
+  }
+  if (action === 'recordHandling' && view.grade === 'major' && view.correctivePlan === undefined) {
+    throw ApplicationFailure.nonRetryable('重大投诉须先由品质部制定纠正措施', rejection.invalidStage);
+  }
+}
+
+// ---- the case's parts the procedure and its handlers share ----
+
+type ComplaintCase = ReturnType<typeof complaintCase>;
+
+function complaintCase(input: ComplaintInput) {
+  const cal = BusinessCalendar.from(input.calendar);
+  const receivedAt = new Date(workflowNow());
+  const texts = complaintTexts(input, cal);
+  const view: ComplaintView = {
+    caseId: input.caseId,
+    procedure: 'complaint',
+    unit: input.unit,
+    matter: input.matter,
+    stage: 'verifying',
+    firstReceiver: input.receivedBy.id,
+    round: 1,
+    repeatOf: input.repeatOf,
+    clocks: [],
+    breached: false,
+    receivedAt: receivedAt.toISOString(),
+  };
+  const rt = new CaseRuntime<ComplaintView>({
+    cal,
+    label: `投诉 ${input.caseId}（${input.unit}）`,
+    headline: `${input.matter}${input.repeatOf ? '（重复投诉）' : ''}`,
+    view,
+    stageName: (s) => complaintStageNames[s],
+    waitingOn: (v, board) => waitingOn(v, board.dueAt.bind(board)),
+    warnAt: input.warnAt ?? defaultWarnAt,
+  });
+  const { board } = rt;
+  /** The first-responsible person: the receiver, or whoever the case was reassigned to. */
+  const receiver = (): Recipient => staff(view.firstReceiver);
+
+  /** The handler of the current round: the first receiver in scope, the department when transferred. */
+  const handler = () => (view.route === 'transferred' ? role('department') : receiver());
+  const handlingRule = () =>
+    input.repeatOf ? due.repeatRework : view.route === 'transferred' ? due.handlingTransferred : due.handlingInScope;
+  /** Round 1 counts from the receipt; a round the customer sent back counts from then. */
+  const startHandling = (from?: Date) =>
+    board.start(rt.clock('handling', steps.handling, handlingRule(), handler()), from);
+
+  /** Every later step is reported to the first-responsible person. */
+  async function step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = []) {
+    const tellReceiver = actor.id !== view.firstReceiver && !notices.some((n) => n.recipient === receiver());
+    const progress = tellReceiver ? [{ recipient: receiver(), text: texts.progress(complaintActionLabel(action), actor.id) }] : [];
+    await rt.step(action, actor, detail, [...notices, ...progress]);
   }
 
-  let registered = false;
-  handleStaffActions({
-    table: complaintActions,
-    updates: complaintUpdates,
-    stage: () => view.stage,
-    ready: () => registered,
-    authorize,
-    handlers,
-    runtime: rt,
-  });
-  setHandler(complaintState, () => rt.current());
-
-  const finished = () => view.stage === 'closed' || view.stage === 'invalid';
-
-  // 1. Receive and log it; the customer hears back within 1 hour.
-  board.start(rt.clock('response', steps.response, due.response, receiver()));
-  rt.open({
-    procedure: 'complaint',
-    workflowId: workflowInfo().workflowId,
-    unit: input.unit,
-    ownerName: input.customerName,
-    ownerPhone: input.customerPhone,
-    summary: `${input.matter}：${input.content}`.slice(0, 500),
-    firstReceiver: input.receivedBy.id,
-    openedAt: view.receivedAt,
-  });
-  if (input.repeatOf) upsertSearchAttributes([{ key: caseRepeat, value: true }]);
-  await step('receive', input.receivedBy, { channel: input.channel, matter: input.matter, repeatOf: input.repeatOf });
-  rt.runClocks();
-  registered = true;
-
-  // 2.–6. Staff actions drive the case until it is closed or found invalid.
-  await condition(finished);
-  await condition(allHandlersFinished);
-
-  // 7. The complaint form goes into the owner's file.
-  const closedAt = new Date(workflowNow());
-  view.closedAt = closedAt.toISOString();
-  await rt.close(systemActor, view.stage, closedAt, {
-    records: [
-      {
-        kind: 'ownerFile',
-        unit: input.unit,
-        fileKind: 'complaint',
-        ref: input.caseId,
-        summary: `投诉（${view.grade ? gradeNames[view.grade] : '无效'}）：${input.matter}`,
-        content: { ...view, content: input.content },
-      },
-    ],
-  });
-  return { caseId: input.caseId, outcome: view.stage === 'invalid' ? 'invalid' : 'closed', view };
+  return { input, cal, texts, view, rt, board, receivedAt, receiver, handler, startHandling, step };
 }
 
 function complaintActionLabel(action: string): string {

@@ -8,6 +8,10 @@
  * the same day; reminders before the close, then the supervisor and the manager
  * → 3. on return the csr checks it is complete and undamaged; a damaged or lost
  * key opens a replacement application.
+ *
+ * The procedure reads from the top; the staff actions that move it on are below
+ * it (`keyLoanActionHandlers`), and the case's parts they share (`keyLoanCase`)
+ * below them.
  */
 import {
   ActivityFailure,
@@ -45,72 +49,66 @@ import { keyReplacementProcedure, keyReplacementWorkflowId } from './keyReplacem
 import type { keyReplacement } from './keyReplacement';
 
 export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
-  const cal = BusinessCalendar.from(input.calendar);
-  const requestedAt = new Date(workflowNow());
-  const texts = keyLoanTexts(input, cal);
-  const view: KeyLoanView = {
-    caseId: input.caseId,
+  const c = keyLoanCase(input);
+  const { view, rt, board, lend, texts } = c;
+
+  let registered = false;
+  handleStaffActions({
+    table: keyLoanActions,
+    updates: keyLoanUpdates,
+    stage: () => view.stage,
+    ready: () => registered,
+    authorize: (action) => {
+      if (action === 'completePaperwork' && view.paperworkDone) {
+        throw ApplicationFailure.nonRetryable('借用手续已齐全，无需补办', rejection.invalidStage);
+      }
+    },
+    handlers: keyLoanActionHandlers(c),
+    runtime: rt,
+  });
+  setHandler(keyLoanState, () => rt.current());
+
+  const finished = () => view.stage === 'returned' || view.stage === 'rejected' || view.stage === 'refused';
+
+  // 1. The request on record; what it waits for first depends on the key and the reason.
+  rt.open({
     procedure: 'keyLoan',
-    keyId: input.keyId,
+    workflowId: workflowInfo().workflowId,
     unit: input.unit,
-    stage: input.emergency ? 'awaitingEmergencyApproval' : input.sealed ? 'awaitingUnsealApproval' : 'onLoan',
-    borrower: input.borrower,
-    purpose: input.purpose,
-    emergency: input.emergency?.kind,
-    sealed: input.sealed,
-    paperworkDone: input.emergency === undefined,
-    clocks: [],
-    breached: false,
-    requestedAt: requestedAt.toISOString(),
+    ownerName: input.borrower,
+    ownerPhone: '',
+    summary: `${input.keyId}：${input.purpose}`.slice(0, 500),
     firstReceiver: input.requestedBy.id,
-  };
-  const rt = new CaseRuntime<KeyLoanView>({
-    cal,
-    label: `钥匙借用 ${input.caseId}（${input.keyId}）`,
-    headline: `${input.borrower}：${input.purpose}${input.emergency ? '（紧急用钥）' : ''}`,
-    view,
-    stageName: (s) => keyLoanStageNames[s],
-    waitingOn: (v, board) => waitingOn(v, board.dueAt.bind(board)),
-    warnAt: input.warnAt ?? defaultWarnAt,
+    openedAt: view.requestedAt,
   });
-  const { board } = rt;
-  /** The csr who keeps the ledger and chases the key: the one who lent it, or whoever it was handed over to. */
-  const custodian = (): Recipient => staff(view.firstReceiver);
-  /** A key out: the custodian chases it, then the supervisor and the manager, one interval apart. */
-  const chased = (name: 'return' | 'paperwork'): ClockSpec => ({
-    ...rt.clock(name, steps[name], due[name], custodian(), [role('supervisor'), role('manager')]),
-    escalateEvery: keyEscalateEvery,
-  });
-
-  /** 2. The ledger entry and the key out; the register refuses a key already out, lost or damaged. */
-  async function lend(actor: StepActor, detail: object): Promise<void> {
-    view.stage = 'onLoan';
-    view.loanedAt = nowIso();
-    view.assignee = input.borrower;
-    board.start(chased('return'));
-    const notices: Notice[] = [{ recipient: custodian(), text: texts.loaned(board.dueAt('return')) }];
-    if (input.emergency) {
-      board.start(chased('paperwork'));
-      notices.push({ recipient: custodian(), text: texts.paperworkDue(board.dueAt('paperwork')) });
-    }
-    const loan: CaseRecord = { kind: 'keyLoanOpened', keyId: input.keyId, borrower: input.borrower, purpose: input.purpose, signatureRef: input.signatureRef, emergency: input.emergency?.kind };
-    try {
-      await rt.step('lend', actor, detail, notices, { records: [loan] });
-    } catch (err) {
-      const cause = err instanceof ActivityFailure ? err.cause : err; // a local activity's failure may come unwrapped
-      if (!(cause instanceof ApplicationFailure && (Object.values(keyFailure) as string[]).includes(cause.type ?? ''))) throw err;
-      // Refused: nothing of the loan was written; the key never went out.
-      board.forget('return');
-      board.forget('paperwork');
-      view.stage = 'refused';
-      view.loanedAt = undefined;
-      view.assignee = undefined;
-      view.refusal = cause.message;
-      await rt.step('refuse', systemActor, { reason: cause.type }, [{ recipient: custodian(), text: texts.refused(cause.message) }]);
-    }
+  const detail = { keyId: input.keyId, borrower: input.borrower, purpose: input.purpose, signatureRef: input.signatureRef, emergency: input.emergency };
+  if (input.emergency) {
+    board.start(rt.clock('emergencyApproval', steps.emergencyApproval, due.emergencyApproval, role('manager'), [role('executive')]));
+    await rt.step('request', input.requestedBy, detail, [{ recipient: role('manager'), text: texts.emergencyRequest() }]);
+  } else if (input.sealed) {
+    board.start(rt.clock('unsealApproval', steps.unsealApproval, due.unsealApproval, role('supervisor'), [role('manager')]));
+    await rt.step('request', input.requestedBy, detail, [{ recipient: role('supervisor'), text: texts.unsealRequest() }]);
+  } else {
+    // The request and the key out, in one write (or the request and the register's refusal).
+    rt.queueStep('request', input.requestedBy, detail);
+    await lend(input.requestedBy, {});
   }
+  rt.runClocks();
+  registered = true;
 
-  const handlers: ActionHandlers<typeof keyLoanActions> = {
+  await condition(finished);
+  await condition(allHandlersFinished);
+  const closedAt = new Date(workflowNow());
+  view.closedAt = closedAt.toISOString();
+  await rt.close(systemActor, view.stage, closedAt);
+  return { caseId: input.caseId, outcome: view.stage as KeyLoanOutcome['outcome'], view };
+}
+
+// ---- staff actions (updates): validators reject before history; handlers move the case on ----
+
+function keyLoanActionHandlers(c: KeyLoanCase): ActionHandlers<typeof keyLoanActions> {
+  const { input, texts, view, rt, board, custodian, lend } = c;
+  return {
     async approveUnseal(actor, i) {
       board.stop('unsealApproval');
       if (!i.approved) {
@@ -176,57 +174,79 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
       await rt.step('recordReturn', actor, i, notices, { records: [{ kind: 'keyLoanClosed', condition: i.condition, note: i.note }] });
     },
   };
+}
 
-  let registered = false;
-  handleStaffActions({
-    table: keyLoanActions,
-    updates: keyLoanUpdates,
-    stage: () => view.stage,
-    ready: () => registered,
-    authorize: (action) => {
-      if (action === 'completePaperwork' && view.paperworkDone) {
-        throw ApplicationFailure.nonRetryable('借用手续已齐全，无需补办', rejection.invalidStage);
-      }
-    },
-    handlers,
-    runtime: rt,
-  });
-  setHandler(keyLoanState, () => rt.current());
+// ---- the case's parts the procedure and its handlers share ----
 
-  const finished = () => view.stage === 'returned' || view.stage === 'rejected' || view.stage === 'refused';
+type KeyLoanCase = ReturnType<typeof keyLoanCase>;
 
-  // 1. The request on record; what it waits for first depends on the key and the reason.
-  rt.open({
+function keyLoanCase(input: KeyLoanInput) {
+  const cal = BusinessCalendar.from(input.calendar);
+  const requestedAt = new Date(workflowNow());
+  const texts = keyLoanTexts(input, cal);
+  const view: KeyLoanView = {
+    caseId: input.caseId,
     procedure: 'keyLoan',
-    workflowId: workflowInfo().workflowId,
+    keyId: input.keyId,
     unit: input.unit,
-    ownerName: input.borrower,
-    ownerPhone: '',
-    summary: `${input.keyId}：${input.purpose}`.slice(0, 500),
+    stage: input.emergency ? 'awaitingEmergencyApproval' : input.sealed ? 'awaitingUnsealApproval' : 'onLoan',
+    borrower: input.borrower,
+    purpose: input.purpose,
+    emergency: input.emergency?.kind,
+    sealed: input.sealed,
+    paperworkDone: input.emergency === undefined,
+    clocks: [],
+    breached: false,
+    requestedAt: requestedAt.toISOString(),
     firstReceiver: input.requestedBy.id,
-    openedAt: view.requestedAt,
+  };
+  const rt = new CaseRuntime<KeyLoanView>({
+    cal,
+    label: `钥匙借用 ${input.caseId}（${input.keyId}）`,
+    headline: `${input.borrower}：${input.purpose}${input.emergency ? '（紧急用钥）' : ''}`,
+    view,
+    stageName: (s) => keyLoanStageNames[s],
+    waitingOn: (v, board) => waitingOn(v, board.dueAt.bind(board)),
+    warnAt: input.warnAt ?? defaultWarnAt,
   });
-  const detail = { keyId: input.keyId, borrower: input.borrower, purpose: input.purpose, signatureRef: input.signatureRef, emergency: input.emergency };
-  if (input.emergency) {
-    board.start(rt.clock('emergencyApproval', steps.emergencyApproval, due.emergencyApproval, role('manager'), [role('executive')]));
-    await rt.step('request', input.requestedBy, detail, [{ recipient: role('manager'), text: texts.emergencyRequest() }]);
-  } else if (input.sealed) {
-    board.start(rt.clock('unsealApproval', steps.unsealApproval, due.unsealApproval, role('supervisor'), [role('manager')]));
-    await rt.step('request', input.requestedBy, detail, [{ recipient: role('supervisor'), text: texts.unsealRequest() }]);
-  } else {
-    // The request and the key out, in one write (or the request and the register's refusal).
-    rt.queueStep('request', input.requestedBy, detail);
-    await lend(input.requestedBy, {});
-  }
-  rt.runClocks();
-  registered = true;
+  const { board } = rt;
+  /** The csr who keeps the ledger and chases the key: the one who lent it, or whoever it was handed over to. */
+  const custodian = (): Recipient => staff(view.firstReceiver);
+  /** A key out: the custodian chases it, then the supervisor and the manager, one interval apart. */
+  const chased = (name: 'return' | 'paperwork'): ClockSpec => ({
+    ...rt.clock(name, steps[name], due[name], custodian(), [role('supervisor'), role('manager')]),
+    escalateEvery: keyEscalateEvery,
+  });
 
-  await condition(finished);
-  await condition(allHandlersFinished);
-  const closedAt = new Date(workflowNow());
-  view.closedAt = closedAt.toISOString();
-  await rt.close(systemActor, view.stage, closedAt);
-  return { caseId: input.caseId, outcome: view.stage as KeyLoanOutcome['outcome'], view };
+  /** 2. The ledger entry and the key out; the register refuses a key already out, lost or damaged. */
+  async function lend(actor: StepActor, detail: object): Promise<void> {
+    view.stage = 'onLoan';
+    view.loanedAt = nowIso();
+    view.assignee = input.borrower;
+    board.start(chased('return'));
+    const notices: Notice[] = [{ recipient: custodian(), text: texts.loaned(board.dueAt('return')) }];
+    if (input.emergency) {
+      board.start(chased('paperwork'));
+      notices.push({ recipient: custodian(), text: texts.paperworkDue(board.dueAt('paperwork')) });
+    }
+    const loan: CaseRecord = { kind: 'keyLoanOpened', keyId: input.keyId, borrower: input.borrower, purpose: input.purpose, signatureRef: input.signatureRef, emergency: input.emergency?.kind };
+    try {
+      await rt.step('lend', actor, detail, notices, { records: [loan] });
+    } catch (err) {
+      const cause = err instanceof ActivityFailure ? err.cause : err; // a local activity's failure may come unwrapped
+      if (!(cause instanceof ApplicationFailure && (Object.values(keyFailure) as string[]).includes(cause.type ?? ''))) throw err;
+      // Refused: nothing of the loan was written; the key never went out.
+      board.forget('return');
+      board.forget('paperwork');
+      view.stage = 'refused';
+      view.loanedAt = undefined;
+      view.assignee = undefined;
+      view.refusal = cause.message;
+      await rt.step('refuse', systemActor, { reason: cause.type }, [{ recipient: custodian(), text: texts.refused(cause.message) }]);
+    }
+  }
+
+  return { input, cal, requestedAt, texts, view, rt, board, custodian, chased, lend };
 }
 
 function waitingOn(v: KeyLoanView, dueAt: (clock: string) => Date | undefined): KeyLoanView['waitingOn'] {
