@@ -8,7 +8,7 @@
  * back the same day, chased and escalated like a key. Every read of the contents
  * is authorised and logged by the API against the accesses approved here.
  */
-import { allHandlersFinished, ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime, type Notice } from '../lib/caseRuntime';
@@ -172,10 +172,7 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
     const left = Math.max(0, new Date(view.accessUntil as string).getTime() - workflowNow());
     if (!(await condition(finished, left))) await end('viewingExpired', systemActor, { accessUntil: view.accessUntil });
   }
-  await condition(finished);
-  await condition(allHandlersFinished);
-  const closedAt = new Date(workflowNow());
-  view.closedAt = closedAt.toISOString();
+  const closedAt = await rt.finished(finished);
   await rt.close(systemActor, view.stage, closedAt);
   return { caseId: input.caseId, outcome: view.stage === 'rejected' ? 'rejected' : 'done', view };
 }

@@ -13,7 +13,7 @@
  * it (`complaintActionHandlers`), and the case's parts they share
  * (`complaintCase`) below them.
  */
-import { allHandlersFinished, ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime, type Notice } from '../lib/caseRuntime';
@@ -72,12 +72,8 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
   registered = true;
 
   // 2.–6. Staff actions drive the case until it is closed or found invalid.
-  await condition(finished);
-  await condition(allHandlersFinished);
-
   // 7. The complaint form goes into the owner's file.
-  const closedAt = new Date(workflowNow());
-  view.closedAt = closedAt.toISOString();
+  const closedAt = await rt.finished(finished);
   await rt.close(systemActor, view.stage, closedAt, {
     records: [
       {

@@ -15,9 +15,7 @@
  */
 import {
   ActivityFailure,
-  allHandlersFinished,
   ApplicationFailure,
-  condition,
   ParentClosePolicy,
   setHandler,
   startChild,
@@ -96,10 +94,7 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
   rt.runClocks();
   registered = true;
 
-  await condition(finished);
-  await condition(allHandlersFinished);
-  const closedAt = new Date(workflowNow());
-  view.closedAt = closedAt.toISOString();
+  const closedAt = await rt.finished(finished);
   await rt.close(systemActor, view.stage, closedAt);
   return { caseId: input.caseId, outcome: view.stage as KeyLoanOutcome['outcome'], view };
 }

@@ -3,7 +3,7 @@
  * supervisor review → manager approval; never without. The register changes
  * only here, by one activity, once the manager has approved.
  */
-import { allHandlersFinished, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { setHandler, workflowInfo } from '@temporalio/workflow';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
 import { role, staff, systemActor } from '../lib/roles';
@@ -117,10 +117,7 @@ export async function keyReplacement(input: KeyReplacementInput): Promise<KeyRep
   rt.runClocks();
   registered = true;
 
-  await condition(finished);
-  await condition(allHandlersFinished);
-  const closedAt = new Date(workflowNow());
-  view.closedAt = closedAt.toISOString();
+  const closedAt = await rt.finished(finished);
   await rt.close(systemActor, view.stage, closedAt);
   return { caseId: input.caseId, outcome: view.stage as KeyReplacementOutcome['outcome'], view };
 }

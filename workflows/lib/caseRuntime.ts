@@ -11,7 +11,7 @@
  * step's write (`open()` then `step()`); `queueStep()` adds an entry to the
  * next write (registration and dispatch in one write).
  */
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { BusinessCalendar } from './calendar';
 import type { CaseViewBase } from './caseView';
 import type { ClockSpec } from './clock';
@@ -20,7 +20,7 @@ import { recordActivities } from './recordActivities';
 import { escalationChain, type Recipient, type StepActor } from './roles';
 import { caseAssignee, caseBreached, caseNextDue, caseStage } from './searchAttributes';
 import type { CaseOpening, CaseRecord, CaseRowState, DeadlineEventRecord, StepEntry, WaitingOn } from './stepRecord';
-import { nowIso } from './time';
+import { nowIso, workflowNow } from './time';
 
 const { recordStep, recordDeadlineEvents } = recordActivities;
 
@@ -137,6 +137,18 @@ export class CaseRuntime<V extends CaseViewBase> {
   /** The clocks' runner, for the life of the case (started once the case is on record). */
   runClocks(): void {
     this.clocksRunning ??= this.board.run(() => this.closing && !this.board.hasPendingEvents());
+  }
+
+  /**
+   * Waits until the case is done and every staff action in flight has finished,
+   * then stamps the closing moment on the view and answers it (for `close`).
+   */
+  async finished(done: () => boolean): Promise<Date> {
+    await condition(done);
+    await condition(allHandlersFinished);
+    const closedAt = new Date(workflowNow());
+    this.o.view.closedAt = closedAt.toISOString();
+    return closedAt;
   }
 
   /**

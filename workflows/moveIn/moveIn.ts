@@ -15,9 +15,7 @@
  * below them.
  */
 import {
-  allHandlersFinished,
   ApplicationFailure,
-  condition,
   ParentClosePolicy,
   setHandler,
   startChild,
@@ -106,12 +104,8 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
   registered = true;
 
   // 1.–5. The csr works through the checklists.
-  await condition(finished);
-  await condition(allHandlersFinished);
-
   // 5. The routing slip and the papers go into the owner's file.
-  const closedAt = new Date(workflowNow());
-  view.closedAt = closedAt.toISOString();
+  const closedAt = await rt.finished(finished);
   const openRepairs = view.defects.filter((d) => !finishedRepairs.has(d.repairCaseId)).map((d) => d.repairCaseId);
   const slip = { caseId: input.caseId, ownerName: input.ownerName, delegate: input.delegate, parkingSpace: input.parkingSpace, items: view.items, defects: view.defects };
   const filing = (fileKind: OwnerFileKind, summary: string, content: unknown): CaseRecord => ({ kind: 'ownerFile', unit: input.unit, fileKind, ref: input.caseId, summary, content });
