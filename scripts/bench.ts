@@ -22,7 +22,8 @@
 import diagnostics from 'node:diagnostics_channel';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Client, Connection, ServiceError } from '@temporalio/client';
+import { Client, Connection, ServiceError, WithStartWorkflowOperation } from '@temporalio/client';
+import { caseOpened } from '../workflows/lib/actions';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { NotificationChannel, OutgoingMessage } from '../activities/notifications';
 import { startApiServer, type ApiServer } from '../api/server';
@@ -269,7 +270,7 @@ async function skeletonCase(ctx: Ctx): Promise<CaseTimes> {
   return times;
 }
 
-/** The bare client: the same start call as the API's openRepairCase, then the updates. */
+/** The bare client: the same open call as the API's openRepairCase (update-with-start), then the updates. */
 async function bareCase(ctx: Ctx): Promise<CaseTimes> {
   const times: CaseTimes = { latency: {}, resultWait: 0 };
   const now = new Date();
@@ -277,23 +278,24 @@ async function bareCase(ctx: Ctx): Promise<CaseTimes> {
   const caseId = newCaseId(repairContract.prefix, cal, now);
   const input = ctx.openInput;
   const args: [RepairInput] = [{ ...input, caseId, receivedBy: csr, calendar: ctx.calendar }];
-  const handle = await timed(times, 'open', () =>
-    ctx.client.workflow.start<typeof repairRequest>('repairRequest', {
-      taskQueue: ctx.taskQueue,
-      workflowId: repairWorkflowId(caseId),
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args,
-      typedSearchAttributes: [
-        { key: caseProcedure, value: repairProcedure },
-        { key: caseStage, value: 'dispatching' },
-        { key: caseUnit, value: input.unit },
-        { key: caseBreached, value: false },
-      ],
-      staticSummary: repairSummary(caseId, input),
-      staticDetails: repairDetails(caseId, input, csr, cal, now),
-    }),
-  );
+  // As the API opens it: one update-with-start that answers once registration is on record.
+  const start = new WithStartWorkflowOperation<typeof repairRequest>('repairRequest', {
+    taskQueue: ctx.taskQueue,
+    workflowId: repairWorkflowId(caseId),
+    workflowIdConflictPolicy: 'FAIL',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    args,
+    typedSearchAttributes: [
+      { key: caseProcedure, value: repairProcedure },
+      { key: caseStage, value: 'dispatching' },
+      { key: caseUnit, value: input.unit },
+      { key: caseBreached, value: false },
+    ],
+    staticSummary: repairSummary(caseId, input),
+    staticDetails: repairDetails(caseId, input, csr, cal, now),
+  });
+  await timed(times, 'open', () => ctx.client.workflow.executeUpdateWithStart(caseOpened, { startWorkflowOperation: start }));
+  const handle = await start.workflowHandle();
   await settle(ctx, caseId, times);
   for (const step of actionSteps) {
     const view = await timed(times, step, () =>
