@@ -18,13 +18,14 @@ export interface WorkerDeps {
 
 /** The one worker of the system: every procedure's workflows and activities. */
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
+  const { workflowsPath, preloadModules } = workflowBundleOptions();
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
-      : { workflowsPath: workflowBundleOptions().workflowsPath, bundlerOptions: { preloadModules: workflowBundleOptions().preloadModules } }),
+      : { workflowsPath, bundlerOptions: { preloadModules } }),
     activities: { ...createActivities(deps.db, deps.channel ?? new LogChannel()), ...deps.options?.extraActivities },
     ...(deps.options?.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.options.maxCachedWorkflows } : {}),
     ...(deps.options?.maxConcurrentWorkflowTaskExecutions !== undefined ? { maxConcurrentWorkflowTaskExecutions: deps.options.maxConcurrentWorkflowTaskExecutions } : {}),

@@ -3,8 +3,8 @@
  * evaluates a module once per workflow it holds, unless the module is preloaded
  * (the bundle's `preloadModules`): then it is evaluated once, before any
  * workflow runs, and every workflow reads the same instance. Without this a
- * cached repair held about 1.6 MiB of its own copy of zod and the schemas
- * (docs/bench.md), and every replayed case evaluated them again.
+ * cached case held about 1 MiB of heap of its own copy of zod and the schemas
+ * (docs/bench.md, `--per-workflow`), and every replayed case evaluated them again.
  *
  * The SDK deep-freezes preloaded modules so that no workflow can leave state for
  * another. Zod 4 builds some members on first use (a schema's bound

@@ -7,11 +7,8 @@
  *
  *   npm run bench -- --per-workflow [N]    (default 200; the Java test server, nothing else)
  */
-import { spawn } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
+import { startTestServer } from '../../test/support/testServer';
 import { workflowBundleOptions } from '../../worker/bundle';
 import { f1, table } from './stats';
 
@@ -19,28 +16,11 @@ const n = Number(process.argv[2] ?? 200);
 const quiet = new DefaultLogger('ERROR');
 const gc = (globalThis as { gc?: () => void }).gc;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function main() {
   if (!gc) throw new Error('run with --expose-gc');
   Runtime.install({ logger: quiet });
-  const port = await freePort();
-  const server = spawn(path.join(__dirname, '..', 'temporal-test-server'), [String(port)], { stdio: 'ignore' });
+  const { env, stop } = await startTestServer();
   try {
-    for (let i = 0; ; i++) {
-      if (await new Promise((r) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); r(true); }).once('error', () => r(false)))) break;
-      if (i > 600) throw new Error('the test server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const factory = TestWorkflowEnvironment as unknown as { create(o: object): Promise<TestWorkflowEnvironment> };
-    const env = await factory.create({ server: { type: 'existing' }, address: `127.0.0.1:${port}`, namespace: 'default', supportsTimeSkipping: true });
     const workflowsPath = require.resolve('./perWorkflowWorkflows');
     const bundles = {
       'modules per workflow': await bundleWorkflowCode({ workflowsPath, logger: quiet }),
@@ -71,7 +51,7 @@ async function main() {
     console.log(table(['bundle', 'workflow', 'heap KiB / workflow', 'worker CPU ms / workflow'], rows));
     await env.teardown();
   } finally {
-    server.kill('SIGKILL');
+    stop();
   }
 }
 

@@ -20,9 +20,9 @@ function parseOnce(schema: zod.ZodType): void {
  * Reads every own property of every object reachable from `roots` (what the
  * SDK's deep freeze walks) and every getter on its prototypes (where zod keeps
  * the members it builds on first read), and parses every schema once.
- * Functions are not walked into: the
- * freeze leaves what hangs below a function unfrozen. Answers how many objects
- * it visited. Objects that hold a RegExp are frozen here (see the end).
+ * Functions are not walked into: the freeze leaves what hangs below a function
+ * unfrozen. Objects that hold a RegExp are frozen here (see the end). Answers
+ * how many objects it visited.
  */
 export function materialize(roots: readonly unknown[]): number {
   const seen = new WeakSet<object>();
@@ -62,4 +62,3 @@ export function materialize(roots: readonly unknown[]): number {
   for (const holder of holders) Object.freeze(holder);
   return visited;
 }
-
