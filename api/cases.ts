@@ -212,6 +212,10 @@ export async function inboxOf(db: Db, actor: Actor, page: { limit: number; offse
     const item = listItem(row);
     return { ...item, ...inboxLine(actor, row, item.stageName), actions: mine.get(row.procedure)?.get(row.stage) ?? [] };
   });
+  // The rows come by the case's next due time, which may be someone else's step; the
+  // page shows each case at the reader's own step, so it is ordered by that (stable,
+  // undated last). Across pages the order is still the case's next due time.
+  items.sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff'));
   return { total, items };
 }
 
