@@ -51,14 +51,18 @@ trap 'stop_server; exit 130' INT
 trap 'stop_server; exit 143' TERM
 
 mapfile -t sa_flags < <(npx tsx scripts/searchAttributeFlags.ts)
+source scripts/dev-server-sqlite.sh
 # Extra dev-server flags for experiments, e.g.
 #   BENCH_SERVER_FLAGS='--dynamic-config-value matching.numTaskqueueReadPartitions=1'
 read -r -a extra_flags <<< "${BENCH_SERVER_FLAGS:-}"
 log="${dir#"$root"/}/temporal-server.log"
+# BENCH_SERVER_DB=memory: the dev server keeps its state in memory (to tell its persistence's cost from the rest).
+db_flags=(--db-filename "$dir/temporal.db" "${dev_server_sqlite[@]}")
+if [ "${BENCH_SERVER_DB:-file}" = "memory" ]; then db_flags=(); fi
 echo "bench: starting Temporal dev server on 127.0.0.1:$port (log: $log)"
 .tools/bin/temporal server start-dev \
   --ip 127.0.0.1 --port "$port" --headless \
-  --db-filename "$dir/temporal.db" --namespace default \
+  ${db_flags[@]+"${db_flags[@]}"} --namespace default \
   --log-level warn "${sa_flags[@]}" ${extra_flags[@]+"${extra_flags[@]}"} > "$dir/temporal-server.log" 2>&1 &
 server_pid=$!
 

@@ -32,9 +32,10 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   export TEMPORAL_ADDRESS="127.0.0.1:${TEMPORAL_PORT:-7233}"
   echo "start: [$((SECONDS - t0)) s] starting the Temporal dev server (log: .data/temporal-server.log)"
   mapfile -t sa_flags < <(node_modules/.bin/tsx scripts/searchAttributeFlags.ts)
+  source scripts/dev-server-sqlite.sh
   .tools/bin/temporal server start-dev \
     --ip 127.0.0.1 --port "${TEMPORAL_ADDRESS##*:}" --ui-port "$ui_port" \
-    --db-filename .data/temporal.db --namespace default \
+    --db-filename .data/temporal.db "${dev_server_sqlite[@]}" --namespace default \
     --log-level warn "${sa_flags[@]}" > .data/temporal-server.log 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do (echo > "/dev/tcp/127.0.0.1/${TEMPORAL_ADDRESS##*:}") 2>/dev/null && break; sleep 0.2; done

@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { addStaffMember } from '../../api/staffTokens';
 import { type Db, openSharedDb } from '../../db/client';
 import type { Actor } from '../../workflows/lib/roles';
-import { processJiffies } from './cpu';
+import { processJiffies, threadJiffies } from './cpu';
 import { f1, f2, percentile, table } from './stats';
 
 export interface ScaleOptions {
@@ -116,7 +116,8 @@ export async function runScale(opts: ScaleOptions): Promise<void> {
   process.once('SIGINT', onSignal);
   try {
     const cacheEnv: Record<string, string> = opts.cache === undefined ? {} : { WORKER_MAX_CACHED_WORKFLOWS: String(opts.cache) };
-    const heapFlags = opts.heap === undefined ? [] : [`--max-old-space-size=${opts.heap}`];
+    // BENCH_WORKER_NODE_FLAGS: extra node flags for the worker (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+    const heapFlags = [...(opts.heap === undefined ? [] : [`--max-old-space-size=${opts.heap}`]), ...(process.env['BENCH_WORKER_NODE_FLAGS']?.split(' ').filter(Boolean) ?? [])];
     const worker = await startProcess('worker', 'worker/main.ts', cacheEnv, (l) => l.includes('"worker started"'), heapFlags);
     children.push(worker.child);
     const cache = (JSON.parse(worker.firstLine) as { maxCachedWorkflows?: number }).maxCachedWorkflows;
@@ -165,7 +166,10 @@ export async function runScale(opts: ScaleOptions): Promise<void> {
     console.log(`scale: ${opts.cases} registrations accepted in ${f1(accepted)} s, all on record after ${f1(recorded)} s; worker RSS now ${f1(rssMiB(pids.worker))} MiB`);
 
     // 2. The window: timers fire; reads of the inbox and the case list meanwhile.
-    const jiffies = () => processJiffies(String(pids.worker)) + processJiffies(String(pids.api)) + (pids.server ? processJiffies(String(pids.server)) : 0);
+    const split = () => ({ worker: processJiffies(String(pids.worker)), api: processJiffies(String(pids.api)), server: pids.server ? processJiffies(String(pids.server)) : 0 });
+    const jiffies = () => Object.values(split()).reduce((a, b) => a + b, 0);
+    const split0 = split();
+    const threads0 = threadJiffies(String(pids.worker));
     const events = () => db.deadlineEvent.count({ where: { kind: { in: timerEventKinds } } });
     const w0 = { cpu: jiffies(), events: await events(), at: performance.now() };
     rss.length = 0;
@@ -181,6 +185,8 @@ export async function runScale(opts: ScaleOptions): Promise<void> {
     const left = opts.windowSeconds * 1000 - (performance.now() - w0.at);
     if (left > 0) await sleep(left);
     const w1 = { cpu: jiffies(), events: await events(), at: performance.now() };
+    const split1 = split();
+    const threads1 = threadJiffies(String(pids.worker));
     clearInterval(sampler);
     const fired = w1.events - w0.events;
     const cpuSeconds = (w1.cpu - w0.cpu) / 100;
@@ -203,6 +209,10 @@ export async function runScale(opts: ScaleOptions): Promise<void> {
         ],
       ),
     );
+    const share = (k: keyof typeof split0) => `${k} ${f2(((split1[k] - split0[k]) * 10) / Math.max(1, fired))} ms`;
+    console.log(`CPU per timer event by process: ${share('worker')}, ${share('api')}, ${share('server')}`);
+    const byThread = Object.entries(threads1).map(([name, j]) => [name, ((j - (threads0[name] ?? 0)) * 10) / Math.max(1, fired)] as const).filter(([, ms]) => ms >= 0.05).sort((a, b) => b[1] - a[1]);
+    console.log(`the worker's CPU per timer event by thread: ${byThread.map(([name, ms]) => `${name} ${f2(ms)} ms`).join(', ')}`);
     console.log(`(CPU: worker + API + dev server; timer events: deadline events of kind ${timerEventKinds.join(', ')} written in the window; worker cache ${cache ?? 'default'}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')})`);
   } finally {
     process.off('SIGTERM', onSignal);
