@@ -52,7 +52,7 @@ import type { repairRequest } from '../workflows/repair/repairRequest';
 import { cpuSnapshot, otherCpuShare, ourCpuSeconds } from './bench/cpu';
 import { parseScaleArgs, runScale, scaleUsage } from './bench/scale';
 import { f1, f2, mean, pct, percentile, table } from './bench/stats';
-import { skeletonActivities, skeletonUpdates } from './bench/skeleton';
+import { skeletonActivities, skeletonOpened, skeletonUpdates } from './bench/skeleton';
 import type { benchSkeleton } from './bench/skeleton';
 import { workflowBundleOptions } from '../worker/bundle';
 
@@ -258,9 +258,15 @@ function expectStage(view: RepairView, step: ActionStep, caseId: string): void {
 async function skeletonCase(ctx: Ctx): Promise<CaseTimes> {
   const times: CaseTimes = { latency: {}, resultWait: 0 };
   const caseId = newCaseId(repairContract.prefix, new BusinessCalendar(ctx.calendar), new Date());
-  const handle = await timed(times, 'open', () =>
-    ctx.client.workflow.start<typeof benchSkeleton>('benchSkeleton', { taskQueue: ctx.taskQueue, workflowId: `skeleton-${caseId}`, args: [{ caseId, remote: ctx.remoteSkeleton }] }),
-  );
+  // Opened as the procedures open: one update-with-start answered once registration is on record.
+  const start = new WithStartWorkflowOperation<typeof benchSkeleton>('benchSkeleton', {
+    taskQueue: ctx.taskQueue,
+    workflowId: `skeleton-${caseId}`,
+    workflowIdConflictPolicy: 'FAIL',
+    args: [{ caseId, remote: ctx.remoteSkeleton }],
+  });
+  await timed(times, 'open', () => ctx.client.workflow.executeUpdateWithStart(skeletonOpened, { startWorkflowOperation: start }));
+  const handle = await start.workflowHandle();
   for (const step of actionSteps) {
     await timed(times, step, () => handle.executeUpdate(skeletonUpdates[step], { args: [{ actor: actorOf[step], input: ctx.actionInputs[step] }] }));
   }
