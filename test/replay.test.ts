@@ -1,5 +1,5 @@
 /**
- * Replay: finished repair, complaint, key-loan, archive-access and move-in histories must replay against the current workflow
+ * Replay: finished repair (one opened by update-with-start, as the API opens cases), complaint, key-loan, archive-access and move-in histories must replay against the current workflow
  * code without nondeterminism. `test/histories/*.history.pb` are histories (binary
  * protobuf, as the server sends them) recorded
  * from earlier versions (run with RECORD_HISTORIES=1 to add this version's);
@@ -7,11 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { useTimeSkippingSystem, workflowBundle } from './support/temporal';
 import { actOn, executive, manager, openComplaint } from './support/complaintScenario';
-import { act, csr, eventually, openRepair, supervisor, technician, resultOf } from './support/scenario';
+import { act, csr, eventually, openRepair, repairStart, supervisor, technician, resultOf } from './support/scenario';
+import { caseOpened } from '../workflows/lib/actions';
 import { finishStep, openMoveIn } from './support/moveInScenario';
 import { actOnAccess, actOnLoan, keyInCabinet, loanOf, openArchiveAccess, openLoan } from './support/custodyScenario';
 
@@ -26,6 +28,15 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
   await act(simple, 'takeJob', technician, {});
   await act(simple, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [{ kind: 'material', item: '阀芯', amountFen: 2000 }] });
   await act(simple, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' });
+
+  // Opened as the API opens every case since 0.2.1: update-with-start, answered once registration is on record.
+  const start = new WithStartWorkflowOperation('repairRequest', { ...repairStart(), workflowIdConflictPolicy: 'FAIL' });
+  await system().env.client.workflow.executeUpdateWithStart(caseOpened, { startWorkflowOperation: start });
+  const openedByUpdate = await start.workflowHandle();
+  await act(openedByUpdate, 'takeJob', technician, {});
+  await act(openedByUpdate, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
+  await act(openedByUpdate, 'reportCompletion', technician, { workDone: '疏通下水', charges: [] });
+  await act(openedByUpdate, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' });
 
   const rework = await openRepair(system().env);
   await system().env.sleep(10 * 60_000); // dispatch breached and escalated
@@ -68,7 +79,7 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
   const moveIn = await openMoveIn(system().env);
   for (let step = 0; step < 5; step++) await finishStep(moveIn);
 
-  const cases = { moveIn, keyLoan: loan, archiveTakeOut: access, repairSimple: simple, repairRework: rework, repairCancelled: cancelled, complaintInvalid: invalid, complaintMajor: major };
+  const cases = { repairOpenedByUpdate: openedByUpdate, moveIn, keyLoan: loan, archiveTakeOut: access, repairSimple: simple, repairRework: rework, repairCancelled: cancelled, complaintInvalid: invalid, complaintMajor: major };
   for (const h of Object.values(cases)) await resultOf<unknown>(h);
   return cases;
 }
