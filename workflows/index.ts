@@ -10,4 +10,4 @@ export { weeklyKeyAudit } from './keys/weeklyKeyAudit';
 export { archiveAccess } from './archive/archiveAccess';
 export { monthlyFiling } from './archive/monthlyFiling';
 export { moveIn } from './moveIn/moveIn';
-export { communityEvent } from './event/communityEvent';
+export { communityEvent } from './communityEvent/communityEvent';
