@@ -1,10 +1,10 @@
 /**
- * Owner-archive access and monthly filing (DOMAIN.md §5) on the time-skipping
+ * Owner-file access and monthly filing (DOMAIN.md §5) on the time-skipping
  * server: direct reads by customer service, a department's permission, a file
  * taken out and not back the same day, and the monthly inventory.
  */
 import { randomUUID } from 'node:crypto';
-import type { MonthlyFilingReport } from '../workflows/archive/monthlyFiling.messages';
+import type { MonthlyFilingReport } from '../workflows/monthlyFiling/monthlyFiling.messages';
 import { cleaning, manager } from './support/complaintScenario';
 import { accessIdOf, accessOf, actOnAccess, openArchiveAccess } from './support/custodyScenario';
 import {

@@ -4,7 +4,7 @@
  * the reports, the OpenAPI document, the worker's check of its workflows, the
  * bench — reads this list. Adding a procedure is its folder and one line here.
  */
-import { archiveAccessContract } from './archive/archiveAccess.messages';
+import { archiveAccessContract } from './archiveAccess/archiveAccess.messages';
 import { communityEventContract } from './communityEvent/communityEvent.messages';
 import { complaintContract } from './complaint/complaint.messages';
 import { keyLoanContract } from './keys/keyLoan.messages';
