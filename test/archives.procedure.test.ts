@@ -10,7 +10,7 @@ import { accessIdOf, accessOf, actOnAccess, openArchiveAccess } from './support/
 import {
   clockTo,
   csr,
-  deadlineEvents,
+  clockEvents,
   eventually,
   local,
   localDate,
@@ -70,7 +70,7 @@ describe('taking a file out', () => {
 
     await clockTo(system().env, local(`${localDate(wed10, 1)}T10:00`));
     const events = await eventually(async () => {
-      const all = await deadlineEvents(system().db, caseId, 'return');
+      const all = await clockEvents(system().db, caseId, 'return');
       return all.some((e) => e.kind === 'escalated') ? all : undefined;
     });
     expect(events.filter((e) => e.kind === 'breached' || e.kind === 'escalated').map((e) => [e.kind, e.recipient, e.at.toISOString()])).toEqual([

@@ -5,7 +5,7 @@
  * with its view.
  *
  * One write per step: `step()` writes the step's audit entry together with
- * everything the step changed — the deadline events its clocks produced, its
+ * everything the step changed — the clock events its clocks produced, its
  * domain records, its messages and the case row (stage, who it waits on, every
  * running clock's duty) — in one activity call. Registration is the first
  * step's write (`open()` then `step()`); `queueStep()` adds an entry to the
@@ -15,11 +15,11 @@ import { allHandlersFinished, condition, setCurrentDetails, upsertSearchAttribut
 import type { BusinessCalendar } from './calendar';
 import type { CaseViewBase } from './caseView';
 import type { ClockSpec } from './clock';
-import { DeadlineBoard, type DeadlineBoardSnapshot } from './deadlines';
+import { ClockBoard, type ClockBoardSnapshot } from './clockBoard';
 import { recordActivities } from './recordActivities';
 import { escalationChain, type Recipient, type StepActor } from './roles';
 import { caseAssignee, caseBreached, caseNextDue, caseStage } from './searchAttributes';
-import type { CaseOpening, CaseRecord, CaseRowState, DeadlineEventRecord, StepEntry, WaitingOn } from './stepRecord';
+import type { CaseOpening, CaseRecord, CaseRowState, ClockEventRecord, StepEntry, WaitingOn } from './stepRecord';
 import { nowIso, workflowNow } from './time';
 
 const { recordStep, recordDeadlineEvents } = recordActivities;
@@ -37,7 +37,7 @@ export interface StepExtra {
 
 /** What a case carries over when it continues as new. */
 export interface CaseCarryOver {
-  board: DeadlineBoardSnapshot;
+  board: ClockBoardSnapshot;
   seq: number;
   version: number;
 }
@@ -48,7 +48,7 @@ export interface CaseRuntimeOptions<V extends CaseViewBase> {
   label: string;
   view: V;
   /** Whom the case waits on, for what and by when, given its stage. */
-  waitingOn: (view: V, board: DeadlineBoard) => WaitingOn | undefined;
+  waitingOn: (view: V, board: ClockBoard) => WaitingOn | undefined;
   /** Lines of the UI's current details besides stage, waiting and breach. */
   headline: string;
   stageName: (stage: V['stage']) => string;
@@ -66,7 +66,7 @@ interface Face {
 }
 
 export class CaseRuntime<V extends CaseViewBase> {
-  readonly board: DeadlineBoard;
+  readonly board: ClockBoard;
   private closing = false;
   private seq: number;
   private version: number;
@@ -80,7 +80,7 @@ export class CaseRuntime<V extends CaseViewBase> {
   constructor(private readonly o: CaseRuntimeOptions<V>) {
     this.seq = o.carried?.seq ?? 0;
     this.version = o.carried?.version ?? 0;
-    this.board = new DeadlineBoard(o.cal, o.view.caseId, o.label, (events) => this.recordEvents(events), o.carried?.board);
+    this.board = new ClockBoard(o.cal, o.view.caseId, o.label, (events) => this.recordEvents(events), o.carried?.board);
   }
 
   get view(): V {
@@ -194,7 +194,7 @@ export class CaseRuntime<V extends CaseViewBase> {
     this.show();
   }
 
-  private async recordEvents(events: DeadlineEventRecord[]): Promise<void> {
+  private async recordEvents(events: ClockEventRecord[]): Promise<void> {
     await recordDeadlineEvents({ caseId: this.o.view.caseId, events, row: this.rowState() });
     this.show();
   }
