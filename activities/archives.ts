@@ -1,5 +1,5 @@
 /**
- * Owner archives (一户一档, DOMAIN.md §5): approved accesses, the viewing log,
+ * Owner files (一户一档, DOMAIN.md §5): approved accesses, the viewing log,
  * the household files themselves and the monthly inventory. Owner data is
  * private: every read of a file's contents goes through `readOwnerFile`, which
  * authorises it and logs it, allowed or refused.
@@ -43,7 +43,7 @@ function parse(text: string): unknown {
 }
 
 /** Reads of owner files (used by the API): authorised by role or by an approved access, always logged. */
-export function ownerArchive(db: Db) {
+export function ownerFiles(db: Db) {
   async function decide(actor: Actor, unit: string, now: Date): Promise<ReadDecision> {
     if (directReaders.includes(actor.role)) return { allowed: true, reason: `role:${actor.role}` };
     const grant = await db.archiveAccessGrant.findFirst({

@@ -1,6 +1,6 @@
 /**
  * One write per step (workflows/lib/stepRecord.ts): the audit entries, the case
- * row, the deadline events, the domain records and the outbox rows of a step in
+ * row, the clock events, the domain records and the outbox rows of a step in
  * one transaction (a batch of statements, or an interactive transaction when
  * the key ledger must be read first), then the step's messages delivered and
  * marked sent in one statement. A retry after the commit fails on the step's
@@ -10,7 +10,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db, Statement, Tx } from '../db/client';
 import { keyFailure } from '../workflows/keys/keyRegister';
-import type { CaseRecord, CaseRowState, DeadlineEventRecord, DeadlineEventsWrite, StepWrite } from '../workflows/lib/stepRecord';
+import type { CaseRecord, CaseRowState, ClockEventRecord, ClockEventsWrite, StepWrite } from '../workflows/lib/stepRecord';
 import { stepKey } from '../workflows/lib/stepRecord';
 import { archiveLedger } from './archives';
 import { isUniqueViolation, keyLedger } from './keys';
@@ -38,14 +38,14 @@ function rowData(r: CaseRowState) {
 /** The case row after the write, only over an older state. */
 const rowUpdate = (c: Tx, caseId: string, row: CaseRowState) => c.case.updateMany({ where: { id: caseId, version: { lt: row.version } }, data: rowData(row) });
 
-const eventRows = (caseId: string, events: DeadlineEventRecord[]) =>
+const eventRows = (caseId: string, events: ClockEventRecord[]) =>
   events.map((e) => ({ key: e.key, caseId, clock: e.clock, step: e.step, kind: e.kind, at: date(e.at), dueAt: date(e.dueAt), level: e.level ?? null, recipient: e.recipient ?? null, reason: e.reason ?? null }));
 
 /** A message of the write, with when it arose in the case (its outbox row's createdAt). */
 type Outgoing = OutgoingMessage & { at: string };
 
-/** The messages of a write's deadline events, keyed like the event. */
-const eventMessages = (caseId: string, events: DeadlineEventRecord[]): Outgoing[] =>
+/** The messages of a write's clock events, keyed like the event. */
+const eventMessages = (caseId: string, events: ClockEventRecord[]): Outgoing[] =>
   events.filter((e) => e.text && e.recipient).map((e) => ({ key: e.key, caseId, recipient: e.recipient as string, text: e.text as string, at: e.at }));
 
 const outboxRows = (messages: Outgoing[], channel: string) =>
@@ -95,8 +95,8 @@ function recordStatements(c: Tx, caseId: string, at: string, r: CaseRecord): Sta
   }
 }
 
-/** What every write ends with: its deadline events, its outbox rows and the case row after them. */
-function clockStatements(c: Tx, caseId: string, events: DeadlineEventRecord[], messages: Outgoing[], channel: string, row: CaseRowState): Statement[] {
+/** What every write ends with: its clock events, its outbox rows and the case row after them. */
+function clockStatements(c: Tx, caseId: string, events: ClockEventRecord[], messages: Outgoing[], channel: string, row: CaseRowState): Statement[] {
   return [
     ...(events.length ? [c.deadlineEvent.createMany({ data: eventRows(caseId, events) })] : []),
     ...(messages.length ? [c.notification.createMany({ data: outboxRows(messages, channel) })] : []),
@@ -174,7 +174,8 @@ export function createStepActivities(db: Db, channel: NotificationChannel) {
     },
 
     /** Warnings, pauses, breaches and escalations that fell due with no step, with their notifications and the case row after them. */
-    async recordDeadlineEvents(w: DeadlineEventsWrite): Promise<void> {
+    // Not renamed with the clock events: an activity's name is its type in every recorded history.
+    async recordDeadlineEvents(w: ClockEventsWrite): Promise<void> {
       const messages = eventMessages(w.caseId, w.events);
       try {
         await db.$transaction(clockStatements(db, w.caseId, w.events, messages, channel.name, w.row));

@@ -10,9 +10,9 @@ import type { Db } from '../db/client';
 import type { CalendarConfig } from '../workflows/lib/calendar';
 import { archiveRoutes } from './archives';
 import { caseRoutes } from './cases';
+import { communityEventRoutes } from './communityEvents';
 import { complaintRoutes } from './complaints';
 import { type ErrorLog, errorMiddleware, notFound } from './errors';
-import { eventRoutes } from './events';
 import { healthRoutes } from './health';
 import { identity } from './identity';
 import { keyRoutes } from './keys';
@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Express & { locals: { operations: Oper
   keyRoutes(staff.child('/keys', 'keyRegister'), withClock);
   archiveRoutes(staff.child('/archives', 'ownerArchive'), withClock);
   moveInRoutes(staff.child('/move-ins', 'moveIn'), withClock);
-  eventRoutes(staff.child('/events', 'communityEvent'), withClock);
+  communityEventRoutes(staff.child('/events', 'communityEvent'), withClock);
   reportRoutes(staff.child('/reports', 'reports'), withClock);
   app.use(staff.router);
 

@@ -6,7 +6,7 @@
  * case routes; csr/supervisor file entries (`POST /archives/:unit/entries`).
  */
 import { z } from 'zod';
-import { archiveLedger, ownerArchive } from '../activities/archives';
+import { archiveLedger, ownerFiles } from '../activities/archives';
 import {
   type ArchiveAccessInput,
   archiveAccessKindNames,
@@ -15,7 +15,7 @@ import {
   archiveAccessWorkflowId,
   requestArchiveAccessSchema,
   archiveAccessContract,
-} from '../workflows/archive/archiveAccess.messages';
+} from '../workflows/archiveAccess/archiveAccess.messages';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { directReaders, ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import { type Actor, roleNames } from '../workflows/lib/roles';
@@ -92,7 +92,7 @@ export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
       const actor = actorOf(res);
       authorize(actor, 'ownerArchive', 'read');
       const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
-      const read = await ownerArchive(deps.db).readOwnerFile(actor, unit, await deps.now());
+      const read = await ownerFiles(deps.db).readOwnerFile(actor, unit, await deps.now());
       if (!read.decision.allowed) throw new ApiError(403, 'ArchiveAccessRequired', `查阅 ${unit} 的业主档案须经主管批准（已登记本次拒绝）`);
       res.json({ unit, authorisedBy: read.decision.reason, entries: read.entries });
     },
@@ -103,7 +103,7 @@ export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
     async (req, res) => {
       authorize(actorOf(res), 'ownerArchive', 'readLog');
       const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
-      res.json(await ownerArchive(deps.db).readLog(unit));
+      res.json(await ownerFiles(deps.db).readLog(unit));
     },
   );
   routes.post(

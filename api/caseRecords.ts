@@ -14,7 +14,7 @@ export interface CaseStep {
   at: string;
 }
 
-export interface CaseDeadlineEvent {
+export interface CaseClockEvent {
   clock: string;
   step: string;
   kind: string;
@@ -40,7 +40,8 @@ export interface CaseRecord {
   closedAt: string | null;
   outcome: string | null;
   steps: CaseStep[];
-  deadlines: CaseDeadlineEvent[];
+  /** The case's clock events (the field keeps its public name). */
+  deadlines: CaseClockEvent[];
 }
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -53,11 +54,11 @@ function parseDetail(text: string): unknown {
   }
 }
 
-/** The case row with its audit trail (by seq) and deadline events (by time), or undefined. */
+/** The case row with its audit trail (by seq) and clock events (by time), or undefined. */
 export async function findCaseRecord(db: Db, procedure: string, caseId: string): Promise<CaseRecord | undefined> {
   const row = await db.case.findFirst({ where: { id: caseId, procedure } });
   if (!row) return undefined;
-  const [audit, deadlines] = await Promise.all([
+  const [audit, clockEvents] = await Promise.all([
     db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } }),
     db.deadlineEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
   ]);
@@ -83,7 +84,7 @@ export async function findCaseRecord(db: Db, procedure: string, caseId: string):
       detail: parseDetail(a.detail),
       at: a.at.toISOString(),
     })),
-    deadlines: deadlines.map((e) => ({
+    deadlines: clockEvents.map((e) => ({
       clock: e.clock,
       step: e.step,
       kind: e.kind,

@@ -37,7 +37,7 @@ export async function readCase<View>(deps: CaseDeps, api: ProcedureContract<stri
   }
 }
 
-/** The audit trail and deadline events, as persisted. */
+/** The audit trail and clock events, as persisted. */
 export async function readCaseHistory(deps: CaseDeps, api: ProcedureContract, caseId: string): Promise<CaseHistory> {
   const record = await findCaseRecord(deps.db, api.procedure, caseId);
   if (!record) throw caseNotFound(caseId);
@@ -86,7 +86,7 @@ export function addCaseRoutes<View>(routes: Routes, deps: CaseDeps, api: Procedu
     authorize(actorOf(res), 'cases', 'read');
     res.json(await readCase(deps, api, caseIdOf(req)));
   });
-  routes.get('/:caseId/history', { summary: `${api.name}：办理记录 (audit trail and deadline events)`, params, roles: readers, success: { status: 200, description: 'Every step with who acted, and every deadline event' }, errors: caseErrors }, async (req, res) => {
+  routes.get('/:caseId/history', { summary: `${api.name}：办理记录 (audit trail and clock events)`, params, roles: readers, success: { status: 200, description: 'Every step with who acted, and every clock event' }, errors: caseErrors }, async (req, res) => {
     authorize(actorOf(res), 'cases', 'read');
     res.json(await readCaseHistory(deps, api as ProcedureContract, caseIdOf(req)));
   });

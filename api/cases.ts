@@ -290,7 +290,7 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
   );
   cases.get(
     '/:caseId/history',
-    { summary: `${perms.read.label}: any case's audit trail and deadline events`, params, roles: perms.read.roles, success: { status: 200, description: 'Every step with who acted, and every deadline event' }, errors: [400, 404] },
+    { summary: `${perms.read.label}: any case's audit trail and clock events`, params, roles: perms.read.roles, success: { status: 200, description: 'Every step with who acted, and every clock event' }, errors: [400, 404] },
     async (req, res) => {
       authorize(actorOf(res), 'cases', 'read');
       const { caseId, contract } = served(req);

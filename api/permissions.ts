@@ -42,6 +42,7 @@ export const permissionTable = {
     add: { label: '登记钥匙', roles: ['supervisor', 'manager'] },
     list: { label: '查看钥匙登记册', roles: everyone },
   },
+  // The owner files' area keeps its public name (GET /permissions, the OpenAPI tag); in code the word is ownerFile.
   ownerArchive: {
     // Reading a household's file is further limited per unit by approved access (see api/archives.ts).
     read: { label: '查阅业主档案', roles: everyone },

@@ -8,7 +8,7 @@
 import { Client, Connection, ScheduleAlreadyRunning, type ScheduleOptions } from '@temporalio/client';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import type { CalendarConfig } from '../workflows/lib/calendar';
-import { type MonthlyFilingInput, monthlyFilingScheduleId } from '../workflows/archive/monthlyFiling.messages';
+import { type MonthlyFilingInput, monthlyFilingScheduleId } from '../workflows/monthlyFiling/monthlyFiling.messages';
 import { type WeeklyKeyAuditInput, weeklyKeyAuditScheduleId } from '../workflows/keys/weeklyKeyAudit.messages';
 import { temporalConfig } from '../worker/config';
 

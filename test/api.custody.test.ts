@@ -1,6 +1,6 @@
 /**
  * The custody routes over real HTTP against a real worker: the key register,
- * loans (a key already out is refused with 409), and owner-archive reads that
+ * loans (a key already out is refused with 409), and owner-file reads that
  * are authorised by role or by an approved access, and always logged.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,16 +1,16 @@
 /**
- * Owner-archive access and monthly filing (DOMAIN.md §5) on the time-skipping
+ * Owner-file access and monthly filing (DOMAIN.md §5) on the time-skipping
  * server: direct reads by customer service, a department's permission, a file
  * taken out and not back the same day, and the monthly inventory.
  */
 import { randomUUID } from 'node:crypto';
-import type { MonthlyFilingReport } from '../workflows/archive/monthlyFiling.messages';
+import type { MonthlyFilingReport } from '../workflows/monthlyFiling/monthlyFiling.messages';
 import { cleaning, manager } from './support/complaintScenario';
 import { accessIdOf, accessOf, actOnAccess, openArchiveAccess } from './support/custodyScenario';
 import {
   clockTo,
   csr,
-  deadlineEvents,
+  clockEvents,
   eventually,
   local,
   localDate,
@@ -70,7 +70,7 @@ describe('taking a file out', () => {
 
     await clockTo(system().env, local(`${localDate(wed10, 1)}T10:00`));
     const events = await eventually(async () => {
-      const all = await deadlineEvents(system().db, caseId, 'return');
+      const all = await clockEvents(system().db, caseId, 'return');
       return all.some((e) => e.kind === 'escalated') ? all : undefined;
     });
     expect(events.filter((e) => e.kind === 'breached' || e.kind === 'escalated').map((e) => [e.kind, e.recipient, e.at.toISOString()])).toEqual([

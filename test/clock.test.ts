@@ -1,4 +1,4 @@
-/** The deadline clock model on its own: warnings, breach, escalation levels, pauses. */
+/** The clock model on its own: warnings, breach, escalation levels, pauses. */
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type ClockSpec, collectDue, nextClockEventAt, pauseClock, resumeClock, startClock, stopClock } from '../workflows/lib/clock';
 
@@ -14,7 +14,7 @@ const spec = (rule: string, extra: Partial<ClockSpec> = {}): ClockSpec => ({
   ...extra,
 });
 
-describe('a deadline clock', () => {
+describe('a clock', () => {
   it('warns at 50% and 80%, breaches at the due time and escalates one level per further interval, up to the executive', () => {
     const { state } = startClock(cal, 'x', spec('1 hour'), t('2026-11-23T10:00'));
     const events = collectDue(cal, state, t('2026-11-23T20:00'));

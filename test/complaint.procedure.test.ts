@@ -6,7 +6,7 @@ import { useTimeSkippingSystem } from './support/temporal';
 import {
   clockTo,
   csr,
-  deadlineEvents,
+  clockEvents,
   eventually,
   eventsUntil as eventsUntilIn,
   fridayLocal,
@@ -155,7 +155,7 @@ describe('5. reply and the unsatisfied loop', () => {
     await actOn(h, 'recordHandling', csr, { resolution: '更换垃圾桶位置' });
     view = await actOn(h, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
     expect(view.stage).toBe('awaitingReturnVisit');
-    const handling = (await deadlineEvents(system().db, caseId, 'handling')).filter((e) => e.kind === 'started');
+    const handling = (await clockEvents(system().db, caseId, 'handling')).filter((e) => e.kind === 'started');
     expect(handling).toHaveLength(3);
   });
 });
@@ -188,7 +188,7 @@ describe('6. return visits', () => {
     expect(view.repeatOf).toBe('C-earlier');
     const toSupervisor = system().channel.sent.find((m) => m.caseId === complaintIdOf(h) && m.recipient === 'role:supervisor');
     expect(toSupervisor?.text).toContain('重复投诉');
-    const started = (await deadlineEvents(system().db, complaintIdOf(h), 'returnVisit'))[0];
+    const started = (await clockEvents(system().db, complaintIdOf(h), 'returnVisit'))[0];
     expect(new Date(rv?.dueAt ?? 0).getTime() - (started?.at.getTime() ?? 0)).toBe(24 * HOUR);
   });
 });

@@ -127,7 +127,7 @@ describe('one write per step', () => {
     expect(await db.auditEntry.count({ where: { caseId } })).toBe(2);
   });
 
-  it('charges, return visits, owner-file entries and deadline events are each written once however often retried', async () => {
+  it('charges, return visits, owner-file entries and clock events are each written once however often retried', async () => {
     const channel = capturingChannel();
     const acts = createActivities(db, channel);
     const caseId = newCaseId();

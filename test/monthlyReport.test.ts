@@ -11,7 +11,7 @@ import { type MonthlyReport, monthlyReport, monthlyReportCsv, monthlyReportQuery
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import type { Actor } from '../workflows/lib/roles';
 import { complaintDeadlines, complaintSteps } from '../workflows/complaint/complaint.policy';
-import { eventDeadlines, eventSteps, returnVisitSample } from '../workflows/event/communityEvent.policy';
+import { communityEventDeadlines, communityEventSteps, returnVisitSample } from '../workflows/communityEvent/communityEvent.policy';
 import { repairDeadlines, repairSteps } from '../workflows/repair/repair.policy';
 import { capturingChannel } from './support/channel';
 import { CaseWriter } from './support/caseWriter';
@@ -141,7 +141,7 @@ async function seedNovember() {
   // A community event planned in September, held on 8 November, 20 participants, 10% visited.
   const festival = await open(ids.festival, 'communityEvent', '社区', '重阳游园会（2030-11-08）', '2030-09-01T10:00');
   await festival.step('plan', csr, local('2030-09-01T10:00'), { planId: 'P2030', date: '2030-11-08' });
-  await festival.startClock('returnVisit', eventSteps.returnVisit, eventDeadlines.returnVisit, local('2030-11-09T00:00'));
+  await festival.startClock('returnVisit', communityEventSteps.returnVisit, communityEventDeadlines.returnVisit, local('2030-11-09T00:00'));
   const participants = Array.from({ length: 20 }, (_, i) => `居民${i + 1}`);
   const sample = returnVisitSample(ids.festival, participants);
   await festival.step('recordParticipants', csr, local('2030-11-09T09:00'), { count: participants.length, sample });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { materialize } from '../workflows/lib/materialize';
 import { calendarConfigSchema } from '../workflows/lib/calendar';
 import { repairActions, openRepairSchema } from '../workflows/repair/repair.messages';
-import { eventActions } from '../workflows/event/communityEvent.messages';
+import { communityEventActions } from '../workflows/communityEvent/communityEvent.messages';
 
 /** The SDK's freeze of preloaded modules (@temporalio/worker reusable-vm.js `deepFreeze`), as it walks. */
 function deepFreeze(object: unknown, visited = new WeakSet<object>()): unknown {
@@ -30,7 +30,7 @@ function deepFreeze(object: unknown, visited = new WeakSet<object>()): unknown {
 }
 
 describe('schemas shared by every case, frozen by the worker', () => {
-  const modules = { z, calendarConfigSchema, repairActions, openRepairSchema, eventActions };
+  const modules = { z, calendarConfigSchema, repairActions, openRepairSchema, communityEventActions };
   // Jest gives each test file its own modules: freezing them here touches no other file.
   beforeAll(() => {
     expect(materialize(Object.values(modules))).toBeGreaterThan(100);
@@ -64,7 +64,7 @@ describe('schemas shared by every case, frozen by the worker', () => {
   });
 
   it('refinements still decide: a send-back needs comments, an approval does not', () => {
-    const decide = eventActions.reviewPlan.input;
+    const decide = communityEventActions.reviewPlan.input;
     expect(decide.safeParse({ approved: true }).success).toBe(true);
     expect(decide.safeParse({ approved: false }).success).toBe(false);
     expect(decide.safeParse({ approved: false, comments: '预算超标' }).success).toBe(true);

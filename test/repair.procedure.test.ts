@@ -11,7 +11,7 @@ import {
   caseIdOf,
   clockTo,
   csr,
-  deadlineEvents,
+  clockEvents,
   eventsUntil as eventsUntilIn,
   expectSameInstant,
   HOUR,
@@ -76,7 +76,7 @@ describe('4. the owner hears back within 1 hour', () => {
     await system().env.sleep(40 * MINUTE);
     await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已电话回复，师傅马上到' });
     await system().env.sleep(2 * HOUR);
-    const kinds = (await deadlineEvents(system().db, caseId, 'response')).map((e) => e.kind);
+    const kinds = (await clockEvents(system().db, caseId, 'response')).map((e) => e.kind);
     expect(kinds).toEqual(['started', 'warning', 'met']);
   });
 });
@@ -87,7 +87,7 @@ describe('2. a paid repair waits for the owner to confirm the fee', () => {
     const caseId = caseIdOf(h);
     expect((await stateOf(h)).stage).toBe('awaitingFeeConfirmation');
     await system().env.sleep(30 * MINUTE);
-    expect((await deadlineEvents(system().db, caseId, 'dispatch')).map((e) => e.kind)).toEqual(['started', 'paused']);
+    expect((await clockEvents(system().db, caseId, 'dispatch')).map((e) => e.kind)).toEqual(['started', 'paused']);
     const view = await act(h, 'confirmFee', csr, { accepted: true, note: '业主电话确认' });
     expect(view.stage).toBe('dispatching');
     const resumed = await eventsUntil(caseId, 'dispatch', 'resumed');
@@ -136,7 +136,7 @@ describe('3. dispatch: take, decline, hand back, reassign', () => {
     view = await act(h, 'reassign', supervisor, { technician: 'tech-qian', reason: '水电专业' });
     expect(view.stage).toBe('inProgress');
     expect(view.assignee).toBe('tech-qian');
-    const dispatch = (await deadlineEvents(system().db, caseId, 'dispatch')).map((e) => e.kind);
+    const dispatch = (await clockEvents(system().db, caseId, 'dispatch')).map((e) => e.kind);
     expect(dispatch).toEqual(['started', 'met', 'started', 'met']);
     const audit = await system().db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => [a.action, a.actorId])).toEqual([
@@ -397,8 +397,8 @@ describe('7. every record of a case carries the case’s own time', () => {
     expect((await db.returnVisit.findMany({ where: { caseId } })).map((v) => v.at.toISOString())).toEqual([at('recordReturnVisit')]);
     expect((await db.ownerFileEntry.findMany({ where: { ref: caseId } })).map((e) => e.filedAt.toISOString())).toEqual([at('close')]);
 
-    // Each message is stamped when its step or deadline event happened.
-    const events = await deadlineEvents(db, caseId);
+    // Each message is stamped when its step or clock event happened.
+    const events = await clockEvents(db, caseId);
     const momentOf = new Map<string, string>([
       ...audit.map((a) => [a.key, a.at.toISOString()] as [string, string]),
       ...events.map((e) => [e.key, e.at.toISOString()] as [string, string]),

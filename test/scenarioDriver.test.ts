@@ -6,7 +6,7 @@
  */
 import { caseActivityOf, guardMs } from './support/timeSkippingDriver';
 import { useTimeSkippingSystem } from './support/temporal';
-import { act, caseIdOf, csr, deadlineEvents, expectSameInstant, MINUTE, openRepair, resultOf } from './support/scenario';
+import { act, caseIdOf, csr, clockEvents, expectSameInstant, MINUTE, openRepair, resultOf } from './support/scenario';
 
 const system = useTimeSkippingSystem();
 
@@ -14,7 +14,7 @@ describe('the scenario driver', () => {
   it('reads a waiting case from its history: nothing outstanding, its one timer due at the 50% warning of the 5-minute dispatch', async () => {
     const h = await openRepair(system().env);
     const state = await system().env.settle(h.workflowId);
-    const opened = (await deadlineEvents(system().db, caseIdOf(h), 'dispatch'))[0]?.at.getTime() as number;
+    const opened = (await clockEvents(system().db, caseIdOf(h), 'dispatch'))[0]?.at.getTime() as number;
     expect(state.outstanding).toEqual([]);
     expect(state.closed).toBe(false);
     // The server counts a timer from when it records it, a few milliseconds after the workflow task's time.
@@ -28,12 +28,12 @@ describe('the scenario driver', () => {
     const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
     await system().env.settle(h.workflowId);
-    const opened = (await deadlineEvents(system().db, caseId, 'dispatch'))[0]?.at.getTime() as number;
+    const opened = (await clockEvents(system().db, caseId, 'dispatch'))[0]?.at.getTime() as number;
     await system().env.sleep(150_000 - guardMs / 2);
     expect(await system().env.currentTimeMs()).toBeGreaterThan(opened + 150_000);
-    expect((await deadlineEvents(system().db, caseId, 'dispatch')).map((e) => e.kind)).toEqual(['started', 'warning']);
+    expect((await clockEvents(system().db, caseId, 'dispatch')).map((e) => e.kind)).toEqual(['started', 'warning']);
     await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
-    expect((await deadlineEvents(system().db, caseId, 'response')).map((e) => e.kind)).toEqual(['started', 'met']);
+    expect((await clockEvents(system().db, caseId, 'response')).map((e) => e.kind)).toEqual(['started', 'met']);
   });
 
   it('asking for the result of a case still waiting on staff fails at once instead of skipping time to its end', async () => {

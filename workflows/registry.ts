@@ -4,9 +4,9 @@
  * the reports, the OpenAPI document, the worker's check of its workflows, the
  * bench — reads this list. Adding a procedure is its folder and one line here.
  */
-import { archiveAccessContract } from './archive/archiveAccess.messages';
+import { archiveAccessContract } from './archiveAccess/archiveAccess.messages';
+import { communityEventContract } from './communityEvent/communityEvent.messages';
 import { complaintContract } from './complaint/complaint.messages';
-import { eventContract } from './event/communityEvent.messages';
 import { keyLoanContract } from './keys/keyLoan.messages';
 import { keyReplacementContract } from './keys/keyReplacement.messages';
 import type { ProcedureContract } from './lib/contract';
@@ -20,7 +20,7 @@ export const procedureContracts = [
   keyReplacementContract,
   archiveAccessContract,
   moveInContract,
-  eventContract,
+  communityEventContract,
 ] as const;
 
 export type Procedure = (typeof procedureContracts)[number]['procedure'];

@@ -1,7 +1,7 @@
 /**
  * Which run of which clock a persisted `DeadlineEvent` belongs to. The clock model
  * (workflows/lib/clock.ts) keys every event `<caseId>:<clock>#<run>:<kind>[:<index>]`,
- * the run counting the clock's restarts within the case (deadlines.ts); the part
+ * the run counting the clock's restarts within the case (clockBoard.ts); the part
  * before `:<kind>` names one run, so a restarted clock (a daily follow-up, a new
  * handling round, a return visit after rework) is never confused with its last run.
  */

@@ -12,10 +12,10 @@
  * visit after rework is not counted again); a visit is the audit entry of the action
  * that records it, timed by the workflow.
  */
-import { complaintProcedure } from '../../workflows/complaint/complaint.messages';
-import { eventProcedure } from '../../workflows/event/communityEvent.messages';
-import { returnVisitShare } from '../../workflows/event/communityEvent.policy';
-import { repairProcedure } from '../../workflows/repair/repair.messages';
+import { complaintContract } from '../../workflows/complaint/complaint.messages';
+import { communityEventContract } from '../../workflows/communityEvent/communityEvent.messages';
+import { returnVisitShare } from '../../workflows/communityEvent/communityEvent.policy';
+import { repairContract } from '../../workflows/repair/repair.messages';
 import type { ReturnVisitRow } from './types';
 
 export interface ReturnVisitRule {
@@ -33,7 +33,7 @@ export const returnVisitClock = 'returnVisit';
 export const participantsAction = 'recordParticipants';
 
 export const returnVisitRules: readonly ReturnVisitRule[] = [
-  { procedure: repairProcedure, basis: 'cases', requiredRate: 1, visitAction: 'recordReturnVisit' },
-  { procedure: complaintProcedure, basis: 'cases', requiredRate: 1, visitAction: 'recordReturnVisit' },
-  { procedure: eventProcedure, basis: 'participants', requiredRate: returnVisitShare, visitAction: 'recordEventReturnVisit' },
+  { procedure: repairContract.procedure, basis: 'cases', requiredRate: 1, visitAction: 'recordReturnVisit' },
+  { procedure: complaintContract.procedure, basis: 'cases', requiredRate: 1, visitAction: 'recordReturnVisit' },
+  { procedure: communityEventContract.procedure, basis: 'participants', requiredRate: returnVisitShare, visitAction: 'recordEventReturnVisit' },
 ];

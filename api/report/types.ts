@@ -25,7 +25,7 @@ export interface CaseCountRow {
   openAtMonthEnd: number;
 }
 
-/** 2. One deadline clock (step) of one procedure: its outcomes within the month. */
+/** 2. One clock (step) of one procedure: its outcomes within the month. */
 export interface DeadlineRow {
   procedure: string;
   /** The clock's name in the procedure's policy: 'response', 'returnVisit'... */

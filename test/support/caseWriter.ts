@@ -1,7 +1,7 @@
 /**
  * Writes a case's records the way its workflow would, without running one: the
  * case row, audit steps and return visits through the real activities, and
- * deadline events produced by the real clock model (workflows/lib/clock.ts) at
+ * clock events produced by the real clock model (workflows/lib/clock.ts) at
  * the given instants — so a seeded month looks like what workflows write.
  */
 import type { Activities } from '../../activities';
@@ -9,7 +9,7 @@ import type { BusinessCalendar } from '../../workflows/lib/calendar';
 import { type ClockEvent, type ClockSpec, type ClockState, collectDue, startClock, stopClock } from '../../workflows/lib/clock';
 import { escalationChain, type StepActor } from '../../workflows/lib/roles';
 import { defaultWarnAt } from '../../workflows/lib/clock';
-import { eventRecord } from '../../workflows/lib/deadlines';
+import { clockEventRecord } from '../../workflows/lib/clockBoard';
 import type { CaseOpening as CaseRowOpening, CaseRecord, CaseRowState } from '../../workflows/lib/stepRecord';
 
 export interface CaseOpening {
@@ -92,7 +92,7 @@ export class CaseWriter {
     if (events.length === 0) return;
     await this.acts.recordDeadlineEvents({
       caseId: this.caseId,
-      events: events.map(eventRecord),
+      events: events.map(clockEventRecord),
       row: this.row('open'),
     });
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { keyRegister } from '../../activities/keys';
 import type { Db } from '../../db/client';
-import type { archiveAccess } from '../../workflows/archive/archiveAccess';
+import type { archiveAccess } from '../../workflows/archiveAccess/archiveAccess';
 import {
   type ArchiveAccessAction,
   type ArchiveAccessInput,
@@ -11,7 +11,7 @@ import {
   archiveAccessUpdates,
   archiveAccessWorkflowId,
   type ArchiveAccessView,
-} from '../../workflows/archive/archiveAccess.messages';
+} from '../../workflows/archiveAccess/archiveAccess.messages';
 import type { keyLoan } from '../../workflows/keys/keyLoan';
 import {
   type KeyLoanAction,

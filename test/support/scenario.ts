@@ -132,17 +132,17 @@ export async function eventually<T>(probe: () => Promise<T | undefined | null | 
   }
 }
 
-export function deadlineEvents(db: Db, caseId: string, clock?: string) {
+export function clockEvents(db: Db, caseId: string, clock?: string) {
   return db.deadlineEvent.findMany({ where: { caseId, ...(clock ? { clock } : {}) }, orderBy: { id: 'asc' } });
 }
 
 export const HOUR = 3600_000;
 export const MINUTE = 60_000;
 
-/** The deadline events of a clock, once at least `count` of `kind` are persisted. */
+/** The clock events of a clock, once at least `count` of `kind` are persisted. */
 export function eventsUntil(db: Db, caseId: string, clock: string, kind: string, count = 1) {
   return eventually(async () => {
-    const events = await deadlineEvents(db, caseId, clock);
+    const events = await clockEvents(db, caseId, clock);
     return events.filter((e) => e.kind === kind).length >= count ? events : undefined;
   });
 }

@@ -7,7 +7,7 @@
  * a timer which fired while the task was with the worker ("invalid history
  * builder state for action") and never offers the task again, so the case
  * hangs (temporalio/sdk-java #2606, #3088). Between skips the server's clock
- * runs at real pace, and a case's deadline board cancels and re-arms its timer
+ * runs at real pace, and a case's clock board cancels and re-arms its timer
  * on every staff action: an action sent just as a timer comes due strands it.
  *
  * What it does:

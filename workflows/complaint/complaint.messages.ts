@@ -19,7 +19,7 @@ export const complaintStages = [
   'awaitingSignOff', // 4. complex: the level above signs off the answer
   'replying', // 5. reply to the customer, ask whether satisfied
   'awaitingReturnVisit', // 6. return visit
-  'closed', // 7. filed in the owner's archive
+  'closed', // 7. filed in the owner's file
   'invalid', // 2. not valid: explained, recorded, closed
 ] as const;
 export type ComplaintStage = (typeof complaintStages)[number];

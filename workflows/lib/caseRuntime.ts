@@ -1,11 +1,11 @@
 /**
  * What every procedure's workflow needs around its own steps: the business
- * calendar, the deadline board, the case's record (one write per step) and its
- * face in the Temporal UI (search attributes + current details), kept in step
- * with its view.
+ * calendar, the clock board, the case's record (one write per step) and what
+ * a supervisor sees of it in the Temporal UI (search attributes + current
+ * details), kept in step with its view.
  *
  * One write per step: `step()` writes the step's audit entry together with
- * everything the step changed — the deadline events its clocks produced, its
+ * everything the step changed — the clock events its clocks produced, its
  * domain records, its messages and the case row (stage, who it waits on, every
  * running clock's duty) — in one activity call. Registration is the first
  * step's write (`open()` then `step()`); `queueStep()` adds an entry to the
@@ -15,11 +15,11 @@ import { allHandlersFinished, condition, setCurrentDetails, upsertSearchAttribut
 import type { BusinessCalendar } from './calendar';
 import type { CaseViewBase } from './caseView';
 import type { ClockSpec } from './clock';
-import { DeadlineBoard, type DeadlineBoardSnapshot } from './deadlines';
+import { ClockBoard, type ClockBoardSnapshot } from './clockBoard';
 import { recordActivities } from './recordActivities';
 import { escalationChain, type Recipient, type StepActor } from './roles';
 import { caseAssignee, caseBreached, caseNextDue, caseStage } from './searchAttributes';
-import type { CaseOpening, CaseRecord, CaseRowState, DeadlineEventRecord, StepEntry, WaitingOn } from './stepRecord';
+import type { CaseOpening, CaseRecord, CaseRowState, ClockEventRecord, StepEntry, WaitingOn } from './stepRecord';
 import { nowIso, workflowNow } from './time';
 
 const { recordStep, recordDeadlineEvents } = recordActivities;
@@ -37,7 +37,7 @@ export interface StepExtra {
 
 /** What a case carries over when it continues as new. */
 export interface CaseCarryOver {
-  board: DeadlineBoardSnapshot;
+  board: ClockBoardSnapshot;
   seq: number;
   version: number;
 }
@@ -48,7 +48,7 @@ export interface CaseRuntimeOptions<V extends CaseViewBase> {
   label: string;
   view: V;
   /** Whom the case waits on, for what and by when, given its stage. */
-  waitingOn: (view: V, board: DeadlineBoard) => WaitingOn | undefined;
+  waitingOn: (view: V, board: ClockBoard) => WaitingOn | undefined;
   /** Lines of the UI's current details besides stage, waiting and breach. */
   headline: string;
   stageName: (stage: V['stage']) => string;
@@ -56,7 +56,8 @@ export interface CaseRuntimeOptions<V extends CaseViewBase> {
   carried?: CaseCarryOver;
 }
 
-interface Face {
+/** What a supervisor sees of the case in the Temporal UI: its search attributes and current details. */
+interface UiFields {
   stage: string;
   assignee?: string;
   nextDue?: Date;
@@ -66,7 +67,7 @@ interface Face {
 }
 
 export class CaseRuntime<V extends CaseViewBase> {
-  readonly board: DeadlineBoard;
+  readonly board: ClockBoard;
   private closing = false;
   private seq: number;
   private version: number;
@@ -74,13 +75,14 @@ export class CaseRuntime<V extends CaseViewBase> {
   private queued: StepEntry[] = [];
   private queuedNotices: Notice[] = [];
   private queuedRecords: CaseRecord[] = [];
-  private shownAttributes = '';
+  /** The search attributes last upserted (as JSON). */
+  private uiAttributes = '';
   private clocksRunning: Promise<void> | undefined;
 
   constructor(private readonly o: CaseRuntimeOptions<V>) {
     this.seq = o.carried?.seq ?? 0;
     this.version = o.carried?.version ?? 0;
-    this.board = new DeadlineBoard(o.cal, o.view.caseId, o.label, (events) => this.recordEvents(events), o.carried?.board);
+    this.board = new ClockBoard(o.cal, o.view.caseId, o.label, (events) => this.recordEvents(events), o.carried?.board);
   }
 
   get view(): V {
@@ -113,7 +115,7 @@ export class CaseRuntime<V extends CaseViewBase> {
 
   /** The view with its derived parts refreshed (what queries and updates return). */
   current(): V {
-    this.face();
+    this.refreshView();
     return this.o.view;
   }
 
@@ -129,7 +131,7 @@ export class CaseRuntime<V extends CaseViewBase> {
     this.queuedRecords.push(...(extra.records ?? []));
   }
 
-  /** One step on record: its audit entry, clocks' events, records, messages and the case row, in one write; then the UI. */
+  /** One step on record: its audit entry, clocks' events, records, messages and the case row, in one write; then the Temporal UI. */
   async step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = [], extra: StepExtra = {}): Promise<void> {
     await this.write(action, actor, detail, notices, extra);
   }
@@ -191,12 +193,12 @@ export class CaseRuntime<V extends CaseViewBase> {
       this.board.requeue(taken);
       throw err;
     }
-    this.show();
+    this.updateUi();
   }
 
-  private async recordEvents(events: DeadlineEventRecord[]): Promise<void> {
+  private async recordEvents(events: ClockEventRecord[]): Promise<void> {
     await recordDeadlineEvents({ caseId: this.o.view.caseId, events, row: this.rowState() });
-    this.show();
+    this.updateUi();
   }
 
   private rowState(closed?: { closedAt: string; outcome: string }): CaseRowState {
@@ -216,16 +218,16 @@ export class CaseRuntime<V extends CaseViewBase> {
   }
 
   /**
-   * What a supervisor sees in the Temporal UI. Search attributes are upserted
-   * only when they change (each upsert is a history event); the current details
-   * text is refreshed every time.
+   * Brings what a supervisor sees in the Temporal UI up to date. Search
+   * attributes are upserted only when they change (each upsert is a history
+   * event); the current details text is refreshed every time.
    */
-  show(): void {
-    const f = this.face();
+  updateUi(): void {
+    const f = this.uiFields();
     const attributes = { stage: f.stage, assignee: f.assignee ?? null, nextDue: f.nextDue ?? null, breached: f.breached };
     const key = JSON.stringify(attributes);
-    if (key !== this.shownAttributes) {
-      this.shownAttributes = key;
+    if (key !== this.uiAttributes) {
+      this.uiAttributes = key;
       upsertSearchAttributes([
         { key: caseStage, value: attributes.stage },
         { key: caseAssignee, value: attributes.assignee },
@@ -236,13 +238,19 @@ export class CaseRuntime<V extends CaseViewBase> {
     setCurrentDetails(f.details);
   }
 
-  private face(): Face {
+  /** The view's derived parts: whom the case waits on, its clocks, the next due time, any breach. */
+  private refreshView(): void {
     const v = this.o.view;
-    const waiting = this.o.waitingOn(v, this.board);
-    v.waitingOn = waiting;
+    v.waitingOn = this.o.waitingOn(v, this.board);
     v.clocks = this.board.view();
     v.nextDueAt = this.board.nextDue()?.toISOString();
     v.breached = this.board.everBreached();
+  }
+
+  private uiFields(): UiFields {
+    this.refreshView();
+    const v = this.o.view;
+    const waiting = v.waitingOn;
     const cal = this.o.cal;
     const details = [
       `**${this.o.label}** — ${this.o.headline}`,

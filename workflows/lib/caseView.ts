@@ -4,7 +4,7 @@
  * with its own fields (and narrows `procedure` and `stage`); the API, the
  * workbench and the tests read the same type.
  */
-import type { ClockView } from './deadlines';
+import type { ClockView } from './clockBoard';
 import type { WaitingOn } from './stepRecord';
 
 export interface CaseViewBase {

@@ -1,5 +1,5 @@
 /**
- * A deadline clock: the pure model behind every "within N" rule of DOMAIN.md.
+ * A clock, one step's timed duty: the pure model behind every "within N" rule of DOMAIN.md.
  *
  * A clock measures the time a step has been allowed (in wall-clock or business
  * time, by its rule), warns the step's owner at fractions of that time, records
@@ -7,7 +7,7 @@
  * be paused (with a reason, optionally until a given instant) while the case
  * waits on the owner; paused time is not consumed.
  *
- * No Temporal and no I/O here: the workflow-side runner (deadlines.ts) drives
+ * No Temporal and no I/O here: the workflow-side runner (clockBoard.ts) drives
  * it with the workflow clock and persists the events it returns.
  */
 import type { BusinessCalendar, Basis } from './calendar';

@@ -1,4 +1,7 @@
-/** 一户一档: what a household's owner file holds (DOMAIN.md §5). */
+/**
+ * 一户一档: what a household's owner file holds (DOMAIN.md §5 "Owner archive", 客户档案).
+ * One word in code: `ownerFile` (also the Prisma model OwnerFileEntry, the record kind and the inventory activity), never "owner archive".
+ */
 import { z } from 'zod';
 import type { Role } from './roles';
 

@@ -2,7 +2,7 @@
  * 转交: a supervisor hands everything one person holds in a case to another
  * (sick leave, shift change). One update, `case.reassign`, shared by every
  * procedure: the case's assignee and first-responsible person, and every
- * active deadline clock that person owns, pass to the other; the step is on
+ * active clock that person owns, pass to the other; the step is on
  * record with who reassigned, from, to and why, and both people are told.
  *
  * Installed for every procedure by `handleStaffActions`; the validator rejects
@@ -48,7 +48,7 @@ export interface ReassignResult {
   to: string;
   assignee: boolean;
   firstReceiver: boolean;
-  /** Names of the deadline clocks now owned by `to`. */
+  /** Names of the clocks now owned by `to`. */
   clocks: string[];
 }
 

@@ -1,9 +1,9 @@
 /**
  * One write per step: what a workflow hands the database when a step of a case
- * happens (or a case is registered, or a deadline event falls due). A domain
+ * happens (or a case is registered, or a clock event falls due). A domain
  * module that the workflows and the activities both import; it imports neither.
  *
- * A step's audit entries, the case row, the deadline events the step caused,
+ * A step's audit entries, the case row, the clock events the step caused,
  * its domain records (service record, charges, return visit, owner file, key
  * ledger, archive access) and its outbox rows are written by one activity in one
  * transaction, idempotent by the step's key (`<caseId>#<seq of its first entry>`).
@@ -64,7 +64,7 @@ export interface CaseRowState {
   outcome?: string;
 }
 
-export interface DeadlineEventRecord {
+export interface ClockEventRecord {
   key: string;
   clock: string;
   step: string;
@@ -119,15 +119,15 @@ export interface StepWrite {
   open?: CaseOpening;
   entries: StepEntry[];
   row: CaseRowState;
-  events: DeadlineEventRecord[];
+  events: ClockEventRecord[];
   records: CaseRecord[];
   notices: Message[];
 }
 
-/** Deadline events that fell due with no step (the clocks' runner woke up), and the case row after them. */
-export interface DeadlineEventsWrite {
+/** Clock events that fell due with no step (the clocks' runner woke up), and the case row after them. */
+export interface ClockEventsWrite {
   caseId: string;
-  events: DeadlineEventRecord[];
+  events: ClockEventRecord[];
   row: CaseRowState;
 }
 

@@ -3,7 +3,7 @@ import type { BusinessCalendar } from './calendar';
 import type { ClockEvent } from './clock';
 import { describeRecipient } from './roles';
 
-export function deadlineEventText(caseLabel: string, e: ClockEvent, cal: BusinessCalendar): string {
+export function clockEventText(caseLabel: string, e: ClockEvent, cal: BusinessCalendar): string {
   const due = cal.formatLocal(new Date(e.dueAt));
   switch (e.kind) {
     case 'warning':

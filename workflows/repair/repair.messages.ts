@@ -22,7 +22,7 @@ export const repairStages = [
   'inProgress', // 5. a technician has the job
   'awaitingReturnVisit', // 6. done; the csr must visit the owner
   'rework', // 6. the return visit found a problem
-  'closed', // 7. filed in the owner's archive
+  'closed', // 7. filed in the owner's file
   'cancelled', // the owner declined the fee
 ] as const;
 export type RepairStage = (typeof repairStages)[number];

@@ -5,7 +5,7 @@
  * engineering notified, a technician takes it within 5 minutes → 4. the owner
  * hears back within 1 hour → 5. completion report with charges, daily follow-up
  * while unfinished → 6. return visit within 2 days, rework within 1 working day
- * → 7. close and file in the owner's archive.
+ * → 7. close and file into the owner's file.
  *
  * The procedure reads from the top; the staff actions that move it on are below
  * it (`repairActionHandlers`), and the case's parts they share (`repairCase`)

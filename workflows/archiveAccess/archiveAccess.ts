@@ -27,7 +27,7 @@ import {
   archiveAccessUpdates,
   type ArchiveAccessView,
 } from './archiveAccess.messages';
-import { archiveEscalateEvery, archiveAccessDeadlines as due, archiveAccessSteps as steps } from './archiveAccess.policy';
+import { archiveAccessEscalateEvery, archiveAccessDeadlines as due, archiveAccessSteps as steps } from './archiveAccess.policy';
 import { archiveAccessTexts } from './archiveAccess.texts';
 
 export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveAccessOutcome> {
@@ -102,7 +102,7 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
       // The custodian chases the file; the supervisor, then the manager hear when it is late.
       board.start({
         ...rt.clock('return', steps.return, due.return, role('csr'), [role('supervisor'), role('manager')]),
-        escalateEvery: archiveEscalateEvery,
+        escalateEvery: archiveAccessEscalateEvery,
       });
       await rt.step(
         'approve',

@@ -4,7 +4,7 @@
  * (400 input, 401 identity, 403 role, 404 unknown case, 409 stage).
  */
 import { randomUUID } from 'node:crypto';
-import type { EventView } from '../workflows/event/communityEvent.messages';
+import type { CommunityEventView } from '../workflows/communityEvent/communityEvent.messages';
 import type { MoveInView } from '../workflows/moveIn/moveIn.messages';
 import type { Actor } from '../workflows/lib/roles';
 import { executive } from './support/complaintScenario';
@@ -63,7 +63,7 @@ describe('POST /move-ins and its actions', () => {
 
 describe('POST /events/plans and the event actions', () => {
   const act = (caseId: string, name: string, actor: Actor, input: unknown = {}) =>
-    ctx.http.post<EventView & { code?: string }>(`/events/${caseId}/actions/${name}`, actor, input);
+    ctx.http.post<CommunityEventView & { code?: string }>(`/events/${caseId}/actions/${name}`, actor, input);
 
   it('when the front desk posts the annual plan, then one event case per event, each with its plan id and plan due date', async () => {
     const now = new Date(await ctx.sys.env.currentTimeMs());
@@ -79,7 +79,7 @@ describe('POST /events/plans and the event actions', () => {
     const [first] = reply.body.events;
     expect(first?.caseId).toMatch(/^HD\d{8}-[0-9A-Z]{6}$/);
     await onRecord(`/events/${first?.caseId}`, 'plan');
-    const state = await ctx.http.get<EventView>(`/events/${first?.caseId}`);
+    const state = await ctx.http.get<CommunityEventView>(`/events/${first?.caseId}`);
     expect([state.body.planId, state.body.stage]).toEqual([reply.body.planId, 'drafting']);
     // Review before the plan is in: 409; by the wrong role: 403; a send-back without comments: 400.
     expect((await act(first?.caseId as string, 'reviewPlan', supervisor, { approved: true })).status).toBe(409);

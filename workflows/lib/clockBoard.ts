@@ -1,5 +1,5 @@
 /**
- * The deadline board of one case: several clocks at once, one background
+ * The clock board of one case: several clocks at once, one background
  * runner that sleeps until the next warning/breach/escalation (a single timer,
  * re-armed only when a clock changes). Events a step causes go into that step's
  * write (`takeQueued`); events that fall due with no step are written by the
@@ -21,11 +21,12 @@ import {
   stopClock,
 } from './clock';
 import type { Recipient } from './roles';
-import type { DeadlineEventRecord, Duty } from './stepRecord';
-import { deadlineEventText } from './texts';
+import type { ClockEventRecord, Duty } from './stepRecord';
+import { clockEventText } from './texts';
 import { workflowNow } from './time';
 
-export interface DeadlineBoardSnapshot {
+/** What a board carries over when its case continues as new (field names are in running cases' inputs: keep them). */
+export interface ClockBoardSnapshot {
   clocks: ClockState[];
   started: Record<string, number>;
 }
@@ -44,7 +45,7 @@ export interface ClockView {
 }
 
 /** A clock event as the database keeps it (without its message). */
-export function eventRecord(e: ClockEvent): DeadlineEventRecord {
+export function clockEventRecord(e: ClockEvent): ClockEventRecord {
   return {
     key: e.key,
     clock: e.clock,
@@ -58,7 +59,7 @@ export function eventRecord(e: ClockEvent): DeadlineEventRecord {
   };
 }
 
-export class DeadlineBoard {
+export class ClockBoard {
   private readonly clocks = new Map<string, ClockState>();
   private readonly started: Record<string, number>;
   private queue: ClockEvent[] = [];
@@ -71,14 +72,14 @@ export class DeadlineBoard {
     private readonly caseId: string,
     private readonly caseLabel: string,
     /** Writes events that fell due with no step (with the case row after them). */
-    private readonly write: (events: DeadlineEventRecord[]) => Promise<void>,
-    snapshot?: DeadlineBoardSnapshot,
+    private readonly write: (events: ClockEventRecord[]) => Promise<void>,
+    snapshot?: ClockBoardSnapshot,
   ) {
     this.started = { ...(snapshot?.started ?? {}) };
     for (const c of snapshot?.clocks ?? []) this.clocks.set(c.spec.name, c);
   }
 
-  snapshot(): DeadlineBoardSnapshot {
+  snapshot(): ClockBoardSnapshot {
     return { clocks: [...this.clocks.values()], started: { ...this.started } };
   }
 
@@ -196,8 +197,8 @@ export class DeadlineBoard {
   }
 
   /** Events as the database keeps them, with the message to each recipient. */
-  records(events: ClockEvent[]): DeadlineEventRecord[] {
-    return events.map((e) => ({ ...eventRecord(e), text: e.recipient ? deadlineEventText(this.caseLabel, e, this.cal) : undefined }));
+  records(events: ClockEvent[]): ClockEventRecord[] {
+    return events.map((e) => ({ ...clockEventRecord(e), text: e.recipient ? clockEventText(this.caseLabel, e, this.cal) : undefined }));
   }
 
   hasPendingEvents(): boolean {

@@ -9,12 +9,11 @@ import { BusinessCalendar } from '../workflows/lib/calendar';
 import type { Actor } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
-  type EventInput,
-  eventProcedure,
-  eventWorkflowId,
+  type CommunityEventInput,
+  communityEventWorkflowId,
   plannedEventSchema,
-  eventContract,
-} from '../workflows/event/communityEvent.messages';
+  communityEventContract,
+} from '../workflows/communityEvent/communityEvent.messages';
 import { addCaseRoutes } from './caseRoutes';
 import { derivedCaseId, newCaseId, type OpenCaseDeps, startCase } from './caseStart';
 import { badRequest, parseOr400 } from './errors';
@@ -22,9 +21,9 @@ import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
 
-export const eventPlanSchema = z.strictObject({ events: z.array(plannedEventSchema).min(1).max(100) });
+export const communityEventPlanSchema = z.strictObject({ events: z.array(plannedEventSchema).min(1).max(100) });
 
-export interface StartedEvent {
+export interface StartedCommunityEvent {
   caseId: string;
   workflowId: string;
   title: string;
@@ -33,9 +32,9 @@ export interface StartedEvent {
   planDueAt: string | null;
 }
 
-export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unknown): Promise<{ planId: string; events: StartedEvent[] }> {
+export async function startCommunityEventPlan(deps: OpenCaseDeps, actor: Actor, body: unknown): Promise<{ planId: string; events: StartedCommunityEvent[] }> {
   authorize(actor, 'communityEvent', 'open');
-  const plan = parseOr400(eventPlanSchema, body, '年度活动计划内容有误');
+  const plan = parseOr400(communityEventPlanSchema, body, '年度活动计划内容有误');
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
   const issues = plan.events.flatMap((e, i) => {
@@ -50,7 +49,7 @@ export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unk
   if (issues.length) throw badRequest(issues, '年度活动计划内容有误');
   // A plan filed under an Idempotency-Key keeps its number, and each event's receipt number follows from it.
   const planId = deps.request?.receipt ?? newCaseId('JH', cal, now);
-  const events: StartedEvent[] = [];
+  const events: StartedCommunityEvent[] = [];
   for (const [index, e] of plan.events.entries()) {
     const started = await startCase({
       client: deps.client,
@@ -60,10 +59,10 @@ export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unk
       request: { requestId: deps.request?.requestId, receipt: deps.request?.receipt && derivedCaseId('HD', planId, index) },
       prefix: 'HD',
       workflowType: 'communityEvent',
-      workflowId: eventWorkflowId,
-      args: (caseId): [EventInput] => [{ ...e, caseId, planId, compiledBy: actor, calendar: deps.calendar, warnAt: deps.warnAt }],
+      workflowId: communityEventWorkflowId,
+      args: (caseId): [CommunityEventInput] => [{ ...e, caseId, planId, compiledBy: actor, calendar: deps.calendar, warnAt: deps.warnAt }],
       searchAttributes: [
-        { key: caseProcedure, value: eventProcedure },
+        { key: caseProcedure, value: communityEventContract.procedure },
         { key: caseStage, value: 'drafting' },
         { key: caseUnit, value: '社区' },
         { key: caseBreached, value: false },
@@ -76,14 +75,14 @@ export async function startEventPlan(deps: OpenCaseDeps, actor: Actor, body: unk
   return { planId, events };
 }
 
-export function eventRoutes(routes: Routes, deps: OpenCaseDeps): Routes {
+export function communityEventRoutes(routes: Routes, deps: OpenCaseDeps): Routes {
   addOpenRoute(routes, deps, {
-    api: eventContract,
+    api: communityEventContract,
     summary: "Files the year's community-event plan: one case per event, each due for its plan a month before its date.",
-    body: eventPlanSchema,
+    body: communityEventPlanSchema,
     planPrefix: 'JH',
-    open: startEventPlan,
+    open: startCommunityEventPlan,
     receiptOf: (plan) => plan.planId,
   });
-  return addCaseRoutes(routes, deps, eventContract);
+  return addCaseRoutes(routes, deps, communityEventContract);
 }

@@ -17,27 +17,27 @@ import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
 import { defaultWarnAt } from '../lib/clock';
 import {
-  eventActions,
-  type EventInput,
-  type EventOutcome,
-  eventStageNames,
-  eventState,
-  eventUpdates,
-  type EventView,
+  communityEventActions,
+  type CommunityEventInput,
+  type CommunityEventOutcome,
+  communityEventStageNames,
+  communityEventState,
+  communityEventUpdates,
+  type CommunityEventView,
 } from './communityEvent.messages';
-import { eventDeadlines as due, eventSteps as steps, returnVisitSample } from './communityEvent.policy';
-import { eventTexts } from './communityEvent.texts';
+import { communityEventDeadlines as due, communityEventSteps as steps, returnVisitSample } from './communityEvent.policy';
+import { communityEventTexts } from './communityEvent.texts';
 
-export async function communityEvent(input: EventInput): Promise<EventOutcome> {
+export async function communityEvent(input: CommunityEventInput): Promise<CommunityEventOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
   const openedAt = new Date(workflowNow());
   /** The csr who compiles and follows the event: the planner, or whoever it was reassigned to. */
   const compiler = (): Recipient => staff(view.firstReceiver);
-  const texts = eventTexts(input, cal);
+  const texts = communityEventTexts(input, cal);
   const eventStart = cal.startOfLocalDate(input.date);
   const eventEnd = cal.due(eventStart, '1 day');
   const planDue = cal.addMonths(eventStart, -due.planMonthsBefore);
-  const view: EventView = {
+  const view: CommunityEventView = {
     caseId: input.caseId,
     procedure: 'communityEvent',
     planId: input.planId,
@@ -54,12 +54,12 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
     breached: false,
     openedAt: openedAt.toISOString(),
   };
-  const rt = new CaseRuntime<EventView>({
+  const rt = new CaseRuntime<CommunityEventView>({
     cal,
     label: `社区活动 ${input.caseId}（${input.title}）`,
     headline: `${input.title}，${input.date}（年度计划 ${input.planId}）`,
     view,
-    stageName: (s) => eventStageNames[s],
+    stageName: (s) => communityEventStageNames[s],
     waitingOn: (v, board) => waitingOn(v, board.dueAt.bind(board)),
     warnAt: input.warnAt ?? defaultWarnAt,
   });
@@ -83,7 +83,7 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
     if (view.stage === 'followUp' && view.summary !== undefined && visitsDone()) view.stage = 'closed';
   };
 
-  const handlers: ActionHandlers<typeof eventActions> = {
+  const handlers: ActionHandlers<typeof communityEventActions> = {
     async submitPlan(actor, i) {
       view.plan = i.plan;
       view.stage = 'centreReview';
@@ -122,8 +122,8 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
 
   let registered = false;
   handleStaffActions({
-    table: eventActions,
-    updates: eventUpdates,
+    table: communityEventActions,
+    updates: communityEventUpdates,
     stage: () => view.stage,
     ready: () => registered,
     authorize: (action, _actor, raw) => {
@@ -144,7 +144,7 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
     handlers,
     runtime: rt,
   });
-  setHandler(eventState, () => rt.current());
+  setHandler(communityEventState, () => rt.current());
 
   // 1. On record as part of the annual plan; 2. the plan due a month before, approval by the date.
   rt.open({
@@ -167,7 +167,7 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
   // 3. The event date: held if approved, else not held and escalated.
   await sleep(cal.msInBasis(new Date(workflowNow()), eventStart, 'wall') || 1);
   if (view.stage !== 'approved') {
-    const reason = `活动方案未在活动日期（${input.date}）前获批（${eventStageNames[view.stage]}）`;
+    const reason = `活动方案未在活动日期（${input.date}）前获批（${communityEventStageNames[view.stage]}）`;
     view.stage = 'notHeld';
     view.notHeldReason = reason;
     await rt.step('notHeld', systemActor, { reason }, [
@@ -194,7 +194,7 @@ export async function communityEvent(input: EventInput): Promise<EventOutcome> {
   return { caseId: input.caseId, outcome: view.stage === 'notHeld' ? 'notHeld' : 'closed', view };
 }
 
-function waitingOn(v: EventView, dueAt: (clock: string) => Date | undefined): EventView['waitingOn'] {
+function waitingOn(v: CommunityEventView, dueAt: (clock: string) => Date | undefined): CommunityEventView['waitingOn'] {
   const by = (clock: string) => dueAt(clock)?.toISOString();
   switch (v.stage) {
     case 'drafting':

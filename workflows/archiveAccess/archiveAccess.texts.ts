@@ -1,4 +1,4 @@
-/** Notification texts of an owner-archive access (Simplified Chinese). */
+/** Notification texts of an owner-file access (Simplified Chinese). */
 import type { BusinessCalendar } from '../lib/calendar';
 import { archiveAccessKindNames, type ArchiveAccessInput } from './archiveAccess.messages';
 

@@ -3,8 +3,8 @@
  * plan: an event not approved in time, the summary and the 10% return visits.
  * (Apart from the approval scenarios: each file's test server skips time alone.)
  */
-import { returnVisitSample } from '../workflows/event/communityEvent.policy';
-import { actOnEvent, eventIdOf, eventOf, planEvent } from './support/eventScenario';
+import { returnVisitSample } from '../workflows/communityEvent/communityEvent.policy';
+import { actOnCommunityEvent, communityEventIdOf, communityEventOf, planCommunityEvent } from './support/communityEventScenario';
 import { executive } from './support/complaintScenario';
 import { clockTo, csr, eventsUntil, HOUR, local, localDate, MINUTE, rejectionOf, resultOf, supervisor } from './support/scenario';
 import { useTimeSkippingSystem } from './support/temporal';
@@ -18,9 +18,9 @@ describe('the event date', () => {
   it('not approved by the event date: not held, with the reason, and escalated', async () => {
     const now = new Date(await system().env.currentTimeMs());
     const date = localDate(now, 10);
-    const h = await planEvent(system().env, date);
-    const caseId = eventIdOf(h);
-    await actOnEvent(h, 'submitPlan', csr, { plan: '方案' });
+    const h = await planCommunityEvent(system().env, date);
+    const caseId = communityEventIdOf(h);
+    await actOnCommunityEvent(h, 'submitPlan', csr, { plan: '方案' });
     await clockTo(system().env, local(`${date}T00:01`));
     const result = await resultOf(h);
     expect(result.outcome).toBe('notHeld');
@@ -43,16 +43,16 @@ describe('4.–5. summary and return visits', () => {
   it('after the event the summary is due in 7 days and the visits in a month; the case closes when both are done', async () => {
     const now = new Date(await system().env.currentTimeMs());
     const date = localDate(now, 40);
-    const h = await planEvent(system().env, date);
-    const caseId = eventIdOf(h);
-    await actOnEvent(h, 'submitPlan', csr, { plan: '方案' });
-    await actOnEvent(h, 'reviewPlan', supervisor, { approved: true });
-    await actOnEvent(h, 'approvePlan', executive, { approved: true });
+    const h = await planCommunityEvent(system().env, date);
+    const caseId = communityEventIdOf(h);
+    await actOnCommunityEvent(h, 'submitPlan', csr, { plan: '方案' });
+    await actOnCommunityEvent(h, 'reviewPlan', supervisor, { approved: true });
+    await actOnCommunityEvent(h, 'approvePlan', executive, { approved: true });
     await clockTo(system().env, local(`${date}T15:00`));
-    let view = await actOnEvent(h, 'recordParticipants', csr, { participants: names(25) });
+    let view = await actOnCommunityEvent(h, 'recordParticipants', csr, { participants: names(25) });
     expect(view.returnVisitSample).toEqual(returnVisitSample(caseId, names(25)));
     await clockTo(system().env, local(`${localDate(local(`${date}T12:00`), 1)}T00:01`));
-    view = await eventOf(h);
+    view = await communityEventOf(h);
     expect(view.stage).toBe('followUp');
     const dayAfter = local(`${localDate(local(`${date}T12:00`), 1)}T00:00`);
     expect(Math.abs(dueOf(view, 'summary') - dayAfter.getTime() - 7 * 24 * HOUR)).toBeLessThan(MINUTE);
@@ -64,10 +64,10 @@ describe('4.–5. summary and return visits', () => {
     const summary = await eventsUntil(system().db, caseId, 'summary', 'breached');
     expect(summary.find((e) => e.kind === 'breached')?.recipient).toBe('role:supervisor');
     const outsider = names(25).find((n) => !view.returnVisitSample.includes(n)) as string;
-    expect(await rejectionOf(actOnEvent(h, 'recordEventReturnVisit', csr, { participant: outsider, answer: '满意' }))).toBe('InvalidInput');
-    await actOnEvent(h, 'recordSummary', csr, { summary: '参加 25 人，反响良好' });
+    expect(await rejectionOf(actOnCommunityEvent(h, 'recordEventReturnVisit', csr, { participant: outsider, answer: '满意' }))).toBe('InvalidInput');
+    await actOnCommunityEvent(h, 'recordSummary', csr, { summary: '参加 25 人，反响良好' });
     for (const participant of view.returnVisitSample) {
-      view = await actOnEvent(h, 'recordEventReturnVisit', csr, { participant, answer: '满意，希望多办' });
+      view = await actOnCommunityEvent(h, 'recordEventReturnVisit', csr, { participant, answer: '满意，希望多办' });
     }
     const result = await resultOf(h);
     expect(result.outcome).toBe('closed');
@@ -79,13 +79,13 @@ describe('4.–5. summary and return visits', () => {
   it('a return visit not made within a month of the event is breached', async () => {
     const now = new Date(await system().env.currentTimeMs());
     const date = localDate(now, 35);
-    const h = await planEvent(system().env, date);
-    const caseId = eventIdOf(h);
-    await actOnEvent(h, 'submitPlan', csr, { plan: '方案' });
-    await actOnEvent(h, 'reviewPlan', supervisor, { approved: true });
-    await actOnEvent(h, 'approvePlan', executive, { approved: true });
+    const h = await planCommunityEvent(system().env, date);
+    const caseId = communityEventIdOf(h);
+    await actOnCommunityEvent(h, 'submitPlan', csr, { plan: '方案' });
+    await actOnCommunityEvent(h, 'reviewPlan', supervisor, { approved: true });
+    await actOnCommunityEvent(h, 'approvePlan', executive, { approved: true });
     await clockTo(system().env, local(`${date}T15:00`));
-    const view = await actOnEvent(h, 'recordParticipants', csr, { participants: ['张三', '李四'] });
+    const view = await actOnCommunityEvent(h, 'recordParticipants', csr, { participants: ['张三', '李四'] });
     expect(view.returnVisitSample).toHaveLength(1);
     await clockTo(system().env, local(`${localDate(local(`${date}T12:00`), 33)}T00:00`));
     const events = await eventsUntil(system().db, caseId, 'returnVisit', 'breached');

@@ -9,10 +9,11 @@ import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 
-export const eventProcedure = 'communityEvent';
-export const eventWorkflowId = (caseId: string): string => `communityEvent-${caseId}`;
+/** The procedure's name; other layers read it as `communityEventContract.procedure`. */
+const procedure = 'communityEvent';
+export const communityEventWorkflowId = (caseId: string): string => `communityEvent-${caseId}`;
 
-export const eventStages = [
+export const communityEventStages = [
   'drafting', // 2. the event plan (活动方案) is written (again, after a send-back)
   'centreReview', // 2. reviewed by the service centre
   'companyApproval', // 2. approved by the company
@@ -22,9 +23,9 @@ export const eventStages = [
   'closed',
   'notHeld', // the plan was not approved by the event date
 ] as const;
-export type EventStage = (typeof eventStages)[number];
+export type CommunityEventStage = (typeof communityEventStages)[number];
 
-export const eventStageNames: Record<EventStage, string> = {
+export const communityEventStageNames: Record<CommunityEventStage, string> = {
   drafting: '编写活动方案',
   centreReview: '服务中心审核',
   companyApproval: '公司审批',
@@ -46,7 +47,7 @@ export const plannedEventSchema = z.strictObject({
 });
 export type PlannedEvent = z.infer<typeof plannedEventSchema>;
 
-export const eventInputSchema = plannedEventSchema.extend({
+export const communityEventInputSchema = plannedEventSchema.extend({
   caseId: text(40),
   /** The annual plan this event belongs to. */
   planId: text(40),
@@ -54,14 +55,14 @@ export const eventInputSchema = plannedEventSchema.extend({
   calendar: calendarConfigSchema,
   warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
 });
-export type EventInput = z.infer<typeof eventInputSchema>;
+export type CommunityEventInput = z.infer<typeof communityEventInputSchema>;
 
 const decision = z.strictObject({ approved: z.boolean(), comments: z.string().trim().max(1000).default('') }).refine(
   (d) => d.approved || d.comments !== '',
   { message: '退回修改时须写明意见', path: ['comments'] },
 );
 
-export const eventActions = {
+export const communityEventActions = {
   submitPlan: {
     label: '提交活动方案',
     input: z.strictObject({ plan: text(5000) }),
@@ -98,16 +99,16 @@ export const eventActions = {
     roles: ['csr', 'supervisor', 'manager'],
     stages: ['followUp'],
   },
-} as const satisfies ActionTable<EventStage>;
+} as const satisfies ActionTable<CommunityEventStage>;
 
-export type EventAction = keyof typeof eventActions;
+export type CommunityEventAction = keyof typeof communityEventActions;
 
-export interface EventView extends CaseViewBase {
-  procedure: typeof eventProcedure;
+export interface CommunityEventView extends CaseViewBase {
+  procedure: typeof procedure;
   planId: string;
   title: string;
   date: string;
-  stage: EventStage;
+  stage: CommunityEventStage;
   plan?: string;
   /** Send-backs so far, with who sent it back and why. */
   revisions: { by: string; level: 'centre' | 'company'; comments: string }[];
@@ -122,24 +123,24 @@ export interface EventView extends CaseViewBase {
   openedAt: string;
 }
 
-export const eventState = defineQuery<EventView>('communityEvent.state');
+export const communityEventState = defineQuery<CommunityEventView>('communityEvent.state');
 
-export const eventUpdates = actionUpdates<EventView, typeof eventActions>(eventProcedure, eventActions);
+export const communityEventUpdates = actionUpdates<CommunityEventView, typeof communityEventActions>(procedure, communityEventActions);
 
-export type EventOutcome = { caseId: string; outcome: 'closed' | 'notHeld'; view: EventView };
+export type CommunityEventOutcome = { caseId: string; outcome: 'closed' | 'notHeld'; view: CommunityEventView };
 
 /** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
-export const eventContract = defineProcedure({
-  procedure: eventProcedure,
+export const communityEventContract = defineProcedure({
+  procedure,
   name: '社区活动',
   prefix: 'HD',
   receiptName: '活动编号',
   workflowType: 'communityEvent',
-  workflowId: eventWorkflowId,
-  stageNames: eventStageNames,
-  actions: eventActions,
-  updates: eventUpdates,
-  state: eventState,
+  workflowId: communityEventWorkflowId,
+  stageNames: communityEventStageNames,
+  actions: communityEventActions,
+  updates: communityEventUpdates,
+  state: communityEventState,
   open: { label: '编制年度活动计划', roles: ['csr', 'supervisor'] },
   systemSteps: { plan: '列入年度活动计划', notHeld: '活动未举办', run: '活动举办', followUp: '活动后续', close: '结束' },
   basePath: '/events',

@@ -1,5 +1,5 @@
 /**
- * Owner-archive access (档案借阅, DOMAIN.md §5): customer service reads
+ * Owner-file access (档案借阅, DOMAIN.md §5): customer service reads
  * directly (logged); another department needs the supervisor's permission;
  * taking a file out, copying it or lending it outside needs the supervisor's
  * report and the manager's approval, and the file back the same day.

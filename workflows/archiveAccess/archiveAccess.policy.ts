@@ -1,4 +1,4 @@
-/** Every deadline of an owner-archive access (DOMAIN.md §5). */
+/** Every deadline of an owner-file access (DOMAIN.md §5). */
 export const archiveAccessDeadlines = {
   /** Another department's viewing waits on the supervisor's permission (default: within 1 hour). */
   permission: '1 hour',
@@ -13,7 +13,7 @@ export const archiveAccessDeadlines = {
 } as const;
 
 /** Like a key: a file not back is chased up the chain one hour apart on the clock (see keyLoan.policy.ts). */
-export const archiveEscalateEvery = '1 hour';
+export const archiveAccessEscalateEvery = '1 hour';
 
 export const archiveAccessSteps = {
   permission: '批准查阅档案',

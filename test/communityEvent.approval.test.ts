@@ -1,9 +1,9 @@
 /**
  * The community event (DOMAIN.md §6) on the time-skipping server: the plan due
  * a month before the event, review and approval with send-backs that keep the
- * deadlines (the rest in event.followUp.test.ts).
+ * deadlines (the rest in communityEvent.followUp.test.ts).
  */
-import { actOnEvent, eventIdOf, eventOf, planEvent } from './support/eventScenario';
+import { actOnCommunityEvent, communityEventIdOf, communityEventOf, planCommunityEvent } from './support/communityEventScenario';
 import { executive, manager } from './support/complaintScenario';
 import { clockTo, csr, eventually, HOUR, local, localDate, MINUTE, rejectionOf, supervisor } from './support/scenario';
 import { useTimeSkippingSystem } from './support/temporal';
@@ -12,8 +12,8 @@ const system = useTimeSkippingSystem();
 
 const dueOf = (view: { clocks: { name: string; dueAt?: string }[] }, clock: string) => new Date(view.clocks.find((c) => c.name === clock)?.dueAt ?? 0).getTime();
 /** The event on record, its clocks started. */
-const onRecord = (h: Parameters<typeof eventOf>[0]) => eventually(async () => {
-  const view = await eventOf(h);
+const onRecord = (h: Parameters<typeof communityEventOf>[0]) => eventually(async () => {
+  const view = await communityEventOf(h);
   return view.clocks.length ? view : undefined;
 });
 
@@ -21,42 +21,42 @@ describe('2. plan, review and approval', () => {
   it('a plan approved the first time: due a month before the event, held on its date', async () => {
     const now = new Date(await system().env.currentTimeMs());
     const date = localDate(now, 50);
-    const h = await planEvent(system().env, date);
+    const h = await planCommunityEvent(system().env, date);
     let view = await onRecord(h);
     const eventStart = local(`${date}T00:00`).getTime();
     const monthBefore = new Date(eventStart);
     monthBefore.setUTCMonth(monthBefore.getUTCMonth() - 1);
     expect(Math.abs(dueOf(view, 'plan') - monthBefore.getTime())).toBeLessThan(MINUTE);
     expect(Math.abs(dueOf(view, 'approval') - eventStart)).toBeLessThan(MINUTE);
-    expect(await rejectionOf(actOnEvent(h, 'reviewPlan', supervisor, { approved: true }))).toBe('InvalidStage');
-    await actOnEvent(h, 'submitPlan', csr, { plan: '游园、猜灯谜、亲子手工' });
-    expect(await rejectionOf(actOnEvent(h, 'reviewPlan', csr, { approved: true }))).toBe('Forbidden');
-    await actOnEvent(h, 'reviewPlan', manager, { approved: true });
-    expect(await rejectionOf(actOnEvent(h, 'approvePlan', supervisor, { approved: true }))).toBe('Forbidden');
-    view = await actOnEvent(h, 'approvePlan', executive, { approved: true });
+    expect(await rejectionOf(actOnCommunityEvent(h, 'reviewPlan', supervisor, { approved: true }))).toBe('InvalidStage');
+    await actOnCommunityEvent(h, 'submitPlan', csr, { plan: '游园、猜灯谜、亲子手工' });
+    expect(await rejectionOf(actOnCommunityEvent(h, 'reviewPlan', csr, { approved: true }))).toBe('Forbidden');
+    await actOnCommunityEvent(h, 'reviewPlan', manager, { approved: true });
+    expect(await rejectionOf(actOnCommunityEvent(h, 'approvePlan', supervisor, { approved: true }))).toBe('Forbidden');
+    view = await actOnCommunityEvent(h, 'approvePlan', executive, { approved: true });
     expect(view.stage).toBe('approved');
     await clockTo(system().env, local(`${date}T10:00`));
-    expect((await eventOf(h)).stage).toBe('running');
+    expect((await communityEventOf(h)).stage).toBe('running');
     await system().env.client.workflow.getHandle(h.workflowId).terminate('scenario done');
   });
 
   it('sent back by the centre and by the company, then approved: the deadlines stay as first set', async () => {
     const now = new Date(await system().env.currentTimeMs());
-    const h = await planEvent(system().env, localDate(now, 60));
-    const caseId = eventIdOf(h);
+    const h = await planCommunityEvent(system().env, localDate(now, 60));
+    const caseId = communityEventIdOf(h);
     const first = await onRecord(h);
-    await actOnEvent(h, 'submitPlan', csr, { plan: '初稿' });
-    expect(await rejectionOf(actOnEvent(h, 'reviewPlan', supervisor, { approved: false }))).toBe('InvalidInput');
-    let view = await actOnEvent(h, 'reviewPlan', supervisor, { approved: false, comments: '预算过高' });
+    await actOnCommunityEvent(h, 'submitPlan', csr, { plan: '初稿' });
+    expect(await rejectionOf(actOnCommunityEvent(h, 'reviewPlan', supervisor, { approved: false }))).toBe('InvalidInput');
+    let view = await actOnCommunityEvent(h, 'reviewPlan', supervisor, { approved: false, comments: '预算过高' });
     expect(view.stage).toBe('drafting');
     await system().env.sleep(2 * HOUR);
-    await actOnEvent(h, 'submitPlan', csr, { plan: '二稿' });
-    await actOnEvent(h, 'reviewPlan', supervisor, { approved: true });
-    view = await actOnEvent(h, 'approvePlan', executive, { approved: false, comments: '增加安全预案' });
+    await actOnCommunityEvent(h, 'submitPlan', csr, { plan: '二稿' });
+    await actOnCommunityEvent(h, 'reviewPlan', supervisor, { approved: true });
+    view = await actOnCommunityEvent(h, 'approvePlan', executive, { approved: false, comments: '增加安全预案' });
     expect(view.stage).toBe('drafting');
-    await actOnEvent(h, 'submitPlan', csr, { plan: '三稿，含安全预案' });
-    await actOnEvent(h, 'reviewPlan', supervisor, { approved: true });
-    view = await actOnEvent(h, 'approvePlan', executive, { approved: true });
+    await actOnCommunityEvent(h, 'submitPlan', csr, { plan: '三稿，含安全预案' });
+    await actOnCommunityEvent(h, 'reviewPlan', supervisor, { approved: true });
+    view = await actOnCommunityEvent(h, 'approvePlan', executive, { approved: true });
     expect([view.stage, view.plan, view.revisions.map((r) => r.level)]).toEqual(['approved', '三稿，含安全预案', ['centre', 'company']]);
     expect(dueOf(view, 'approval')).toBe(dueOf(first, 'approval'));
     const started = (await system().db.deadlineEvent.findMany({ where: { caseId, kind: 'started' } })).map((e) => e.clock).sort();

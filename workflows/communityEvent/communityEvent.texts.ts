@@ -1,8 +1,8 @@
 /** Notification texts of the community event (Simplified Chinese). */
 import type { BusinessCalendar } from '../lib/calendar';
-import type { EventInput } from './communityEvent.messages';
+import type { CommunityEventInput } from './communityEvent.messages';
 
-export function eventTexts(input: EventInput, cal: BusinessCalendar) {
+export function communityEventTexts(input: CommunityEventInput, cal: BusinessCalendar) {
   const at = (d?: Date) => (d ? cal.formatLocal(d) : '—');
   const c = `社区活动 ${input.caseId}（${input.title}，${input.date}）`;
   return {

@@ -2,7 +2,7 @@
  * Every deadline of a community event, as the manuals state them (DOMAIN.md §6).
  * Rules are computed against the business calendar (workflows/lib/calendar.ts).
  */
-export const eventDeadlines = {
+export const communityEventDeadlines = {
   /** 2. The event plan is written 1 month before the event date. */
   planMonthsBefore: 1,
   /** 4. A written summary after the event (default: within 7 days of the event date). */
@@ -16,7 +16,7 @@ export const eventDeadlines = {
 /** 5. Return visits to 10% of the participants, at least one. */
 export const returnVisitShare = 0.1;
 
-export const eventSteps = {
+export const communityEventSteps = {
   plan: '编写活动方案',
   approval: '活动方案审批',
   summary: '活动总结',
