@@ -9,17 +9,12 @@ import { z } from 'zod';
 import { archiveLedger, ownerFiles } from '../activities/archives';
 import {
   type ArchiveAccessInput,
-  archiveAccessKindNames,
-  archiveAccessProcedure,
-  type ArchiveAccessStage,
-  archiveAccessWorkflowId,
   requestArchiveAccessSchema,
   archiveAccessContract,
 } from '../workflows/archiveAccess/archiveAccess.messages';
 import { BusinessCalendar } from '../workflows/lib/calendar';
-import { directReaders, ownerFileKindSchema } from '../workflows/lib/ownerFile';
-import { type Actor, roleNames } from '../workflows/lib/roles';
-import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
+import { ownerFileKindSchema } from '../workflows/lib/ownerFile';
+import { type Actor } from '../workflows/lib/roles';
 import { addCaseRoutes } from './caseRoutes';
 import { ApiError, parseOr400 } from './errors';
 import { actorOf } from './identity';
@@ -42,32 +37,14 @@ export async function requestArchiveAccess(deps: CustodyDeps, actor: Actor, body
   const input = parseOr400(requestArchiveAccessSchema, body, '档案借阅申请内容有误');
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
-  const stage: ArchiveAccessStage =
-    input.kind !== 'view' ? 'awaitingSupervisorReport' : directReaders.includes(actor.role) ? 'done' : 'awaitingPermission';
   const started = await startCase({
     client: deps.client,
     taskQueue: deps.taskQueue,
     cal,
     now,
     request: deps.request,
-    prefix: 'DA',
-    workflowType: 'archiveAccess',
-    workflowId: archiveAccessWorkflowId,
-    args: (caseId): [ArchiveAccessInput] => [{ ...input, caseId, requestedBy: actor, calendar: deps.calendar }],
-    searchAttributes: [
-      { key: caseProcedure, value: archiveAccessProcedure },
-      { key: caseStage, value: stage },
-      { key: caseUnit, value: input.unit },
-      { key: caseBreached, value: false },
-    ],
-    summary: (caseId) => `档案${archiveAccessKindNames[input.kind]} ${caseId} · ${input.unit} · ${actor.id}`,
-    details: (caseId) =>
-      [
-        `**档案${archiveAccessKindNames[input.kind]} ${caseId}** · ${input.unit}`,
-        `- 申请人：${roleNames[actor.role]} ${actor.id}，${cal.formatLocal(now)}`,
-        `- 用途：${input.purpose}`,
-        input.recipient ? `- 借阅单位：${input.recipient}` : '',
-      ].filter(Boolean).join('\n'),
+    contract: archiveAccessContract,
+    input: (caseId): ArchiveAccessInput => ({ ...input, caseId, requestedBy: actor, calendar: deps.calendar }),
   });
   return started;
 }

@@ -1,16 +1,16 @@
 /**
- * What a new repair case is born with besides its input: the receipt number
- * (受理编号) and the summary and details a supervisor sees in the Temporal UI.
+ * Opening a case of any procedure: the receipt number (受理编号) and one
+ * update-with-start that carries what the Temporal UI shows from the start
+ * (the contract's `startUi`) and answers with the workflow's own view.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { type Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { Db } from '../db/client';
 import { caseOpened } from '../workflows/lib/actions';
 import type { BusinessCalendar, CalendarConfig } from '../workflows/lib/calendar';
 import type { CaseViewBase } from '../workflows/lib/caseView';
-import { type Actor, roleNames } from '../workflows/lib/roles';
-import type { OpenRepair } from '../workflows/repair/repair.messages';
+import type { ProcedureContract } from '../workflows/lib/contract';
+import { caseBreached, caseProcedure, caseUnit } from '../workflows/lib/searchAttributes';
 import { fromTemporalError } from './temporalErrors';
 
 /** What opening a case of any procedure needs. */
@@ -51,50 +51,6 @@ export function derivedCaseId(prefix: string, from: string, index: number): stri
   return `${prefix}${from.replace(/^[A-Z]+/, '').slice(0, 8)}-${suffix}`;
 }
 
-/** 13800000000 → 138****0000; short numbers keep only their last two digits. */
-export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length >= 7) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
-  return `****${digits.slice(-2)}`;
-}
-
-const channelNames: Record<OpenRepair['channel'], string> = { phone: '来电', visit: '来访', online: '网上报修' };
-
-const yuan = (fen: number) => `${(fen / 100).toFixed(2)}元`;
-
-function describePaid(paid: OpenRepair['paid']): string {
-  switch (paid.kind) {
-    case 'free':
-      return '无偿维修';
-    case 'listed':
-      return `有偿维修（标价）：${paid.item}，${yuan(paid.feeFen)}，待业主确认`;
-    case 'onSite':
-      return '有偿维修（现场定价）';
-  }
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** One line for lists: `报修 BX20261122-ABC123 · 3-2-1101 · 厨房水龙头漏水`. */
-export function repairSummary(caseId: string, input: OpenRepair): string {
-  return `报修 ${caseId} · ${input.unit} · ${clip(input.fault, 60)}`;
-}
-
-/** Markdown shown on the workflow's page. */
-export function repairDetails(caseId: string, input: OpenRepair, receivedBy: Actor, cal: BusinessCalendar, now: Date): string {
-  return [
-    `**报修 ${caseId}** · ${input.unit}`,
-    '',
-    `- 故障：${clip(input.fault, 200)}`,
-    `- 业主：${input.ownerName}（${maskPhone(input.ownerPhone)}）`,
-    `- 来源：${channelNames[input.channel]}`,
-    `- 费用：${describePaid(input.paid)}`,
-    `- 登记：${roleNames[receivedBy.role]} ${receivedBy.id}，${cal.formatLocal(now)}`,
-  ].join('\n');
-}
-
 /** A case as its workflow answered its opening: stage, whom it waits on, and each clock's due time. */
 export interface OpenedCase {
   caseId: string;
@@ -116,18 +72,15 @@ export function openedCase(caseId: string, workflowId: string, view: CaseViewBas
 }
 
 /** Everything needed to start one case workflow; the receipt number is drawn by `startCase`. */
-export interface CaseStart {
+export interface CaseStart<Input extends { caseId: string }> {
   client: Client;
   taskQueue: string;
   cal: BusinessCalendar;
   now: Date;
-  prefix: string;
-  workflowType: string;
-  workflowId: (caseId: string) => string;
-  args: (caseId: string) => unknown[];
-  searchAttributes: SearchAttributePair[];
-  summary: (caseId: string) => string;
-  details: (caseId: string) => string;
+  /** The procedure: its receipt numbers, workflow, workflow ids and what the Temporal UI shows from the start. */
+  contract: Pick<ProcedureContract<string, unknown, never, Input>, 'procedure' | 'prefix' | 'workflowType' | 'workflowId' | 'startUi'>;
+  /** The workflow's input for a receipt number. */
+  input: (caseId: string) => Input;
   request?: OpenRequest;
 }
 
@@ -140,22 +93,31 @@ export interface CaseStart {
  * the request (Idempotency-Key) is used as it is: a case an earlier attempt
  * already started answers the same way.
  */
-export async function startCase(s: CaseStart): Promise<OpenedCase> {
+export async function startCase<Input extends { caseId: string }>(s: CaseStart<Input>): Promise<OpenedCase> {
+  const { contract } = s;
+  const ui = contract.startUi;
   const open = async (caseId: string, conflict: 'FAIL' | 'USE_EXISTING') => {
-    const start = new WithStartWorkflowOperation(s.workflowType, {
+    const input = s.input(caseId);
+    const start = new WithStartWorkflowOperation(contract.workflowType, {
       taskQueue: s.taskQueue,
-      workflowId: s.workflowId(caseId),
+      workflowId: contract.workflowId(caseId),
       workflowIdConflictPolicy: conflict,
       // A receipt number is never reused, not even after its case closed.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: s.args(caseId),
-      typedSearchAttributes: s.searchAttributes,
-      staticSummary: s.summary(caseId),
-      staticDetails: s.details(caseId),
+      args: [input],
+      // The stage, assignee and next due time are the workflow's own: it sets them once registration is on record.
+      typedSearchAttributes: [
+        { key: caseProcedure, value: contract.procedure },
+        { key: caseUnit, value: ui.unit(input) },
+        { key: caseBreached, value: false },
+        ...(ui.searchAttributes?.(input) ?? []),
+      ],
+      staticSummary: ui.summary(input),
+      staticDetails: ui.details(input, { cal: s.cal, now: s.now }),
       memo: requestMemo(s.request),
     });
     const view = await s.client.workflow.executeUpdateWithStart(caseOpened, { startWorkflowOperation: start });
-    return openedCase(caseId, s.workflowId(caseId), view);
+    return openedCase(caseId, contract.workflowId(caseId), view);
   };
   const reserved = s.request?.receipt;
   if (reserved) {
@@ -166,7 +128,7 @@ export async function startCase(s: CaseStart): Promise<OpenedCase> {
     }
   }
   for (let attempt = 1; ; attempt++) {
-    const caseId = newCaseId(s.prefix, s.cal, s.now);
+    const caseId = newCaseId(contract.prefix, s.cal, s.now);
     try {
       return await open(caseId, 'FAIL');
     } catch (err) {

@@ -7,10 +7,8 @@
 import { z } from 'zod';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import type { Actor } from '../workflows/lib/roles';
-import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import {
   type CommunityEventInput,
-  communityEventWorkflowId,
   plannedEventSchema,
   communityEventContract,
 } from '../workflows/communityEvent/communityEvent.messages';
@@ -56,19 +54,9 @@ export async function startCommunityEventPlan(deps: OpenCaseDeps, actor: Actor, 
       taskQueue: deps.taskQueue,
       cal,
       now,
-      request: { requestId: deps.request?.requestId, receipt: deps.request?.receipt && derivedCaseId('HD', planId, index) },
-      prefix: 'HD',
-      workflowType: 'communityEvent',
-      workflowId: communityEventWorkflowId,
-      args: (caseId): [CommunityEventInput] => [{ ...e, caseId, planId, compiledBy: actor, calendar: deps.calendar, warnAt: deps.warnAt }],
-      searchAttributes: [
-        { key: caseProcedure, value: communityEventContract.procedure },
-        { key: caseStage, value: 'drafting' },
-        { key: caseUnit, value: '社区' },
-        { key: caseBreached, value: false },
-      ],
-      summary: (caseId) => `社区活动 ${caseId} · ${e.date} · ${e.title}`,
-      details: (caseId) => `**社区活动 ${caseId}** · ${e.title}\n- 日期：${e.date}\n- 年度计划：${planId}\n- 编制：${actor.id}`,
+      request: { requestId: deps.request?.requestId, receipt: deps.request?.receipt && derivedCaseId(communityEventContract.prefix, planId, index) },
+      contract: communityEventContract,
+      input: (caseId): CommunityEventInput => ({ ...e, caseId, planId, compiledBy: actor, calendar: deps.calendar, warnAt: deps.warnAt }),
     });
     events.push({ ...started, title: e.title, date: e.date, planDueAt: started.dueAt.plan ?? null });
   }

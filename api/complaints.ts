@@ -6,12 +6,10 @@
  */
 import type { Db } from '../db/client';
 import { BusinessCalendar } from '../workflows/lib/calendar';
-import { type Actor, roleNames } from '../workflows/lib/roles';
-import { caseBreached, caseProcedure, caseRepeat, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
+import { type Actor } from '../workflows/lib/roles';
 import {
   type ComplaintInput,
   complaintProcedure,
-  complaintWorkflowId,
   type OpenComplaint,
   openComplaintSchema,
   complaintContract,
@@ -19,7 +17,7 @@ import {
 import { repeatWindowDays } from '../workflows/complaint/complaint.policy';
 import { addCaseRoutes } from './caseRoutes';
 import { parseOr400 } from './errors';
-import { maskPhone, type OpenCaseDeps, type OpenedCase, startCase } from './caseStart';
+import { type OpenCaseDeps, type OpenedCase, startCase } from './caseStart';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
@@ -30,8 +28,6 @@ export type ComplaintDeps = OpenCaseDeps;
 export interface LoggedComplaint extends OpenedCase {
   repeatOf: string | null;
 }
-
-const channelNames: Record<OpenComplaint['channel'], string> = { phone: '来电', visit: '来访', letter: '来信', online: '网上' };
 
 /** An earlier complaint from the same unit about the same matter, within the repeat window. */
 async function findEarlierComplaint(db: Db, input: OpenComplaint, now: Date): Promise<string | undefined> {
@@ -56,36 +52,12 @@ export async function logComplaint(deps: ComplaintDeps, actor: Actor, body: unkn
     cal,
     now,
     request: deps.request,
-    prefix: complaintContract.prefix,
-    workflowType: complaintContract.workflowType,
-    workflowId: complaintWorkflowId,
-    args: (caseId): [ComplaintInput] => [{ ...input, caseId, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt, repeatOf }],
-    searchAttributes: [
-      { key: caseProcedure, value: complaintProcedure },
-      { key: caseStage, value: 'verifying' },
-      { key: caseUnit, value: input.unit },
-      { key: caseBreached, value: false },
-      { key: caseRepeat, value: repeatOf !== undefined },
-    ],
-    summary: (caseId) => `投诉 ${caseId} · ${input.unit} · ${input.matter}${repeatOf ? ' · 重复投诉' : ''}`,
-    details: (caseId) => complaintDetails(caseId, input, actor, cal, now, repeatOf),
+    contract: complaintContract,
+    input: (caseId): ComplaintInput => ({ ...input, caseId, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt, repeatOf }),
   });
   return { ...opened, repeatOf: repeatOf ?? null };
 }
 
-function complaintDetails(caseId: string, input: OpenComplaint, actor: Actor, cal: BusinessCalendar, now: Date, repeatOf?: string): string {
-  return [
-    `**投诉 ${caseId}** · ${input.unit}`,
-    `- 事项：${input.matter}`,
-    `- 内容：${input.content}`,
-    `- 投诉人：${input.customerName}（${maskPhone(input.customerPhone)}）`,
-    `- 方式：${channelNames[input.channel]}`,
-    `- 首问责任人：${roleNames[actor.role]} ${actor.id}，${cal.formatLocal(now)}`,
-    repeatOf ? `- 重复投诉，前次：${repeatOf}` : '',
-  ]
-    .filter(Boolean)
-    .join('\n');
-}
 
 export function complaintRoutes(routes: Routes, deps: ComplaintDeps): Routes {
   addOpenRoute(routes, deps, {

@@ -7,14 +7,10 @@
 import { z } from 'zod';
 import { keyRegister } from '../activities/keys';
 import { BusinessCalendar } from '../workflows/lib/calendar';
-import { type Actor, roleNames } from '../workflows/lib/roles';
-import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
+import { type Actor } from '../workflows/lib/roles';
 import {
   emergencyNames,
   type KeyLoanInput,
-  keyLoanProcedure,
-  type KeyLoanStage,
-  keyLoanWorkflowId,
   requestKeyLoanSchema,
   keyLoanContract,
 } from '../workflows/keys/keyLoan.messages';
@@ -22,8 +18,6 @@ import { keyPartSchema, type KeyRecord, keyStatusNames } from '../workflows/keys
 import {
   applyKeyReplacementSchema,
   type KeyReplacementInput,
-  keyReplacementProcedure,
-  keyReplacementWorkflowId,
   keyReplacementContract,
 } from '../workflows/keys/keyReplacement.messages';
 import { addCaseRoutes } from './caseRoutes';
@@ -66,7 +60,6 @@ export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unkn
   const borrower = input.borrower ?? '紧急用钥（待补登）';
   const purpose = input.purpose ?? (emergency ? `${emergencyNames[emergency.kind]}：${emergency.note}` : '');
   const sealed = key.status === 'sealed';
-  const stage: KeyLoanStage = emergency ? 'awaitingEmergencyApproval' : sealed ? 'awaitingUnsealApproval' : 'onLoan';
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
   const started = await startCase({
@@ -75,40 +68,20 @@ export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unkn
     cal,
     now,
     request: deps.request,
-    prefix: 'JY',
-    workflowType: 'keyLoan',
-    workflowId: keyLoanWorkflowId,
-    args: (caseId): [KeyLoanInput] => [
-      {
-        caseId,
-        keyId: key.id,
-        unit: key.unit,
-        part: key.part,
-        borrower,
-        purpose,
-        signatureRef: 'signatureRef' in input ? input.signatureRef : undefined,
-        emergency,
-        sealed,
-        requestedBy: actor,
-        calendar: deps.calendar,
-      },
-    ],
-    searchAttributes: [
-      { key: caseProcedure, value: keyLoanProcedure },
-      { key: caseStage, value: stage },
-      { key: caseUnit, value: key.unit },
-      { key: caseBreached, value: false },
-    ],
-    summary: (caseId) => `钥匙借用 ${caseId} · ${key.id} · ${borrower}${emergency ? ' · 紧急' : ''}`,
-    details: (caseId) =>
-      [
-        `**钥匙借用 ${caseId}** · ${key.label}（${key.id}）`,
-        `- 借用人：${borrower}`,
-        `- 用途：${purpose}`,
-        sealed ? '- 封存钥匙，须主管批准启封' : '',
-        emergency ? `- 紧急用钥：${emergencyNames[emergency.kind]}，须经理批准` : '',
-        `- 经办：${roleNames[actor.role]} ${actor.id}，${cal.formatLocal(now)}`,
-      ].filter(Boolean).join('\n'),
+    contract: keyLoanContract,
+    input: (caseId): KeyLoanInput => ({
+      caseId,
+      keyId: key.id,
+      unit: key.unit,
+      part: key.part,
+      borrower,
+      purpose,
+      signatureRef: 'signatureRef' in input ? input.signatureRef : undefined,
+      emergency,
+      sealed,
+      requestedBy: actor,
+      calendar: deps.calendar,
+    }),
   });
   return started;
 }
@@ -126,18 +99,8 @@ export async function applyForKeyReplacement(deps: CustodyDeps, actor: Actor, bo
     cal,
     now,
     request: deps.request,
-    prefix: 'PJ',
-    workflowType: 'keyReplacement',
-    workflowId: keyReplacementWorkflowId,
-    args: (caseId): [KeyReplacementInput] => [{ ...input, caseId, unit: key.unit, appliedBy: actor, calendar: deps.calendar }],
-    searchAttributes: [
-      { key: caseProcedure, value: keyReplacementProcedure },
-      { key: caseStage, value: 'supervisorReview' },
-      { key: caseUnit, value: key.unit },
-      { key: caseBreached, value: false },
-    ],
-    summary: (caseId) => `配钥申请 ${caseId} · ${key.id}`,
-    details: (caseId) => `**配钥申请 ${caseId}** · ${key.label}（${key.id}）\n- 原因：${input.reason}\n- 申请：${actor.id}`,
+    contract: keyReplacementContract,
+    input: (caseId): KeyReplacementInput => ({ ...input, caseId, unit: key.unit, appliedBy: actor, calendar: deps.calendar }),
   });
   return started;
 }

@@ -6,11 +6,10 @@
  */
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor } from '../workflows/lib/roles';
-import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
-import { openRepairSchema, type RepairInput, repairProcedure, repairWorkflowId, repairContract } from '../workflows/repair/repair.messages';
+import { openRepairSchema, type RepairInput, repairContract } from '../workflows/repair/repair.messages';
 import { addCaseRoutes } from './caseRoutes';
 import { parseOr400 } from './errors';
-import { type OpenCaseDeps, type OpenedCase, repairDetails, repairSummary, startCase } from './caseStart';
+import { type OpenCaseDeps, type OpenedCase, startCase } from './caseStart';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
@@ -31,18 +30,8 @@ export async function openRepairCase(deps: RepairDeps, actor: Actor, body: unkno
     cal,
     now,
     request: deps.request,
-    prefix: repairContract.prefix,
-    workflowType: repairContract.workflowType,
-    workflowId: repairWorkflowId,
-    args: (caseId): [RepairInput] => [{ ...input, caseId, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt }],
-    searchAttributes: [
-      { key: caseProcedure, value: repairProcedure },
-      { key: caseStage, value: input.paid.kind === 'listed' ? 'awaitingFeeConfirmation' : 'dispatching' },
-      { key: caseUnit, value: input.unit },
-      { key: caseBreached, value: false },
-    ],
-    summary: (caseId) => repairSummary(caseId, input),
-    details: (caseId) => repairDetails(caseId, input, actor, cal, now),
+    contract: repairContract,
+    input: (caseId): RepairInput => ({ ...input, caseId, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt }),
   });
 }
 

@@ -27,7 +27,7 @@ import { caseOpened } from '../workflows/lib/actions';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { NotificationChannel, OutgoingMessage } from '../activities/notifications';
 import { startApiServer, type ApiServer } from '../api/server';
-import { newCaseId, repairDetails, repairSummary } from '../api/caseStart';
+import { newCaseId } from '../api/caseStart';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { addStaffMember } from '../api/staffTokens';
 import { type Db, openSharedDb } from '../db/client';
@@ -35,7 +35,7 @@ import { temporalConfig } from '../worker/config';
 import { createWorker } from '../worker/createWorker';
 import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
 import type { Actor } from '../workflows/lib/roles';
-import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
+import { caseBreached, caseProcedure, caseUnit } from '../workflows/lib/searchAttributes';
 import {
   type OpenRepair,
   openRepairSchema,
@@ -293,12 +293,11 @@ async function bareCase(ctx: Ctx): Promise<CaseTimes> {
     args,
     typedSearchAttributes: [
       { key: caseProcedure, value: repairProcedure },
-      { key: caseStage, value: 'dispatching' },
       { key: caseUnit, value: input.unit },
       { key: caseBreached, value: false },
     ],
-    staticSummary: repairSummary(caseId, input),
-    staticDetails: repairDetails(caseId, input, csr, cal, now),
+    staticSummary: repairContract.startUi.summary(args[0]),
+    staticDetails: repairContract.startUi.details(args[0], { cal, now }),
   });
   await timed(times, 'open', () => ctx.client.workflow.executeUpdateWithStart(caseOpened, { startWorkflowOperation: start }));
   const handle = await start.workflowHandle();

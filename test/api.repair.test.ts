@@ -123,6 +123,11 @@ describe('POST /repairs', () => {
     expect(described.typedSearchAttributes.get(caseUnit)).toBe(body.unit);
     expect(described.typedSearchAttributes.get(caseBreached)).toBe(false);
     expect(described.typedSearchAttributes.get(caseStage)).toBe('dispatching');
+    // Its summary and details come from the repair's contract, with the owner's phone masked.
+    expect(await described.staticSummary()).toBe(`报修 ${caseId} · ${body.unit} · ${body.fault}`);
+    const details = (await described.staticDetails()) ?? '';
+    expect(details).toContain(`业主：${body.ownerName}（${body.ownerPhone.slice(0, 3)}****${body.ownerPhone.slice(-4)}）`);
+    expect(details).not.toContain(body.ownerPhone);
   });
 
   it('when the fault is missing, then 400 with the zod issue and no case is written', async () => {
@@ -187,6 +192,9 @@ describe('POST /repairs', () => {
     const opened = await open({ paid: { kind: 'listed', item: '更换水龙头', feeFen: 8_000 } });
     expect(opened.stage).toBe('awaitingFeeConfirmation');
     expect(opened.dueAt.dispatch).toBeNull();
+    // The Temporal UI shows the stage the workflow set, not one the API predicted.
+    const described = await ctx.sys.env.client.workflow.getHandle(opened.workflowId).describe();
+    expect(described.typedSearchAttributes.get(caseStage)).toBe('awaitingFeeConfirmation');
 
     const view = (await get<RepairView>(`/repairs/${opened.caseId}`)).body;
     expect(view.stage).toBe('awaitingFeeConfirmation');

@@ -10,7 +10,7 @@ import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
-import { roles } from '../lib/roles';
+import { roleNames, roles } from '../lib/roles';
 
 export const archiveAccessProcedure = 'archiveAccess';
 export const archiveAccessWorkflowId = (caseId: string): string => `archiveAccess-${caseId}`;
@@ -129,6 +129,19 @@ export const archiveAccessContract = defineProcedure({
   updates: archiveAccessUpdates,
   state: archiveAccessState,
   open: { label: '申请借阅档案', roles: roles },
+  startUi: {
+    unit: (i: ArchiveAccessInput) => i.unit,
+    summary: (i: ArchiveAccessInput) => `档案${archiveAccessKindNames[i.kind]} ${i.caseId} · ${i.unit} · ${i.requestedBy.id}`,
+    details: (i: ArchiveAccessInput, { cal, now }) =>
+      [
+        `**档案${archiveAccessKindNames[i.kind]} ${i.caseId}** · ${i.unit}`,
+        `- 申请人：${roleNames[i.requestedBy.role]} ${i.requestedBy.id}，${cal.formatLocal(now)}`,
+        `- 用途：${i.purpose}`,
+        i.recipient ? `- 借阅单位：${i.recipient}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+  },
   systemSteps: { request: '借阅申请', viewingExpired: '查阅期限届满', close: '结案' },
   basePath: '/archives/access',
 });

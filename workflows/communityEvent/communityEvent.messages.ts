@@ -9,6 +9,7 @@ import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 
+
 /** The procedure's name; other layers read it as `communityEventContract.procedure`. */
 const procedure = 'communityEvent';
 export const communityEventWorkflowId = (caseId: string): string => `communityEvent-${caseId}`;
@@ -142,6 +143,11 @@ export const communityEventContract = defineProcedure({
   updates: communityEventUpdates,
   state: communityEventState,
   open: { label: '编制年度活动计划', roles: ['csr', 'supervisor'] },
+  startUi: {
+    unit: () => '社区',
+    summary: (i: CommunityEventInput) => `社区活动 ${i.caseId} · ${i.date} · ${i.title}`,
+    details: (i: CommunityEventInput) => `**社区活动 ${i.caseId}** · ${i.title}\n- 日期：${i.date}\n- 年度计划：${i.planId}\n- 编制：${i.compiledBy.id}`,
+  },
   systemSteps: { plan: '列入年度活动计划', notHeld: '活动未举办', run: '活动举办', followUp: '活动后续', close: '结束' },
   basePath: '/events',
   openPath: '/plans',

@@ -8,6 +8,9 @@ import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
+import { maskPhone } from '../lib/mask';
+import { roleNames } from '../lib/roles';
+import { caseRepeat } from '../lib/searchAttributes';
 
 export const complaintProcedure = 'complaint';
 export const complaintWorkflowId = (caseId: string): string => `complaint-${caseId}`;
@@ -168,6 +171,8 @@ export const complaintUpdates = actionUpdates<ComplaintView, typeof complaintAct
 
 export type ComplaintOutcome = { caseId: string; outcome: 'closed' | 'invalid'; view: ComplaintView };
 
+const complaintChannelNames: Record<ComplaintInput['channel'], string> = { phone: '来电', visit: '来访', letter: '来信', online: '网上' };
+
 /** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
 export const complaintContract = defineProcedure({
   procedure: complaintProcedure,
@@ -180,6 +185,23 @@ export const complaintContract = defineProcedure({
   updates: complaintUpdates,
   state: complaintState,
   open: { label: '受理投诉', roles: ['csr', 'supervisor'] },
+  startUi: {
+    unit: (i: ComplaintInput) => i.unit,
+    summary: (i: ComplaintInput) => `投诉 ${i.caseId} · ${i.unit} · ${i.matter}${i.repeatOf ? ' · 重复投诉' : ''}`,
+    details: (i: ComplaintInput, { cal, now }) =>
+      [
+        `**投诉 ${i.caseId}** · ${i.unit}`,
+        `- 事项：${i.matter}`,
+        `- 内容：${i.content}`,
+        `- 投诉人：${i.customerName}（${maskPhone(i.customerPhone)}）`,
+        `- 方式：${complaintChannelNames[i.channel]}`,
+        `- 首问责任人：${roleNames[i.receivedBy.role]} ${i.receivedBy.id}，${cal.formatLocal(now)}`,
+        i.repeatOf ? `- 重复投诉，前次：${i.repeatOf}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    searchAttributes: (i: ComplaintInput) => [{ key: caseRepeat, value: i.repeatOf !== undefined }],
+  },
   systemSteps: { receive: '投诉受理', close: '结案' },
   basePath: '/complaints',
 });

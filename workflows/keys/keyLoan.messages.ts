@@ -9,6 +9,7 @@ import { calendarConfigSchema } from '../lib/calendar';
 import { keyIdSchema } from './keyRegister';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
+import { roleNames } from '../lib/roles';
 
 export const keyLoanProcedure = 'keyLoan';
 export const keyLoanWorkflowId = (caseId: string): string => `keyLoan-${caseId}`;
@@ -148,6 +149,21 @@ export const keyLoanContract = defineProcedure({
   updates: keyLoanUpdates,
   state: keyLoanState,
   open: { label: '办理钥匙借用', roles: ['csr', 'supervisor'] },
+  startUi: {
+    unit: (i: KeyLoanInput) => i.unit,
+    summary: (i: KeyLoanInput) => `钥匙借用 ${i.caseId} · ${i.keyId} · ${i.borrower}${i.emergency ? ' · 紧急' : ''}`,
+    details: (i: KeyLoanInput, { cal, now }) =>
+      [
+        `**钥匙借用 ${i.caseId}** · ${i.unit}（${i.keyId}）`,
+        `- 借用人：${i.borrower}`,
+        `- 用途：${i.purpose}`,
+        i.sealed ? '- 封存钥匙，须主管批准启封' : '',
+        i.emergency ? `- 紧急用钥：${emergencyNames[i.emergency.kind]}，须经理批准` : '',
+        `- 经办：${roleNames[i.requestedBy.role]} ${i.requestedBy.id}，${cal.formatLocal(now)}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+  },
   systemSteps: { request: '借用申请', lend: '钥匙借出（台账登记）', refuse: '不能借出', close: '结案' },
   basePath: '/keys/loans',
 });

@@ -10,6 +10,7 @@ import { keyIdSchema } from './keyRegister';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 
+
 export const keyReplacementProcedure = 'keyReplacement';
 export const keyReplacementWorkflowId = (caseId: string): string => `keyReplacement-${caseId}`;
 
@@ -84,6 +85,11 @@ export const keyReplacementContract = defineProcedure({
   updates: keyReplacementUpdates,
   state: keyReplacementState,
   open: { label: '申请配钥', roles: ['csr', 'supervisor'] },
+  startUi: {
+    unit: (i: KeyReplacementInput) => i.unit,
+    summary: (i: KeyReplacementInput) => `配钥申请 ${i.caseId} · ${i.keyId}`,
+    details: (i: KeyReplacementInput) => `**配钥申请 ${i.caseId}** · ${i.unit}（${i.keyId}）\n- 原因：${i.reason}\n- 申请：${i.appliedBy.id}`,
+  },
   systemSteps: { apply: '配钥申请', close: '结案' },
   basePath: '/keys/replacements',
 });

@@ -8,15 +8,30 @@
  * routes, the inbox, the reports, the OpenAPI document and the bench read the
  * registry instead of restating a procedure.
  */
-import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
+import type { QueryDefinition, SearchAttributePair, UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import type { ActionRequest, ActionTable } from './actions';
+import type { BusinessCalendar } from './calendar';
 import type { Role } from './roles';
 
 /** Receipt numbers: a procedure prefix + local yyyymmdd + `-` + 6 base36 characters, e.g. BX20261122-7QK2ZD. */
 export const caseIdPattern = (prefix: string): RegExp => new RegExp(`^${prefix}\\d{8}-[0-9A-Z]{6}$`);
 
-export interface ProcedureContract<P extends string = string, View = unknown, Actions extends ActionTable = ActionTable> {
+/**
+ * What a new case shows in the Temporal UI from its start, before its workflow
+ * has said anything: the unit it concerns, a one-line summary, markdown details
+ * (owner data masked) and any search attribute of the procedure's own. Computed
+ * from the workflow's input; the stage, assignee, next due time and breach are
+ * the workflow's own (it sets them when registration is on record).
+ */
+export interface StartUi<Input> {
+  unit(input: Input): string;
+  summary(input: Input): string;
+  details(input: Input, at: { cal: BusinessCalendar; now: Date }): string;
+  searchAttributes?(input: Input): SearchAttributePair[];
+}
+
+export interface ProcedureContract<P extends string = string, View = unknown, Actions extends ActionTable = ActionTable, Input = unknown> {
   procedure: P;
   /** What staff call it: 报修, 投诉... */
   name: string;
@@ -34,6 +49,8 @@ export interface ProcedureContract<P extends string = string, View = unknown, Ac
   state: QueryDefinition<View>;
   /** Opening a case: what the permission is called and who has it. */
   open: { label: string; roles: readonly Role[] };
+  /** What a new case shows in the Temporal UI from its start. */
+  startUi: StartUi<Input>;
   /** Names of the steps the workflow records on its own (the rest are staff actions). */
   systemSteps: Record<string, string>;
   /** Where the staff API serves its cases (`/:caseId` reads one). */
@@ -42,9 +59,9 @@ export interface ProcedureContract<P extends string = string, View = unknown, Ac
   openPath?: string;
 }
 
-export function defineProcedure<const P extends string, View, const Actions extends ActionTable>(
-  c: Omit<ProcedureContract<P, View, Actions>, 'caseIdSchema'> & { receiptName?: string },
-): ProcedureContract<P, View, Actions> {
+export function defineProcedure<const P extends string, View, const Actions extends ActionTable, Input>(
+  c: Omit<ProcedureContract<P, View, Actions, Input>, 'caseIdSchema'> & { receiptName?: string },
+): ProcedureContract<P, View, Actions, Input> {
   const { receiptName = '受理编号', ...contract } = c;
   return { ...contract, caseIdSchema: z.string().regex(caseIdPattern(c.prefix), `${receiptName}格式不正确（例：${c.prefix}20261122-ABC123）`) };
 }

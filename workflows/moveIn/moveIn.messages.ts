@@ -10,6 +10,8 @@ import { calendarConfigSchema } from '../lib/calendar';
 import { keyPartSchema } from '../keys/keyRegister';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
+import { maskPhone } from '../lib/mask';
+import { roleNames } from '../lib/roles';
 
 export const moveInProcedure = 'moveIn';
 export const moveInWorkflowId = (caseId: string): string => `moveIn-${caseId}`;
@@ -186,6 +188,9 @@ export function requiredItems(step: MoveInStep, o: { delegate: boolean; parking:
     .map(([item]) => item);
 }
 
+/** The owner as the front desk names them (with the delegate who came for them). */
+const moveInOwner = (i: MoveInInput) => `${i.ownerName}${i.delegate ? `（受托人 ${i.delegate.name}）` : ''}`;
+
 /** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
 export const moveInContract = defineProcedure({
   procedure: moveInProcedure,
@@ -199,6 +204,19 @@ export const moveInContract = defineProcedure({
   updates: moveInUpdates,
   state: moveInState,
   open: { label: '办理入住', roles: ['csr', 'supervisor'] },
+  startUi: {
+    unit: (i: MoveInInput) => i.unit,
+    summary: (i: MoveInInput) => `入住办理 ${i.caseId} · ${i.unit} · ${moveInOwner(i)}`,
+    details: (i: MoveInInput, { cal, now }) =>
+      [
+        `**入住办理 ${i.caseId}** · ${i.unit}`,
+        `- 业主：${moveInOwner(i)}，${maskPhone(i.ownerPhone)}`,
+        i.parkingSpace ? `- 地下车位：${i.parkingSpace}` : '',
+        `- 受理：${roleNames[i.receivedBy.role]} ${i.receivedBy.id}，${cal.formatLocal(now)}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+  },
   systemSteps: { open: '入住受理', file: '入住资料归档', close: '办结' },
   basePath: '/move-ins',
 });

@@ -9,6 +9,8 @@ import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
+import { roleNames } from '../lib/roles';
+import { clip, maskPhone } from '../lib/mask';
 
 export const repairProcedure = 'repair';
 export const taskQueue = 'property-service';
@@ -193,6 +195,19 @@ export const repairUpdates = actionUpdates<RepairView, typeof repairActions>(rep
 
 export type RepairOutcome = { caseId: string; outcome: 'closed' | 'cancelled'; view: RepairView };
 
+const repairChannelNames: Record<RepairInput['channel'], string> = { phone: '来电', visit: '来访', online: '网上报修' };
+
+function describePaid(paid: RepairInput['paid']): string {
+  switch (paid.kind) {
+    case 'free':
+      return '无偿维修';
+    case 'listed':
+      return `有偿维修（标价）：${paid.item}，${(paid.feeFen / 100).toFixed(2)}元，待业主确认`;
+    case 'onSite':
+      return '有偿维修（现场定价）';
+  }
+}
+
 /** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
 export const repairContract = defineProcedure({
   procedure: repairProcedure,
@@ -205,6 +220,20 @@ export const repairContract = defineProcedure({
   updates: repairUpdates,
   state: repairState,
   open: { label: '登记报修', roles: ['csr', 'supervisor'] },
+  startUi: {
+    unit: (i: RepairInput) => i.unit,
+    summary: (i: RepairInput) => `报修 ${i.caseId} · ${i.unit} · ${clip(i.fault, 60)}`,
+    details: (i: RepairInput, { cal, now }) =>
+      [
+        `**报修 ${i.caseId}** · ${i.unit}`,
+        '',
+        `- 故障：${clip(i.fault, 200)}`,
+        `- 业主：${i.ownerName}（${maskPhone(i.ownerPhone)}）`,
+        `- 来源：${repairChannelNames[i.channel]}`,
+        `- 费用：${describePaid(i.paid)}`,
+        `- 登记：${roleNames[i.receivedBy.role]} ${i.receivedBy.id}，${cal.formatLocal(now)}`,
+      ].join('\n'),
+  },
   systemSteps: { register: '来电来访登记', quoteFee: '有偿维修报价', dispatch: '派工', completionOverdue: '当日未完工', close: '结案' },
   basePath: '/repairs',
 });
