@@ -1,4 +1,5 @@
-// Lint: promises are always awaited or handled; workflow code stays deterministic
+// Lint: typescript-eslint's type-checked recommended rules (no `any` leaking, no needless
+// assertions, promises always awaited or handled); workflow code stays deterministic
 // and free of I/O (no Node built-ins, no Prisma, no network, no timers of its own).
 import tseslint from 'typescript-eslint';
 
@@ -12,7 +13,7 @@ export default tseslint.config(
   { ignores: ['node_modules/**', 'generated/**', 'dist/**', '.tools/**', '.data/**', '*.config.js', 'eslint.config.mjs'] },
   {
     files: ['**/*.ts'],
-    extends: [tseslint.configs.base],
+    extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

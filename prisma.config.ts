@@ -14,8 +14,9 @@ process.env.DATABASE_URL = url; // the schema reads env("DATABASE_URL")
 // catalog types `name` (oid 19), `"char"` (18) and `name[]` (1003) that the
 // schema engine reads during `migrate deploy`. Report them as text / text[].
 class CatalogTypesAsTextPool extends pg.Pool {
-  override async query(...args: any[]): Promise<any> {
-    const result = await (super.query as any)(...args);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- overrides every overload of pg.Pool.query, whose results only `any` matches
+  override async query(...args: unknown[]): Promise<any> {
+    const result = (await (super.query as (...a: unknown[]) => Promise<unknown>)(...args)) as { fields?: { dataTypeID: number }[] } | undefined;
     for (const field of result?.fields ?? []) {
       if (field.dataTypeID === 19 || field.dataTypeID === 18) field.dataTypeID = 25;
       if (field.dataTypeID === 1003) field.dataTypeID = 1009;
@@ -28,8 +29,10 @@ export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   schema: schemaPath(provider),
-  adapter: async () =>
-    provider === 'sqlite'
-      ? new PrismaBetterSQLite3({ url: sqliteFile(url) })
-      : new PrismaPg(new CatalogTypesAsTextPool({ connectionString: url })),
+  adapter: () =>
+    Promise.resolve(
+      provider === 'sqlite'
+        ? new PrismaBetterSQLite3({ url: sqliteFile(url) })
+        : new PrismaPg(new CatalogTypesAsTextPool({ connectionString: url })),
+    ),
 });

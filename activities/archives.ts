@@ -31,7 +31,8 @@ export type ReadDecision = { allowed: true; reason: string } | { allowed: false;
 export interface InventoryLine {
   unit: string;
   total: number;
-  byKind: Partial<Record<OwnerFileKind | string, number>>;
+  /** Entries per kind, keyed by the kind as stored (an OwnerFileKind). */
+  byKind: Partial<Record<string, number>>;
 }
 
 function parse(text: string): unknown {

@@ -22,8 +22,8 @@ export function createActivities(db: Db, channel: NotificationChannel) {
       await db.$transaction(async (tx) => {
         for (const [i, n] of input.notices.entries()) {
           await tx.notification.upsert({
-            where: { key: keys[i] as string },
-            create: { key: keys[i] as string, caseId: null, channel: channel.name, recipient: n.recipient, text: n.text, status: 'pending', ...(input.at ? { createdAt: new Date(input.at) } : {}) },
+            where: { key: keys[i] },
+            create: { key: keys[i], caseId: null, channel: channel.name, recipient: n.recipient, text: n.text, status: 'pending', ...(input.at ? { createdAt: new Date(input.at) } : {}) },
             update: {},
           });
         }

@@ -20,8 +20,9 @@ export interface NotificationChannel {
 export class LogChannel implements NotificationChannel {
   readonly name = 'log';
   constructor(private readonly write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)) {}
-  async deliver(m: OutgoingMessage): Promise<void> {
+  deliver(m: OutgoingMessage): Promise<void> {
     this.write(JSON.stringify({ level: 'info', msg: 'notification', caseId: m.caseId, to: m.recipient, text: m.text }));
+    return Promise.resolve();
   }
 }
 

@@ -5,10 +5,9 @@
  * reaches Temporal. Procedures add their own `POST /` (opening a case).
  */
 import type { Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
 import type { Request } from 'express';
 import type { Db } from '../db/client';
-import type { ActionRequest, ActionRule } from '../workflows/lib/actions';
+import type { ActionRule } from '../workflows/lib/actions';
 import type { ProcedureContract } from '../workflows/lib/contract';
 import { reassignLabel, reassignStep } from '../workflows/lib/reassign';
 import type { Actor } from '../workflows/lib/roles';
@@ -60,12 +59,12 @@ export async function actOnCase<View>(
   requestId?: string,
 ): Promise<View> {
   if (!Object.hasOwn(api.actions, actionName)) throw notFound(`未知操作：${actionName}`, 'UnknownAction');
-  const rule: ActionRule = api.actions[actionName] as ActionRule;
+  const rule: ActionRule = api.actions[actionName];
   authorize(actor, api.procedure as Procedure, actionName as never);
   const input: unknown = parseOr400(rule.input, body ?? {}, `「${rule.label}」的输入无效`);
   const handle = deps.client.workflow.getHandle(api.workflowId(caseId));
   try {
-    return await handle.executeUpdate(api.updates[actionName] as UpdateDefinition<View, [ActionRequest]>, {
+    return await handle.executeUpdate(api.updates[actionName], {
       args: [{ actor, input }],
       // The request id names the update in the case's history; a retried request is not applied twice.
       ...(requestId ? { updateId: `${requestId}:${actionName}` } : {}),
@@ -88,7 +87,7 @@ export function addCaseRoutes<View>(routes: Routes, deps: CaseDeps, api: Procedu
   });
   routes.get('/:caseId/history', { summary: `${api.name}：办理记录 (audit trail and clock events)`, params, roles: readers, success: { status: 200, description: 'Every step with who acted, and every clock event' }, errors: caseErrors }, async (req, res) => {
     authorize(actorOf(res), 'cases', 'read');
-    res.json(await readCaseHistory(deps, api as ProcedureContract, caseIdOf(req)));
+    res.json(await readCaseHistory(deps, api, caseIdOf(req)));
   });
   routes.post('/:caseId/actions/:action', documentedSeparately, async (req, res) => {
     const caseId = caseIdOf(req);

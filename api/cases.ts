@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import type { ActionTable } from '../workflows/lib/actions';
 import type { Actor, Role } from '../workflows/lib/roles';
 import type { Duty } from '../workflows/lib/stepRecord';
 import { readCase, readCaseHistory } from './caseRoutes';
@@ -153,8 +154,9 @@ function actionsOf(role: Role): Map<string, Map<string, { action: string; label:
   const byProcedure = new Map<string, Map<string, { action: string; label: string }[]>>();
   for (const [procedure, table] of Object.entries(procedureActionTables)) {
     const byStage = new Map<string, { action: string; label: string }[]>();
-    for (const [action, rule] of Object.entries(table)) {
-      if (!(rule.roles as readonly Role[]).includes(role)) continue;
+    const rules: ActionTable = table;
+    for (const [action, rule] of Object.entries(rules)) {
+      if (!rule.roles.includes(role)) continue;
       for (const stage of rule.stages) byStage.set(stage, [...(byStage.get(stage) ?? []), { action, label: rule.label }]);
     }
     if (byStage.size) byProcedure.set(procedure, byStage);

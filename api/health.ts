@@ -9,7 +9,8 @@ import type { Routes } from './routes';
 
 const timeoutMs = 2_000;
 
-async function probe(check: () => Promise<unknown>): Promise<'ok' | string> {
+/** 'ok', or what went wrong. */
+async function probe(check: () => Promise<unknown>): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([

@@ -13,7 +13,7 @@ export function identity(db: Db): RequestHandler {
   return async (req, res, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(req.get('Authorization')?.trim() ?? '');
     if (!match) throw unauthorized('缺少身份令牌（Authorization: Bearer …）');
-    const actor = await actorForToken(db, match[1] as string);
+    const actor = await actorForToken(db, match[1]);
     if (!actor) throw unauthorized('身份令牌无效、已吊销或账号已停用');
     res.locals.actor = actor satisfies Actor;
     next();

@@ -62,7 +62,7 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
     },
     async (req, res) => {
       const actor = actorOf(res);
-      authorize(actor, procedure, 'open' as never);
+      authorize(actor, procedure, 'open');
       const key = parseIdempotencyKey(req.get('Idempotency-Key'));
       const requestId = requestIdOf(res);
       const openWith = (receipt?: string) => spec.open({ ...deps, request: { receipt, requestId } }, actor, req.body);

@@ -100,7 +100,7 @@ export function docsPage(doc: JsonSchema): string {
       const body = (op['requestBody'] as { content: Record<string, { schema: unknown }> } | undefined)?.content['application/json']?.schema;
       const params = op['parameters'] as { name: string; in: string; required: boolean }[];
       return `<details id="${escapeHtml(String(op['operationId']))}"><summary><code class="m ${method}">${method.toUpperCase()}</code> <code>${escapeHtml(path)}</code> — ${escapeHtml(String(op['summary']))}</summary>
-<p>${escapeHtml(String(op['description'] ?? ''))}</p>
+<p>${escapeHtml(typeof op['description'] === 'string' ? op['description'] : '')}</p>
 ${params.length ? `<p>Parameters: ${params.map((p) => `<code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})`).join(', ')}</p>` : ''}
 ${body ? `<p>Body:</p><pre>${escapeHtml(JSON.stringify(body, null, 2))}</pre>` : ''}
 <p>Responses: ${Object.entries(op['responses'] as Record<string, { description: string }>).map(([s, r]) => `<b>${s}</b> ${escapeHtml(r.description)}`).join(' · ')}</p></details>`;

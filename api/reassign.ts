@@ -43,7 +43,8 @@ const parallel = 8;
 export async function reassignOpenCases(
   deps: { client: Client; db: Db },
   actor: Actor,
-  body: ReassignBody,
+  /** The request body as it came (parsed here). */
+  body: unknown,
   requestId?: string,
 ): Promise<ReassignReport> {
   authorize(actor, 'cases', 'reassign');

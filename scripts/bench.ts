@@ -77,7 +77,7 @@ function parseArgs(argv: string[]): Options {
   const opts: Options = { cases: 40, concurrency: 8, warmup: 4, rounds: 1, strict: false, settle: false, mixed: false, remoteSkeleton: false };
   const min = { cases: 1, concurrency: 1, warmup: 0, rounds: 1 };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
+    const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
       console.log(usage);
       process.exit(0);
@@ -409,7 +409,7 @@ async function runMixedPhase(
   guard: Promise<void>,
 ): Promise<Record<PathName, PhaseResult> & { wallMs: number }> {
   const t0 = performance.now();
-  const r = await runCases(ctx, (k) => paths[k % paths.length] as PathName, casesPerPath * paths.length, concurrency, guard);
+  const r = await runCases(ctx, (k) => paths[k % paths.length], casesPerPath * paths.length, concurrency, guard);
   const wallMs = performance.now() - t0;
   for (const path of paths) {
     r[path].wallMs = r[path].caseMs.reduce((sum, ms) => sum + ms, 0) / (concurrency / paths.length);
@@ -711,7 +711,7 @@ async function main(): Promise<void> {
         continue;
       }
       // Each round in another order, so no path always runs first (or last) on a warming machine.
-      const order = paths.map((_, i) => paths[(i + round) % paths.length] as PathName);
+      const order = paths.map((_, i) => paths[(i + round) % paths.length]);
       for (const path of order) {
         const r = await runPhase(ctx, path, opts.cases, opts.concurrency, guard);
         console.log(

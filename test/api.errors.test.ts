@@ -70,15 +70,13 @@ describe('fromTemporalError', () => {
 
   it('when the test server says the update was not found and the workflow is closed, then 409 工单已结束', async () => {
     const err = new WorkflowNotFoundError('update 1234 not found', 'repair-' + caseId, undefined);
-    const handle = handleWith(async () => ({ status: { name: 'COMPLETED' } }));
+    const handle = handleWith(() => Promise.resolve({ status: { name: 'COMPLETED' } }));
     expect(await mapped(err, handle)).toMatchObject({ status: 409, code: 'CaseEnded' });
   });
 
   it('when no execution exists, then 404 CaseNotFound', async () => {
     const err = new WorkflowNotFoundError('workflow not found for ID: repair-x', 'repair-' + caseId, undefined);
-    const handle = handleWith(async () => {
-      throw err;
-    });
+    const handle = handleWith(() => Promise.reject(err));
     expect(await mapped(err, handle)).toEqual({
       status: 404,
       code: 'CaseNotFound',
@@ -90,7 +88,7 @@ describe('fromTemporalError', () => {
 
   it('when the update was lost on a running workflow, then 409 Retry', async () => {
     const err = new WorkflowNotFoundError('update 1234 not found', 'repair-' + caseId, undefined);
-    expect(await mapped(err, handleWith(async () => ({ status: { name: 'RUNNING' } })))).toMatchObject({ status: 409, code: 'Retry' });
+    expect(await mapped(err, handleWith(() => Promise.resolve({ status: { name: 'RUNNING' } })))).toMatchObject({ status: 409, code: 'Retry' });
   });
 
   it('when the receipt number is taken, then 409 DuplicateCase', async () => {

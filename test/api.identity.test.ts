@@ -37,6 +37,7 @@ describe('bearer tokens', () => {
       expect(stored.hash).toBe(hashToken(issued.token));
       expect(JSON.stringify(stored)).not.toContain(issued.token.slice(17));
 
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed `any` (@types/jest)
       await expect(run(tsx, [script, 'add', '--id', 'x', '--name', '某', '--role', 'owner'], { env })).rejects.toMatchObject({ stderr: expect.stringContaining('--role') });
 
       await run(tsx, [script, 'revoke', '--token', issued.tokenId], { env });
@@ -55,6 +56,7 @@ describe('bearer tokens', () => {
     await revokeToken(ctx.sys.db, phone.tokenId);
     const revoked = await ok(phone.token);
     expect(revoked.status).toBe(401);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed `any` (@types/jest)
     expect(revoked.body).toEqual({ code: 'Unauthenticated', message: expect.stringContaining('令牌') });
     expect((await ok(desk.token)).status).toBe(200);
     await deactivateStaffMember(ctx.sys.db, 'csr-he');

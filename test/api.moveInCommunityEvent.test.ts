@@ -82,11 +82,11 @@ describe('POST /events/plans and the event actions', () => {
     const state = await ctx.http.get<CommunityEventView>(`/events/${first?.caseId}`);
     expect([state.body.planId, state.body.stage]).toEqual([reply.body.planId, 'drafting']);
     // Review before the plan is in: 409; by the wrong role: 403; a send-back without comments: 400.
-    expect((await act(first?.caseId as string, 'reviewPlan', supervisor, { approved: true })).status).toBe(409);
-    expect((await act(first?.caseId as string, 'submitPlan', csr, { plan: '游园方案' })).status).toBe(200);
-    expect((await act(first?.caseId as string, 'reviewPlan', executive, { approved: true })).status).toBe(403);
-    expect((await act(first?.caseId as string, 'reviewPlan', supervisor, { approved: false })).status).toBe(400);
-    expect((await act(first?.caseId as string, 'reviewPlan', supervisor, { approved: true })).body.stage).toBe('companyApproval');
+    expect((await act(first?.caseId, 'reviewPlan', supervisor, { approved: true })).status).toBe(409);
+    expect((await act(first?.caseId, 'submitPlan', csr, { plan: '游园方案' })).status).toBe(200);
+    expect((await act(first?.caseId, 'reviewPlan', executive, { approved: true })).status).toBe(403);
+    expect((await act(first?.caseId, 'reviewPlan', supervisor, { approved: false })).status).toBe(400);
+    expect((await act(first?.caseId, 'reviewPlan', supervisor, { approved: true })).body.stage).toBe('companyApproval');
   });
 
   it('when an event date is past or malformed, then 400 naming it; a technician, then 403; an unknown event, then 404', async () => {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { type Permission, permissionTable } from '../api/permissions';
 import { contracts, type Procedure, procedures } from '../workflows/registry';
 import { type Actor, type Role, roles } from '../workflows/lib/roles';
-import { type Reply, useStaffHttp } from './support/http';
+import { type ErrorReply, type Reply, useStaffHttp } from './support/http';
 import { csr, eventually } from './support/scenario';
 
 const ctx = useStaffHttp(csr);
@@ -17,7 +17,7 @@ const staffOf = (role: Role): Actor => ({ id: `perm-${role}`, role });
 const tooLongUnit = 'x'.repeat(41);
 
 /** How to call the route of each entry so that, past the role check, its input is refused (400). */
-function probeOf(area: string, action: string): (actor: Actor) => Promise<Reply> {
+function probeOf(area: string, action: string): (actor: Actor) => Promise<Reply<ErrorReply>> {
   const { request } = ctx.http;
   if ((procedures as string[]).includes(area)) {
     const base = contracts[area as Procedure].basePath;
@@ -25,7 +25,7 @@ function probeOf(area: string, action: string): (actor: Actor) => Promise<Reply>
     const caseId = `${contracts[area as Procedure].prefix}20261122-ABC123`;
     return (actor) => request('POST', `${base}/${caseId}/actions/${action}`, actor, { unexpected: 1 });
   }
-  const others: Record<string, (actor: Actor) => Promise<Reply>> = {
+  const others: Record<string, (actor: Actor) => Promise<Reply<ErrorReply>>> = {
     'keyRegister.add': (actor) => request('POST', '/keys', actor, { unexpected: 1 }),
     'keyRegister.list': (actor) => request('GET', '/keys?unexpected=1', actor),
     'ownerArchive.read': (actor) => request('GET', `/archives/${tooLongUnit}`, actor),
@@ -88,7 +88,7 @@ describe('a forbidden action on a real case', () => {
     let refused = 0;
     for (const [action, perm] of Object.entries(permissionTable.repair)) {
       if (action === 'open') continue;
-      for (const role of roles.filter((r) => !(perm.roles as readonly Role[]).includes(r))) {
+      for (const role of roles.filter((r) => !perm.roles.includes(r))) {
         const reply = await ctx.http.post(`/repairs/${caseId}/actions/${action}`, staffOf(role), {});
         expect([action, role, reply.status]).toEqual([action, role, 403]);
         refused += 1;

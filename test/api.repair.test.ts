@@ -5,20 +5,21 @@
  * after the scenario skipped time.
  */
 import { randomUUID } from 'node:crypto';
+import type { CaseHistory } from '../api/caseRoutes';
 import type { Actor } from '../workflows/lib/roles';
 import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import { repairWorkflowId, type RepairView } from '../workflows/repair/repair.messages';
 import { csr, eventually, localDate, supervisor, technician, technician2, resultOf } from './support/scenario';
-import { useStaffHttp } from './support/http';
+import { type ErrorReply, useStaffHttp } from './support/http';
 
 const ctx = useStaffHttp(csr);
 
 // ---- helpers ----
 
-const request = <T = any>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string) =>
+const request = <T = unknown>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string) =>
   ctx.http.request<T>(method, path, actor, body, raw);
-const post = <T = any>(path: string, actor: Actor | undefined, body?: unknown) => ctx.http.post<T>(path, actor, body);
-const get = <T = any>(path: string, actor: Actor | undefined = csr) => ctx.http.get<T>(path, actor);
+const post = <T = unknown>(path: string, actor: Actor | undefined, body?: unknown) => ctx.http.post<T>(path, actor, body);
+const get = <T = unknown>(path: string, actor: Actor | undefined = csr) => ctx.http.get<T>(path, actor);
 const action = (caseId: string, name: string, actor: Actor, input: unknown = {}) =>
   post<RepairView>(`/repairs/${caseId}/actions/${name}`, actor, input);
 
@@ -57,8 +58,8 @@ async function expectNoCaseFor(unit: string): Promise<void> {
 
 const historyWith = (caseId: string, last: string) =>
   eventually(async () => {
-    const h = await get(`/repairs/${caseId}/history`);
-    return h.status === 200 && h.body.steps.some((s: { action: string }) => s.action === last) ? h.body : undefined;
+    const h = await get<CaseHistory>(`/repairs/${caseId}/history`);
+    return h.status === 200 && h.body.steps.some((s) => s.action === last) ? h.body : undefined;
   });
 
 /**
@@ -68,7 +69,7 @@ const historyWith = (caseId: string, last: string) =>
  */
 const registered = (caseId: string, last: 'dispatch' | 'quoteFee' = 'dispatch') => historyWith(caseId, last);
 
-const issuePaths = (body: { issues?: { path: unknown[] }[] }) => (body.issues ?? []).map((i) => i.path.join('.'));
+const issuePaths = (body: ErrorReply) => (body.issues ?? []).map((i) => i.path.join('.'));
 
 // ---- scenarios ----
 
@@ -133,7 +134,7 @@ describe('POST /repairs', () => {
   it('when the fault is missing, then 400 with the zod issue and no case is written', async () => {
     const body = registration();
     delete (body as Partial<typeof body>).fault;
-    const reply = await post('/repairs', csr, body);
+    const reply = await post<ErrorReply>('/repairs', csr, body);
     expect(reply.status).toBe(400);
     expect(reply.body.code).toBe('InvalidInput');
     expect(reply.body.message).toBe('报修登记内容有误');
@@ -143,7 +144,7 @@ describe('POST /repairs', () => {
 
   it('when the body has an unknown field, then 400 naming it and no case is written', async () => {
     const body = registration({ priority: 'urgent' });
-    const reply = await post('/repairs', csr, body);
+    const reply = await post<ErrorReply>('/repairs', csr, body);
     expect(reply.status).toBe(400);
     expect(reply.body.issues).toEqual([expect.objectContaining({ code: 'unrecognized_keys', keys: ['priority'] })]);
     await expectNoCaseFor(body.unit);
@@ -151,7 +152,7 @@ describe('POST /repairs', () => {
 
   it('when fields have the wrong types, then 400 listing each of them and no case is written', async () => {
     const body = registration({ ownerPhone: 13812345678, channel: 'fax', paid: { kind: 'listed', item: '换锁', feeFen: -5 } });
-    const reply = await post('/repairs', csr, body);
+    const reply = await post<ErrorReply>('/repairs', csr, body);
     expect(reply.status).toBe(400);
     expect(issuePaths(reply.body).sort()).toEqual(['channel', 'ownerPhone', 'paid.feeFen']);
     await expectNoCaseFor(body.unit);
@@ -165,7 +166,7 @@ describe('POST /repairs', () => {
 
   it('when the bearer token is missing, unknown or malformed, then 401 and no case is written', async () => {
     const body = registration();
-    const none = await post('/repairs', undefined, body);
+    const none = await post<ErrorReply>('/repairs', undefined, body);
     expect(none.status).toBe(401);
     expect(none.body.code).toBe('Unauthenticated');
     const owner = await request('POST', '/repairs', { id: 'owner-1', role: 'owner' } as unknown as Actor, body);
@@ -211,7 +212,7 @@ describe('POST /repairs', () => {
 
     const history = await historyWith(opened.caseId, 'close');
     expect(history.outcome).toBe('cancelled');
-    expect(history.steps.map((s: { action: string }) => s.action)).toEqual(['register', 'quoteFee', 'confirmFee', 'close']);
+    expect(history.steps.map((s) => s.action)).toEqual(['register', 'quoteFee', 'confirmFee', 'close']);
     const quote = await ctx.sys.db.charge.findMany({ where: { caseId: opened.caseId } });
     expect(quote.map((c) => [c.kind, c.item, c.amountFen])).toEqual([['quote', '更换水龙头', 8_000]]);
   });
@@ -226,7 +227,7 @@ describe('GET /repairs/:caseId and /history', () => {
   });
 
   it('when the receipt number is garbage, then 400 with the zod issue', async () => {
-    const reply = await get('/repairs/..%2Fetc%2Fpasswd');
+    const reply = await get<ErrorReply>('/repairs/..%2Fetc%2Fpasswd');
     expect(reply.status).toBe(400);
     expect(reply.body.code).toBe('InvalidInput');
     expect(reply.body.issues).toHaveLength(1);
@@ -265,7 +266,7 @@ describe('POST /repairs/:caseId/actions/:action', () => {
 
     const history = await historyWith(caseId, 'close');
     expect(history.outcome).toBe('closed');
-    expect(history.steps.map((s: { seq: number; action: string; actor: Actor }) => [s.seq, s.action, s.actor.id])).toEqual([
+    expect(history.steps.map((s) => [s.seq, s.action, s.actor.id])).toEqual([
       [1, 'register', csr.id],
       [2, 'dispatch', 'system'],
       [3, 'respondToOwner', csr.id],
@@ -275,8 +276,8 @@ describe('POST /repairs/:caseId/actions/:action', () => {
       [7, 'close', 'system'],
     ]);
     expect(history.steps[2]).toMatchObject({ label: '回复业主', actor: csr, detail: { channel: 'phone', note: '已回电，师傅马上到' } });
-    expect(history.steps[4].detail.charges).toEqual(charges);
-    const times = history.steps.map((s: { at: string }) => Date.parse(s.at));
+    expect((history.steps[4].detail as { charges?: unknown }).charges).toEqual(charges);
+    const times = history.steps.map((s) => Date.parse(s.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(history.deadlines).toEqual(
       expect.arrayContaining([
@@ -303,7 +304,7 @@ describe('POST /repairs/:caseId/actions/:action', () => {
     expect(state.assignee).toBeUndefined();
     const history = await registered(caseId);
     await settle();
-    expect((await get(`/repairs/${caseId}/history`)).body.steps).toHaveLength(history.steps.length);
+    expect((await get<CaseHistory>(`/repairs/${caseId}/history`)).body.steps).toHaveLength(history.steps.length);
   });
 
   it('when another technician reports completion of a job someone else took, then 403 from the workflow', async () => {
@@ -317,14 +318,14 @@ describe('POST /repairs/:caseId/actions/:action', () => {
   it('when an action input is invalid, then 400 with the zod issues and nothing is recorded', async () => {
     const { caseId } = await open();
     const before = await registered(caseId);
-    const reply = await post(`/repairs/${caseId}/actions/respondToOwner`, csr, { channel: 'fax', note: '', extra: 1 });
+    const reply = await post<ErrorReply>(`/repairs/${caseId}/actions/respondToOwner`, csr, { channel: 'fax', note: '', extra: 1 });
     expect(reply.status).toBe(400);
     expect(reply.body.message).toBe('「回复业主」的输入无效');
     expect(issuePaths(reply.body).sort()).toEqual(['', 'channel', 'note']);
     await settle();
-    const after = (await get(`/repairs/${caseId}/history`)).body;
+    const after = (await get<CaseHistory>(`/repairs/${caseId}/history`)).body;
     expect(after.steps).toHaveLength(before.steps.length);
-    expect(after.deadlines.filter((d: { clock: string; kind: string }) => d.clock === 'response' && d.kind === 'met')).toEqual([]);
+    expect(after.deadlines.filter((d) => d.clock === 'response' && d.kind === 'met')).toEqual([]);
   });
 
   it('when the action does not exist, then 404 UnknownAction', async () => {
@@ -336,7 +337,7 @@ describe('POST /repairs/:caseId/actions/:action', () => {
   });
 
   it('when the case does not exist, then 404 CaseNotFound', async () => {
-    const reply = await post('/repairs/BX20200101-NOPE00/actions/takeJob', technician, {});
+    const reply = await post<ErrorReply>('/repairs/BX20200101-NOPE00/actions/takeJob', technician, {});
     expect(reply.status).toBe(404);
     expect(reply.body.code).toBe('CaseNotFound');
   });

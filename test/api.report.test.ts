@@ -42,6 +42,7 @@ describe('GET /reports/monthly', () => {
     expect(repairs?.closed).toBeGreaterThanOrEqual(1);
     const visits = report.body.returnVisits.find((r) => r.procedure === 'repair');
     expect(visits?.visited).toBeGreaterThanOrEqual(1);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed `any` (@types/jest)
     expect(report.body.repeatedRepairs).toContainEqual(expect.objectContaining({ unit, count: 3, caseIds: expect.arrayContaining(opened) }));
 
     const csv = await fetch(`${ctx.http.server.url}/reports/monthly?month=${month}&format=csv`, { headers: await ctx.http.tokens.headersOf(supervisor) });

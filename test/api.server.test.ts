@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 /** A client whose query does what the test says, and whose frontend answers (or not) as told. */
-function fakeClient(query: (workflowId: string) => Promise<unknown>, frontend: () => Promise<unknown> = async () => ({})): Client {
+function fakeClient(query: (workflowId: string) => Promise<unknown>, frontend: () => Promise<unknown> = () => Promise.resolve({})): Client {
   return {
     workflow: { getHandle: (workflowId: string) => ({ workflowId, query: () => query(workflowId) }) },
     workflowService: { getSystemInfo: frontend },
@@ -55,9 +55,7 @@ const start = (query: (workflowId: string) => Promise<unknown>, frontend?: () =>
 
 describe('API server', () => {
   it('when a route throws an unexpected error, then 500 without internals, and the error is logged', async () => {
-    api = await start(async () => {
-      throw new Error('SQLITE_BUSY at /srv/secret/app.db');
-    });
+    api = await start(() => Promise.reject(new Error('SQLITE_BUSY at /srv/secret/app.db')));
     const res = await fetch(`${api.url}/repairs/${caseId}`, { headers: staff });
     expect(res.status).toBe(500);
     const text = await res.text();
@@ -67,7 +65,7 @@ describe('API server', () => {
   });
 
   it('when the body is larger than 64 kB, then 413 PayloadTooLarge', async () => {
-    api = await start(async () => ({}));
+    api = await start(() => Promise.resolve({}));
     const res = await fetch(`${api.url}/repairs`, {
       method: 'POST',
       headers: { ...staff, 'Content-Type': 'application/json' },
@@ -104,14 +102,12 @@ describe('API server', () => {
   });
 
   it('when Temporal and the database answer, then /readyz is 200; when Temporal does not, 503 naming it, while /healthz stays 200', async () => {
-    api = await start(async () => ({}));
+    api = await start(() => Promise.resolve({}));
     expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ ok: true, temporal: 'ok', database: 'ok' });
     await api.close();
     api = await start(
-      async () => ({}),
-      async () => {
-        throw new Error('14 UNAVAILABLE: connection refused');
-      },
+      () => Promise.resolve({}),
+      () => Promise.reject(new Error('14 UNAVAILABLE: connection refused')),
     );
     const down = await fetch(`${api.url}/readyz`);
     expect(down.status).toBe(503);
@@ -120,7 +116,7 @@ describe('API server', () => {
   });
 
   it('every request gets one structured log line with its request id, which the response echoes; a sensible caller id is kept', async () => {
-    api = await start(async (workflowId) => ({ workflowId }));
+    api = await start((workflowId) => Promise.resolve({ workflowId }));
     const mine = await fetch(`${api.url}/repairs/${caseId}`, { headers: { ...staff, 'X-Request-Id': 'front-desk-0001' } });
     expect(mine.headers.get('x-request-id')).toBe('front-desk-0001');
     const fresh = await fetch(`${api.url}/repairs/${caseId}`, { headers: { ...staff, 'X-Request-Id': 'bad id with spaces' } });
@@ -141,9 +137,7 @@ describe('API server', () => {
       [14, 'TemporalUnavailable'],
       [9, 'CaseUnavailable'],
     ] as const) {
-      api = await start(async () => {
-        throw grpcError(code);
-      });
+      api = await start(() => Promise.reject(grpcError(code)));
       const res = await fetch(`${api.url}/repairs/${caseId}`, { headers: staff });
       expect([code, res.status, ((await res.json()) as { code: string }).code]).toEqual([code, 503, expected]);
       await api.close();

@@ -32,7 +32,7 @@ describe('viewing', () => {
     expect(result.outcome).toBe('done');
     const audit = await system().db.auditEntry.findMany({ where: { caseId: accessIdOf(h) }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['request', 'close']);
-    expect(JSON.parse(audit[0]?.detail ?? '{}').direct).toBe(true);
+    expect((JSON.parse(audit[0]?.detail ?? '{}') as { direct?: boolean }).direct).toBe(true);
   });
 
   it('another department views only with the supervisor\'s permission, which lapses at the close of the day', async () => {
@@ -40,7 +40,7 @@ describe('viewing', () => {
     await clockTo(system().env, tue10);
     const h = await openArchiveAccess(system().env, cleaning);
     const caseId = accessIdOf(h);
-    await eventually(async () => system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:supervisor'));
+    await eventually(() => system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:supervisor'));
     expect(await rejectionOf(actOnAccess(h, 'permit', csr, { approved: true }))).toBe('Forbidden');
     expect(await system().db.archiveAccessGrant.count({ where: { caseId } })).toBe(0);
     const view = await actOnAccess(h, 'permit', supervisor, { approved: true, comment: '' });

@@ -41,13 +41,13 @@ describe('2. verification', () => {
     expect(told?.text).toContain('居委会');
     const audit = await system().db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['receive', 'verify', 'close']);
-    expect(JSON.parse(audit[1]?.detail ?? '{}').reason).toBe('outsideService');
+    expect((JSON.parse(audit[1]?.detail ?? '{}') as { reason?: string }).reason).toBe('outsideService');
   });
 
   it('a valid complaint is reported to the supervisor at once', async () => {
     const h = await openComplaint(system().env);
     await actOn(h, 'verify', csr, valid);
-    const toSupervisor = await eventually(async () =>
+    const toSupervisor = await eventually(() =>
       system().channel.sent.find((m) => m.caseId === complaintIdOf(h) && m.recipient === 'role:supervisor' && m.text.includes('新投诉')),
     );
     expect(toSupervisor.text).toContain('请立即定级');
@@ -62,7 +62,7 @@ describe('3. grading', () => {
     await actOn(h, 'verify', csr, valid);
     await system().env.sleep(2 * HOUR + MINUTE);
     const events = await eventsUntil(caseId, 'grading', 'escalated');
-    const start = events[0]?.at.getTime() as number;
+    const start = events[0]?.at.getTime();
     expect(events.filter((e) => e.kind === 'breached' || e.kind === 'escalated').map((e) => [e.recipient, e.at.getTime() - start])).toEqual([
       ['role:manager', HOUR],
       ['role:executive', 2 * HOUR],
@@ -171,7 +171,7 @@ describe('6. return visits', () => {
     await actOn(h, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
     await system().env.sleep(72 * HOUR + MINUTE);
     const events = await eventsUntil(caseId, 'returnVisit', 'breached');
-    const start = events[0]?.at.getTime() as number;
+    const start = events[0]?.at.getTime();
     expect(events.find((e) => e.kind === 'breached')?.at.getTime()).toBe(start + 72 * HOUR);
     expect(events.find((e) => e.kind === 'breached')?.recipient).toBe('role:supervisor');
   });

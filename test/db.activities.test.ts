@@ -109,9 +109,10 @@ describe('one write per step', () => {
     const delivered: OutgoingMessage[] = [];
     const flaky: NotificationChannel = {
       name: 'flaky',
-      async deliver(m) {
-        if (fail) throw new Error('短信网关超时');
+      deliver(m) {
+        if (fail) return Promise.reject(new Error('短信网关超时'));
         delivered.push(m);
+        return Promise.resolve();
       },
     };
     const acts = createActivities(db, flaky);

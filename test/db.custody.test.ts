@@ -76,7 +76,7 @@ async function loanCase(keyId: string) {
     acts.recordStep({
       caseId,
       at,
-      open: seq === 1 ? { procedure: 'keyLoan', workflowId: `keyLoan-${caseId}`, unit: keyId.split('/')[0] as string, ownerName: '赵师傅', ownerPhone: '', summary: keyId, firstReceiver: actor.id, openedAt: at } : undefined,
+      open: seq === 1 ? { procedure: 'keyLoan', workflowId: `keyLoan-${caseId}`, unit: keyId.split('/')[0], ownerName: '赵师傅', ownerPhone: '', summary: keyId, firstReceiver: actor.id, openedAt: at } : undefined,
       entries: [{ seq, action, actor, stage: 'onLoan', detail: {} }],
       row: { version: seq, stage: 'onLoan', assignee: null, waitingOn: null, duties: [], nextDueAt: null, breached: false },
       events: [],

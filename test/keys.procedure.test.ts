@@ -59,7 +59,7 @@ describe('emergency loan', () => {
     const key = await keyInCabinet(system().db);
     const h = await openLoan(system().env, key, { emergency: { kind: 'burstWater', note: '楼下渗水，业主不在家' } });
     const caseId = loanIdOf(h);
-    await eventually(async () => system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:manager' && m.text.includes('紧急用钥')));
+    await eventually(() => system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:manager' && m.text.includes('紧急用钥')));
     expect(await keyStatus(key.id)).toBe('inCabinet');
     expect(await rejectionOf(actOnLoan(h, 'approveEmergency', supervisor, { approved: true }))).toBe('Forbidden');
     const approved = await actOnLoan(h, 'approveEmergency', manager, { approved: true, note: '立即处理' });

@@ -54,7 +54,7 @@ async function repair(
   fault: string,
   p: { registered: string; responded?: string; completed?: string; visited?: string },
 ) {
-  const c = await open(caseId, 'repair', unit, fault, p.registered);
+  const c = open(caseId, 'repair', unit, fault, p.registered);
   await c.step('register', csr, local(p.registered), { channel: 'phone', paid: { kind: 'free' } });
   if (p.responded) {
     await c.startClock('response', repairSteps.response, repairDeadlines.response, local(p.registered));
@@ -77,7 +77,7 @@ async function complaint(
   caseId: string,
   p: { received: string; repeatOf?: string; responded?: string; replied?: string; visited?: string },
 ) {
-  const c = await open(caseId, 'complaint', '5-1-501', `${noiseMatter}：楼上每晚十点后施工`, p.received);
+  const c = open(caseId, 'complaint', '5-1-501', `${noiseMatter}：楼上每晚十点后施工`, p.received);
   await c.step('receive', csr, local(p.received), { channel: 'phone', matter: noiseMatter, repeatOf: p.repeatOf });
   if (p.responded) {
     await c.startClock('response', complaintSteps.response, complaintDeadlines.response, local(p.received));
@@ -139,7 +139,7 @@ async function seedNovember() {
   await complaint(ids.nextMonthComplaint, { received: '2030-12-01T00:00', repeatOf: ids.noiseAgain });
 
   // A community event planned in September, held on 8 November, 20 participants, 10% visited.
-  const festival = await open(ids.festival, 'communityEvent', '社区', '重阳游园会（2030-11-08）', '2030-09-01T10:00');
+  const festival = open(ids.festival, 'communityEvent', '社区', '重阳游园会（2030-11-08）', '2030-09-01T10:00');
   await festival.step('plan', csr, local('2030-09-01T10:00'), { planId: 'P2030', date: '2030-11-08' });
   await festival.startClock('returnVisit', communityEventSteps.returnVisit, communityEventDeadlines.returnVisit, local('2030-11-09T00:00'));
   const participants = Array.from({ length: 20 }, (_, i) => `居民${i + 1}`);
@@ -151,7 +151,7 @@ async function seedNovember() {
   await festival.step('close', { id: 'system', role: 'system' }, local('2030-11-13T10:00'), { outcome: 'closed' }, 'closed');
 
   // A key lent in the last minute of November, still out at its end.
-  const loan = await open(ids.keyLoan, 'keyLoan', '1-1-101', '入户门钥匙借用', '2030-11-30T23:59');
+  const loan = open(ids.keyLoan, 'keyLoan', '1-1-101', '入户门钥匙借用', '2030-11-30T23:59');
   await loan.step('request', csr, local('2030-11-30T23:59'), { purpose: '维修' });
 }
 

@@ -20,7 +20,7 @@ describe('stall reminders', () => {
     await system().env.sleep(7 * 24 * HOUR + MINUTE);
     const events = await eventsUntil(system().db, caseId, 'stall', 'breached');
     // The test server's clock runs on in real time while the case opens: measure from the clock's start.
-    const start = events[0]?.at.getTime() as number;
+    const start = events[0]?.at.getTime();
     const after = (days: number) => local(`${localDate(monday10, days)}T10:00`).getTime() - monday10.getTime();
     expect(events.filter((e) => e.kind !== 'started').map((e) => [e.kind, e.recipient, e.at.getTime() - start])).toEqual([
       ['warning', 'staff:csr-li', after(3)],
@@ -69,6 +69,7 @@ describe('the owner in person', () => {
     expect([result.outcome, result.openRepairs]).toEqual(['completed', []]);
     const charges = await system().db.charge.findMany({ where: { caseId }, orderBy: { id: 'asc' } });
     expect(charges.map((c) => c.kind).sort()).toEqual(['moveIn:garbageFee', 'moveIn:maintenanceFund', 'moveIn:propertyServiceFee']);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed `any` (@types/jest)
     expect(charges.find((c) => c.kind === 'moveIn:maintenanceFund')).toMatchObject({ amountFen: 1_234_500, item: expect.stringContaining('SJ-778') });
     const keys = await system().db.key.findMany({ where: { unit }, orderBy: { part: 'asc' } });
     expect(keys.map((k) => [k.part, k.status])).toEqual([['mailbox', 'inCabinet'], ['unitDoor', 'inCabinet']]);

@@ -4,6 +4,7 @@
  */
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { repairUpdates } from '../workflows/repair/repair.messages';
+import type { repairRequest } from '../workflows/repair/repairRequest';
 import { useTimeSkippingSystem } from './support/temporal';
 import { caseActivityOf } from './support/timeSkippingDriver';
 import {
@@ -45,7 +46,7 @@ describe('4. the owner hears back within 1 hour', () => {
     await act(h, 'takeJob', technician, {});
     await system().env.sleep(3 * HOUR + MINUTE);
     const events = await eventsUntil(caseId, 'response', 'escalated', 2);
-    const start = events[0]?.at.getTime() as number;
+    const start = events[0]?.at.getTime();
     const timeline = events.map((e) => [e.kind, e.recipient, e.at.getTime() - start]);
     expect(timeline).toEqual([
       ['started', null, 0],
@@ -66,7 +67,7 @@ describe('4. the owner hears back within 1 hour', () => {
     const caseId = caseIdOf(h);
     await system().env.sleep(50 * MINUTE);
     const events = await eventsUntil(caseId, 'response', 'warning', 2);
-    const start = events[0]?.at.getTime() as number;
+    const start = events[0]?.at.getTime();
     expect(events.filter((e) => e.kind === 'warning').map((e) => e.at.getTime() - start)).toEqual([15 * MINUTE, 45 * MINUTE]);
   });
 
@@ -242,7 +243,7 @@ describe('6. return visit and rework', () => {
     await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [] });
     await system().env.sleep(48 * HOUR + MINUTE);
     const events = await eventsUntil(caseId, 'returnVisit', 'breached');
-    const start = events[0]?.at.getTime() as number;
+    const start = events[0]?.at.getTime();
     expect(events.find((e) => e.kind === 'breached')?.at.getTime()).toBe(start + 48 * HOUR);
     expect(events.filter((e) => e.kind === 'warning').map((e) => e.at.getTime() - start)).toEqual([24 * HOUR, 38.4 * HOUR]);
   });
@@ -300,7 +301,7 @@ describe('a job that stays unfinished for weeks', () => {
     await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
     await act(h, 'takeJob', technician, {});
     await act(h, 'reportUnfinished', technician, { reason: '等待厂家配件' });
-    const latest = () => system().env.client.workflow.getHandle(h.workflowId) as typeof h;
+    const latest = () => system().env.client.workflow.getHandle<typeof repairRequest>(h.workflowId);
     let days = 0;
     while ((await latest().describe()).runId === firstRun && days < 30) {
       await system().env.sleep(24 * HOUR);

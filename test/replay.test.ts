@@ -100,7 +100,7 @@ describe('replaying finished repair and complaint workflows', () => {
       const history = await h.fetchHistory();
       histories.push({ workflowId: h.workflowId, history });
       if (process.env.RECORD_HISTORIES === '1') {
-        const version = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
+        const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
         const file = path.join(historiesDir, `${name}-v${version}.history.pb`);
         fs.writeFileSync(file, History.encode(History.fromObject(history)).finish());
       }

@@ -14,12 +14,12 @@ describe('the scenario driver', () => {
   it('reads a waiting case from its history: nothing outstanding, its one timer due at the 50% warning of the 5-minute dispatch', async () => {
     const h = await openRepair(system().env);
     const state = await system().env.settle(h.workflowId);
-    const opened = (await clockEvents(system().db, caseIdOf(h), 'dispatch'))[0]?.at.getTime() as number;
+    const opened = (await clockEvents(system().db, caseIdOf(h), 'dispatch'))[0]?.at.getTime();
     expect(state.outstanding).toEqual([]);
     expect(state.closed).toBe(false);
     // The server counts a timer from when it records it, a few milliseconds after the workflow task's time.
     expect(state.timers).toHaveLength(1);
-    expectSameInstant(new Date(state.timers[0] as number).toISOString(), new Date(opened + 150_000));
+    expectSameInstant(new Date(state.timers[0]).toISOString(), new Date(opened + 150_000));
     const history = await h.fetchHistory();
     expect(caseActivityOf(history.events ?? []).timers).toEqual(state.timers);
   });
@@ -28,7 +28,7 @@ describe('the scenario driver', () => {
     const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
     await system().env.settle(h.workflowId);
-    const opened = (await clockEvents(system().db, caseId, 'dispatch'))[0]?.at.getTime() as number;
+    const opened = (await clockEvents(system().db, caseId, 'dispatch'))[0]?.at.getTime();
     await system().env.sleep(150_000 - guardMs / 2);
     expect(await system().env.currentTimeMs()).toBeGreaterThan(opened + 150_000);
     expect((await clockEvents(system().db, caseId, 'dispatch')).map((e) => e.kind)).toEqual(['started', 'warning']);

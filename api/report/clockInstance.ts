@@ -16,5 +16,5 @@ export interface ClockInstance {
 
 export function clockInstanceOf(key: string): ClockInstance {
   const m = eventKey.exec(key);
-  return m ? { id: m[1] as string, run: Number(m[2]) } : { id: key, run: 1 };
+  return m ? { id: m[1], run: Number(m[2]) } : { id: key, run: 1 };
 }

@@ -22,11 +22,11 @@ export function processJiffies(pid: string): number {
 /** undefined off Linux. */
 export function cpuSnapshot(): CpuSnapshot | undefined {
   try {
-    const [user, nice, system, idle, iowait, irq, softirq, steal] = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] as string)
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]
       .trim()
       .split(/\s+/)
       .slice(1)
-      .map(Number) as number[];
+      .map(Number);
     const busy = (user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0);
     const server = process.env['BENCH_SERVER_PID'];
     return { busy, total: busy + (idle ?? 0) + (iowait ?? 0), ours: processJiffies('self') + (server ? processJiffies(server) : 0) };

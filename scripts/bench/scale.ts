@@ -47,12 +47,12 @@ export function parseScaleArgs(argv: string[]): ScaleOptions {
   const opts: ScaleOptions = { cases: 0, concurrency: 32, windowSeconds: 300, queries: 200 };
   const keys: Record<string, keyof ScaleOptions> = { scale: 'cases', concurrency: 'concurrency', window: 'windowSeconds', cache: 'cache', queries: 'queries', heap: 'heap' };
   for (let i = 0; i < argv.length; i++) {
-    const m = /^--(scale|concurrency|window|cache|queries|heap)(?:=(.*))?$/.exec(argv[i] as string);
+    const m = /^--(scale|concurrency|window|cache|queries|heap)(?:=(.*))?$/.exec(argv[i]);
     if (!m) throw new Error(`unknown argument ${argv[i]}\n${scaleUsage}`);
     const raw = m[2] ?? argv[++i];
     const value = Number(raw);
     if (raw === undefined || !Number.isInteger(value) || value < (m[1] === 'cache' ? 0 : 1)) throw new Error(`--${m[1]} needs a whole number (got ${raw ?? 'nothing'})\n${scaleUsage}`);
-    (opts as unknown as Record<string, number>)[keys[m[1] as string] as string] = value;
+    (opts as unknown as Record<string, number>)[keys[m[1]] as string] = value;
   }
   return opts;
 }

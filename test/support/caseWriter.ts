@@ -35,7 +35,7 @@ export class CaseWriter {
   private version = 0;
 
   /** The case row is written with its first step, as a workflow's registration is. */
-  static async open(acts: Activities, cal: BusinessCalendar, c: CaseOpening, by: StepActor): Promise<CaseWriter> {
+  static open(acts: Activities, cal: BusinessCalendar, c: CaseOpening, by: StepActor): CaseWriter {
     const w = new CaseWriter(acts, cal, c.caseId);
     w.opening = { procedure: c.procedure, workflowId: `${c.procedure}-${c.caseId}`, unit: c.unit, ownerName: '业主', ownerPhone: '13800000000', summary: c.summary, firstReceiver: by.id, openedAt: c.openedAt.toISOString() };
     return w;

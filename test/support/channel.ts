@@ -10,8 +10,9 @@ export function capturingChannel(): CapturingChannel {
   return {
     name: 'test',
     sent,
-    async deliver(m) {
+    deliver(m) {
       sent.push(m);
+      return Promise.resolve();
     },
   };
 }

@@ -79,7 +79,7 @@ export const loanOf = (h: KeyLoanHandle): Promise<KeyLoanView> => h.query(keyLoa
 export const loanIdOf = (h: KeyLoanHandle): string => h.workflowId.replace(/^keyLoan-/, '');
 
 export const replacementHandle = (env: ScenarioEnv, caseId: string): KeyReplacementHandle =>
-  env.client.workflow.getHandle(keyReplacementWorkflowId(caseId)) as KeyReplacementHandle;
+  env.client.workflow.getHandle<typeof keyReplacement>(keyReplacementWorkflowId(caseId));
 export const actOnReplacement = (
   h: KeyReplacementHandle,
   action: KeyReplacementAction,

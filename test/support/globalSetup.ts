@@ -16,7 +16,7 @@ function prismaCliEnv(): Record<string, string> {
   return { PRISMA_SCHEMA_ENGINE_BINARY: stub, PRISMA_QUERY_ENGINE_LIBRARY: stub, CHECKPOINT_DISABLE: '1' };
 }
 
-export default async function globalSetup(): Promise<void> {
+export default function globalSetup(): void {
   const url = databaseUrl();
   const target = databaseProvider(url) === 'sqlite' ? `file:${templateDbFile}` : url;
   if (databaseProvider(url) === 'sqlite') {

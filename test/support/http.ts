@@ -6,10 +6,17 @@ import type { Actor } from '../../workflows/lib/roles';
 import { testCalendar } from './scenario';
 import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem, useScenarioHooks } from './temporal';
 
-export interface Reply<T = any> {
+export interface Reply<T = unknown> {
   status: number;
   body: T;
   headers: Headers;
+}
+
+/** The API's error body (`{ code, message, issues? }`), with zod's issue paths. */
+export interface ErrorReply {
+  code: string;
+  message: string;
+  issues?: { path: (string | number)[]; code?: string }[];
 }
 
 export interface StaffHttp {
@@ -19,9 +26,10 @@ export interface StaffHttp {
   requests: Record<string, unknown>[];
   /** Errors the API logged as unexpected (500s); a scenario expects none. */
   unexpected: unknown[];
-  request<T = unknown>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string, headers?: Record<string, string>): Promise<Reply<T>>;
-  post<T = unknown>(path: string, actor: Actor | undefined, body?: unknown): Promise<Reply<T>>;
-  get<T = unknown>(path: string, actor?: Actor): Promise<Reply<T>>;
+  // Plain functions (no `this`), so a test may take them out of the object.
+  request: <T = unknown>(method: string, path: string, actor?: Actor, body?: unknown, raw?: string, headers?: Record<string, string>) => Promise<Reply<T>>;
+  post: <T = unknown>(path: string, actor: Actor | undefined, body?: unknown) => Promise<Reply<T>>;
+  get: <T = unknown>(path: string, actor?: Actor) => Promise<Reply<T>>;
 }
 
 /**

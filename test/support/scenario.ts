@@ -122,7 +122,7 @@ export function expectSameInstant(actual: Date | string | undefined, expected: D
 }
 
 /** Waits (real time, briefly) until `probe` returns something truthy: activities run after timers fire. */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -49,7 +49,7 @@ export function handleStaffActions<T extends ActionTable, View extends CaseViewB
           await condition(opts.ready);
           check(name, req); // the case may have moved on meanwhile
         }
-        const input = opts.table[name]!.input.parse(req.input);
+        const input = opts.table[name].input.parse(req.input);
         await (opts.handlers[name] as (a: Actor, i: unknown) => Promise<void>)(req.actor, input);
         return opts.runtime.current();
       },

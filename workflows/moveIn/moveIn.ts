@@ -68,8 +68,8 @@ export async function moveIn(input: MoveInInput): Promise<MoveInOutcome> {
           throw ApplicationFailure.nonRetryable(`当前步骤是「${moveInStageNames[view.stage]}」，不能办理「${moveInStageNames[req.step as MoveInStep] ?? req.step}」`, rejection.invalidStage);
         }
       }
-      if (action === 'recordItem' && req.item !== undefined && view.stage !== 'completed' && !view.required[view.stage as MoveInStep].includes(req.item)) {
-        throw ApplicationFailure.nonRetryable(`本次入住不需要「${itemName(view.stage as MoveInStep, req.item)}」`, rejection.invalidInput);
+      if (action === 'recordItem' && req.item !== undefined && view.stage !== 'completed' && !view.required[view.stage].includes(req.item)) {
+        throw ApplicationFailure.nonRetryable(`本次入住不需要「${itemName(view.stage, req.item)}」`, rejection.invalidInput);
       }
       if (action === 'completeStep') {
         const lacking = missing(view.stage as MoveInStep);
