@@ -25,6 +25,7 @@ import { addStaffMember } from '../../api/staffTokens';
 import { type Db, openSharedDb } from '../../db/client';
 import type { Actor } from '../../workflows/lib/roles';
 import { processJiffies, threadJiffies } from './cpu';
+import { sleep } from './cases';
 import { f1, f2, percentile, table } from './stats';
 
 export interface ScaleOptions {
@@ -60,7 +61,6 @@ export function parseScaleArgs(argv: string[]): ScaleOptions {
 const root = path.resolve(__dirname, '..', '..');
 const csr: Actor = { id: 'csr-scale', role: 'csr' };
 const technician: Actor = { id: 'tech-scale', role: 'technician' };
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A process of the system (worker or API), its log lines kept; resolves once it logs `ready`. */
 function startProcess(name: string, script: string, env: Record<string, string>, ready: (line: string) => boolean, nodeFlags: string[] = []): Promise<{ child: ChildProcess; firstLine: string }> {
