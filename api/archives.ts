@@ -56,7 +56,6 @@ export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
   addOpenRoute(access, deps, {
     api: archiveAccessContract,
     summary: "Asks to view, take out, copy or lend a household's file; what it needs depends on who asks and what for.",
-    body: requestArchiveAccessSchema,
     open: requestArchiveAccess,
   });
   addCaseRoutes(access, deps, archiveAccessContract);

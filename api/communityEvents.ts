@@ -4,12 +4,11 @@
  * carrying the plan id; the shared case routes read each event and take its
  * staff actions (plan, review, approval, participants, summary, return visits).
  */
-import { z } from 'zod';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import type { Actor } from '../workflows/lib/roles';
 import {
   type CommunityEventInput,
-  plannedEventSchema,
+  communityEventPlanSchema,
   communityEventContract,
 } from '../workflows/communityEvent/communityEvent.messages';
 import { addCaseRoutes } from './caseRoutes';
@@ -18,8 +17,6 @@ import { badRequest, parseOr400 } from './errors';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
-
-export const communityEventPlanSchema = z.strictObject({ events: z.array(plannedEventSchema).min(1).max(100) });
 
 export interface StartedCommunityEvent {
   caseId: string;
@@ -67,7 +64,6 @@ export function communityEventRoutes(routes: Routes, deps: OpenCaseDeps): Routes
   addOpenRoute(routes, deps, {
     api: communityEventContract,
     summary: "Files the year's community-event plan: one case per event, each due for its plan a month before its date.",
-    body: communityEventPlanSchema,
     planPrefix: 'JH',
     open: startCommunityEventPlan,
     receiptOf: (plan) => plan.planId,

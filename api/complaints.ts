@@ -63,7 +63,6 @@ export function complaintRoutes(routes: Routes, deps: ComplaintDeps): Routes {
   addOpenRoute(routes, deps, {
     api: complaintContract,
     summary: 'Logs a complaint; a complaint from the same unit about the same matter within the repeat window is flagged as a repeat.',
-    body: openComplaintSchema,
     open: logComplaint,
   });
   return addCaseRoutes(routes, deps, complaintContract);

@@ -112,7 +112,6 @@ export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
   addOpenRoute(loans, deps, {
     api: keyLoanContract,
     summary: 'Lends a key (a key already out is refused with 409); sealed keys and emergencies wait for approval.',
-    body: requestKeyLoanSchema,
     open: requestKeyLoan,
   });
   addCaseRoutes(loans, deps, keyLoanContract);
@@ -120,7 +119,6 @@ export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
   addOpenRoute(replacements, deps, {
     api: keyReplacementContract,
     summary: 'Applies for a key duplication or replacement (supervisor review, then manager approval).',
-    body: applyKeyReplacementSchema,
     open: applyForKeyReplacement,
   });
   addCaseRoutes(replacements, deps, keyReplacementContract);

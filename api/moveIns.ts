@@ -38,7 +38,6 @@ export function moveInRoutes(routes: Routes, deps: OpenCaseDeps): Routes {
   addOpenRoute(routes, deps, {
     api: moveInContract,
     summary: 'Opens a move-in at the front desk (identity and documents first).',
-    body: openMoveInSchema,
     open: openMoveIn,
   });
   return addCaseRoutes(routes, deps, moveInContract);

@@ -5,7 +5,6 @@
  * `Idempotency-Key` header makes a retried request return the same case.
  */
 import type { Client } from '@temporalio/client';
-import type { z } from 'zod';
 import type { Db } from '../db/client';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import type { Actor } from '../workflows/lib/roles';
@@ -25,11 +24,10 @@ export interface Opened {
 
 export interface OpenRouteSpec<R extends object> {
   /** The procedure: its permission-table entry, receipt-number prefix and workflow ids. */
-  api: Pick<ProcedureContract, 'procedure' | 'prefix' | 'workflowId' | 'openPath'>;
+  api: Pick<ProcedureContract, 'procedure' | 'prefix' | 'workflowId' | 'openPath' | 'openSchema'>;
   /** The receipt-number prefix when one request opens several cases (a year's event plan: JH). */
   planPrefix?: string;
   summary: string;
-  body: z.ZodType;
   open: (deps: OpenCaseDeps, actor: Actor, body: unknown) => Promise<R>;
   /** The receipt number of an answer that is not one case (a year's event plan, which has no Location). */
   receiptOf?: (opened: R) => string;
@@ -54,7 +52,7 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
     {
       summary: `${perm.label} (opens a case)`,
       description: `${spec.summary} Answers once the registration is on record, with the receipt number and the workflow's own stage, next step and due times. Send an \`Idempotency-Key\` header to make retries safe.`,
-      body: spec.body,
+      body: spec.api.openSchema,
       roles: perm.roles,
       idempotent: true,
       success: { status: 201, description: 'The new case as its workflow answered: receipt number, workflow id, stage, whom it waits on, each clock\'s due time' },

@@ -41,7 +41,6 @@ export function repairRoutes(routes: Routes, deps: RepairDeps): Routes {
   addOpenRoute(routes, deps, {
     api: repairContract,
     summary: 'Registers a repair call or visit (来电来访登记).',
-    body: openRepairSchema,
     open: openRepairCase,
   });
   return addCaseRoutes(routes, deps, repairContract);

@@ -129,6 +129,7 @@ export const archiveAccessContract = defineProcedure({
   updates: archiveAccessUpdates,
   state: archiveAccessState,
   open: { label: '申请借阅档案', roles: roles },
+  openSchema: requestArchiveAccessSchema,
   startUi: {
     unit: (i: ArchiveAccessInput) => i.unit,
     summary: (i: ArchiveAccessInput) => `档案${archiveAccessKindNames[i.kind]} ${i.caseId} · ${i.unit} · ${i.requestedBy.id}`,

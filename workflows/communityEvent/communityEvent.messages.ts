@@ -48,6 +48,9 @@ export const plannedEventSchema = z.strictObject({
 });
 export type PlannedEvent = z.infer<typeof plannedEventSchema>;
 
+/** A year's plan as the front desk files it: one case per event. */
+export const communityEventPlanSchema = z.strictObject({ events: z.array(plannedEventSchema).min(1).max(100) });
+
 export const communityEventInputSchema = plannedEventSchema.extend({
   caseId: text(40),
   /** The annual plan this event belongs to. */
@@ -143,6 +146,7 @@ export const communityEventContract = defineProcedure({
   updates: communityEventUpdates,
   state: communityEventState,
   open: { label: '编制年度活动计划', roles: ['csr', 'supervisor'] },
+  openSchema: communityEventPlanSchema,
   startUi: {
     unit: () => '社区',
     summary: (i: CommunityEventInput) => `社区活动 ${i.caseId} · ${i.date} · ${i.title}`,

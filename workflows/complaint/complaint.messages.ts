@@ -185,6 +185,7 @@ export const complaintContract = defineProcedure({
   updates: complaintUpdates,
   state: complaintState,
   open: { label: '受理投诉', roles: ['csr', 'supervisor'] },
+  openSchema: openComplaintSchema,
   startUi: {
     unit: (i: ComplaintInput) => i.unit,
     summary: (i: ComplaintInput) => `投诉 ${i.caseId} · ${i.unit} · ${i.matter}${i.repeatOf ? ' · 重复投诉' : ''}`,

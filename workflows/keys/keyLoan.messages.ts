@@ -149,6 +149,7 @@ export const keyLoanContract = defineProcedure({
   updates: keyLoanUpdates,
   state: keyLoanState,
   open: { label: '办理钥匙借用', roles: ['csr', 'supervisor'] },
+  openSchema: requestKeyLoanSchema,
   startUi: {
     unit: (i: KeyLoanInput) => i.unit,
     summary: (i: KeyLoanInput) => `钥匙借用 ${i.caseId} · ${i.keyId} · ${i.borrower}${i.emergency ? ' · 紧急' : ''}`,

@@ -85,6 +85,7 @@ export const keyReplacementContract = defineProcedure({
   updates: keyReplacementUpdates,
   state: keyReplacementState,
   open: { label: '申请配钥', roles: ['csr', 'supervisor'] },
+  openSchema: applyKeyReplacementSchema,
   startUi: {
     unit: (i: KeyReplacementInput) => i.unit,
     summary: (i: KeyReplacementInput) => `配钥申请 ${i.caseId} · ${i.keyId}`,

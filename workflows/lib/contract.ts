@@ -49,6 +49,8 @@ export interface ProcedureContract<P extends string = string, View = unknown, Ac
   state: QueryDefinition<View>;
   /** Opening a case: what the permission is called and who has it. */
   open: { label: string; roles: readonly Role[] };
+  /** What staff send to open a case (the API validates it and documents it). */
+  openSchema: z.ZodType;
   /** What a new case shows in the Temporal UI from its start. */
   startUi: StartUi<Input>;
   /** Names of the steps the workflow records on its own (the rest are staff actions). */

@@ -204,6 +204,7 @@ export const moveInContract = defineProcedure({
   updates: moveInUpdates,
   state: moveInState,
   open: { label: '办理入住', roles: ['csr', 'supervisor'] },
+  openSchema: openMoveInSchema,
   startUi: {
     unit: (i: MoveInInput) => i.unit,
     summary: (i: MoveInInput) => `入住办理 ${i.caseId} · ${i.unit} · ${moveInOwner(i)}`,

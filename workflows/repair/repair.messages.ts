@@ -220,6 +220,7 @@ export const repairContract = defineProcedure({
   updates: repairUpdates,
   state: repairState,
   open: { label: '登记报修', roles: ['csr', 'supervisor'] },
+  openSchema: openRepairSchema,
   startUi: {
     unit: (i: RepairInput) => i.unit,
     summary: (i: RepairInput) => `报修 ${i.caseId} · ${i.unit} · ${clip(i.fault, 60)}`,
