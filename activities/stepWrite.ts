@@ -18,6 +18,9 @@ import { deliver, deliverPending, type NotificationChannel, type OutgoingMessage
 
 const date = (iso: string) => new Date(iso);
 
+/** A step write that collides with a row written by another write (not its own earlier attempt): a bug, never retried. */
+export const stepWriteConflict = 'StepWriteConflict';
+
 /** The case row's columns for a state; only written over an older state (see `CaseRowState.version`). */
 function rowData(r: CaseRowState) {
   return {
@@ -162,7 +165,8 @@ export function createStepActivities(db: Db, channel: NotificationChannel) {
         if (!(await alreadyWritten(db, key))) {
           // Not a retry: another case's loan of the key committed first.
           if (w.records.some((r) => r.kind === 'keyLoanOpened')) throw ApplicationFailure.nonRetryable('钥匙已借出', keyFailure.onLoan);
-          throw err;
+          // Neither a retry nor a race the ledger knows: a retry would fail the same way for ever, so the step fails now, loudly.
+          throw ApplicationFailure.nonRetryable(`步骤写入冲突（${key}）：${String(err).slice(0, 300)}`, stepWriteConflict);
         }
         retried = true;
       }

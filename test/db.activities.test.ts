@@ -104,6 +104,17 @@ describe('one write per step', () => {
     expect((await db.case.findUniqueOrThrow({ where: { id: caseId } })).stage).toBe('dispatching');
   });
 
+  it('a step whose record collides with another write (not its own retry) fails at once instead of retrying for ever, and writes nothing', async () => {
+    const acts = createActivities(db, capturingChannel());
+    const caseId = newCaseId();
+    await acts.recordStep(registration(caseId));
+    // A later step that carries the registration's clock event again under its own audit key.
+    const clash: StepWrite = { ...takeJob(caseId), events: registration(caseId).events };
+    await expect(acts.recordStep(clash)).rejects.toMatchObject({ type: 'StepWriteConflict', nonRetryable: true });
+    expect(await db.auditEntry.count({ where: { caseId } })).toBe(2);
+    expect((await db.case.findUniqueOrThrow({ where: { id: caseId } })).stage).toBe('dispatching');
+  });
+
   it('a message the channel fails to deliver stays in the outbox as failed and is sent once by the retry', async () => {
     let fail = true;
     const delivered: OutgoingMessage[] = [];
