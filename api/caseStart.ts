@@ -93,29 +93,42 @@ export interface CaseStart<Input extends { caseId: string }> {
  * the request (Idempotency-Key) is used as it is: a case an earlier attempt
  * already started answers the same way.
  */
-export async function startCase<Input extends { caseId: string }>(s: CaseStart<Input>): Promise<OpenedCase> {
+/**
+ * The start of one case as the API sends it: the procedure's workflow and id,
+ * its input, and what the Temporal UI shows from the start (the contract's
+ * `startUi`). The bench's bare client starts cases with the same operation.
+ */
+export function caseStartOperation<Input extends { caseId: string }>(
+  s: Pick<CaseStart<Input>, 'taskQueue' | 'cal' | 'now' | 'contract' | 'request'>,
+  input: Input,
+  conflict: 'FAIL' | 'USE_EXISTING',
+): WithStartWorkflowOperation<(input: Input) => Promise<unknown>> {
   const { contract } = s;
   const ui = contract.startUi;
+  return new WithStartWorkflowOperation<(input: Input) => Promise<unknown>>(contract.workflowType, {
+    taskQueue: s.taskQueue,
+    workflowId: contract.workflowId(input.caseId),
+    workflowIdConflictPolicy: conflict,
+    // A receipt number is never reused, not even after its case closed.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    args: [input],
+    // The stage, assignee and next due time are the workflow's own: it sets them once registration is on record.
+    typedSearchAttributes: [
+      { key: caseProcedure, value: contract.procedure },
+      { key: caseUnit, value: ui.unit(input) },
+      { key: caseBreached, value: false },
+      ...(ui.searchAttributes?.(input) ?? []),
+    ],
+    staticSummary: ui.summary(input),
+    staticDetails: ui.details(input, { cal: s.cal, now: s.now }),
+    memo: requestMemo(s.request),
+  });
+}
+
+export async function startCase<Input extends { caseId: string }>(s: CaseStart<Input>): Promise<OpenedCase> {
+  const { contract } = s;
   const open = async (caseId: string, conflict: 'FAIL' | 'USE_EXISTING') => {
-    const input = s.input(caseId);
-    const start = new WithStartWorkflowOperation(contract.workflowType, {
-      taskQueue: s.taskQueue,
-      workflowId: contract.workflowId(caseId),
-      workflowIdConflictPolicy: conflict,
-      // A receipt number is never reused, not even after its case closed.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [input],
-      // The stage, assignee and next due time are the workflow's own: it sets them once registration is on record.
-      typedSearchAttributes: [
-        { key: caseProcedure, value: contract.procedure },
-        { key: caseUnit, value: ui.unit(input) },
-        { key: caseBreached, value: false },
-        ...(ui.searchAttributes?.(input) ?? []),
-      ],
-      staticSummary: ui.summary(input),
-      staticDetails: ui.details(input, { cal: s.cal, now: s.now }),
-      memo: requestMemo(s.request),
-    });
+    const start = caseStartOperation(s, s.input(caseId), conflict);
     const view = await s.client.workflow.executeUpdateWithStart(caseOpened, { startWorkflowOperation: start });
     return openedCase(caseId, contract.workflowId(caseId), view);
   };

@@ -8,11 +8,10 @@ import { performance } from 'node:perf_hooks';
 import { Client, ServiceError, WithStartWorkflowOperation } from '@temporalio/client';
 import { caseOpened } from '../../workflows/lib/actions';
 import { type ApiServer } from '../../api/server';
-import { newCaseId } from '../../api/caseStart';
+import { caseStartOperation, newCaseId } from '../../api/caseStart';
 import { BusinessCalendar, type CalendarConfig } from '../../workflows/lib/calendar';
 import type { Actor } from '../../workflows/lib/roles';
-import { caseBreached, caseProcedure, caseUnit } from '../../workflows/lib/searchAttributes';
-import { type OpenRepair, type RepairInput, repairProcedure, repairState, repairUpdates, repairWorkflowId, type RepairView, repairContract } from '../../workflows/repair/repair.messages';
+import { type OpenRepair, type RepairInput, repairState, repairUpdates, repairWorkflowId, type RepairView, repairContract } from '../../workflows/repair/repair.messages';
 import type { repairRequest } from '../../workflows/repair/repairRequest';
 import { skeletonOpened, skeletonUpdates } from './skeleton';
 import type { benchSkeleton } from './skeleton';
@@ -196,22 +195,8 @@ export async function bareCase(ctx: Ctx): Promise<CaseTimes> {
   const cal = new BusinessCalendar(ctx.calendar);
   const caseId = newCaseId(repairContract.prefix, cal, now);
   const input = ctx.openInput;
-  const args: [RepairInput] = [{ ...input, caseId, receivedBy: csr, calendar: ctx.calendar }];
-  // As the API opens it: one update-with-start that answers once registration is on record.
-  const start = new WithStartWorkflowOperation<typeof repairRequest>('repairRequest', {
-    taskQueue: ctx.taskQueue,
-    workflowId: repairWorkflowId(caseId),
-    workflowIdConflictPolicy: 'FAIL',
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    args,
-    typedSearchAttributes: [
-      { key: caseProcedure, value: repairProcedure },
-      { key: caseUnit, value: input.unit },
-      { key: caseBreached, value: false },
-    ],
-    staticSummary: repairContract.startUi.summary(args[0]),
-    staticDetails: repairContract.startUi.details(args[0], { cal, now }),
-  });
+  // As the API opens it (the same start operation): one update-with-start that answers once registration is on record.
+  const start = caseStartOperation({ taskQueue: ctx.taskQueue, cal, now, contract: repairContract }, { ...input, caseId, receivedBy: csr, calendar: ctx.calendar } satisfies RepairInput, 'FAIL');
   await timed(times, 'open', () => ctx.client.workflow.executeUpdateWithStart(caseOpened, { startWorkflowOperation: start }));
   const handle = await start.workflowHandle();
   await settle(ctx, caseId, times);
