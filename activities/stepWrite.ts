@@ -31,7 +31,6 @@ function rowData(r: CaseRowState) {
     waitingWho: r.waitingOn?.who ?? null,
     waitingStep: r.waitingOn?.what ?? null,
     waitingDueAt: r.waitingOn?.dueAt ? date(r.waitingOn.dueAt) : null,
-    duties: JSON.stringify(r.duties),
     nextDueAt: r.nextDueAt ? date(r.nextDueAt) : null,
     breached: r.breached,
     ...(r.closedAt ? { closedAt: date(r.closedAt), outcome: r.outcome ?? null } : {}),
@@ -40,6 +39,19 @@ function rowData(r: CaseRowState) {
 
 /** The case row after the write, only over an older state. */
 const rowUpdate = (c: Tx, caseId: string, row: CaseRowState) => c.case.updateMany({ where: { id: caseId, version: { lt: row.version } }, data: rowData(row) });
+
+/**
+ * The write's duties (each person's inbox line), replacing the case's older ones only when the
+ * write's state is the row's: an older write that lands late (its row update refused) leaves
+ * none of its own behind.
+ */
+const dutyStatements = (c: Tx, caseId: string, row: CaseRowState): Statement[] => [
+  ...(row.duties.length
+    ? [c.caseDuty.createMany({ data: row.duties.map((d, seq) => ({ caseId, version: row.version, seq, owner: d.owner, step: d.step, dueAt: d.dueAt ? date(d.dueAt) : null })) })]
+    : []),
+  c.caseDuty.deleteMany({ where: { caseId, version: { lt: row.version }, case: { version: row.version } } }),
+  c.caseDuty.deleteMany({ where: { caseId, version: row.version, case: { version: { gt: row.version } } } }),
+];
 
 const eventRows = (caseId: string, events: ClockEventRecord[]) =>
   events.map((e) => ({ key: e.key, caseId, clock: e.clock, step: e.step, kind: e.kind, at: date(e.at), dueAt: date(e.dueAt), level: e.level ?? null, recipient: e.recipient ?? null, reason: e.reason ?? null }));
@@ -98,12 +110,13 @@ function recordStatements(c: Tx, caseId: string, at: string, r: CaseRecord): Sta
   }
 }
 
-/** What every write ends with: its clock events, its outbox rows and the case row after them. */
+/** What every write ends with: its clock events, its outbox rows, and the case row and its duties after them. */
 function clockStatements(c: Tx, caseId: string, events: ClockEventRecord[], messages: Outgoing[], channel: string, row: CaseRowState): Statement[] {
   return [
     ...(events.length ? [c.deadlineEvent.createMany({ data: eventRows(caseId, events) })] : []),
     ...(messages.length ? [c.notification.createMany({ data: outboxRows(messages, channel) })] : []),
     rowUpdate(c, caseId, row),
+    ...dutyStatements(c, caseId, row),
   ];
 }
 

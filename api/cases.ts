@@ -11,9 +11,9 @@ import type { Client } from '@temporalio/client';
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { Prisma } from '../generated/prisma/client';
 import type { ActionTable } from '../workflows/lib/actions';
 import type { Actor, Role } from '../workflows/lib/roles';
-import type { Duty } from '../workflows/lib/stepRecord';
 import { readCase, readCaseHistory } from './caseRoutes';
 import { parseOr400 } from './errors';
 import { actorOf } from './identity';
@@ -129,23 +129,18 @@ export interface InboxItem extends CaseListItem {
   dueAt: string | null;
 }
 
-type InboxRow = CaseRow & { waitingStep: string | null; waitingDueAt: Date | null; duties: string };
+type InboxRow = CaseRow & { waitingStep: string | null; waitingDueAt: Date | null; duties: { step: string; dueAt: Date | null }[] };
 
-function parseDuties(text: string): Duty[] {
-  try {
-    const d = JSON.parse(text) as unknown;
-    return Array.isArray(d) ? (d as Duty[]) : [];
-  } catch {
-    return [];
-  }
-}
+/** The owners a person's duties are kept under: themselves by name, and their role. */
+const ownersOf = (actor: Actor) => [`staff:${actor.id}`, `role:${actor.role}`];
 
-/** The line a person sees for a case: the soonest of the clocks they own (by name or role), else what the case waits on. */
-function inboxLine(actor: Actor, row: InboxRow, stageName: string): { step: string; dueAt: string | null } {
-  const mine = parseDuties(row.duties)
-    .filter((d) => d.owner === `staff:${actor.id}` || d.owner === `role:${actor.role}`)
-    .sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff'))[0];
-  if (mine) return { step: mine.step, dueAt: mine.dueAt ?? null };
+/**
+ * The line a person sees for a case: the soonest of the clocks they own (by name or role; one
+ * without a due time last), else what the case waits on. `inboxOf` orders by the same rule in SQL.
+ */
+function inboxLine(row: InboxRow, stageName: string): { step: string; dueAt: string | null } {
+  const mine = [...row.duties].sort((a, b) => (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity))[0];
+  if (mine) return { step: mine.step, dueAt: mine.dueAt?.toISOString() ?? null };
   return { step: row.waitingStep ?? stageName, dueAt: row.waitingDueAt?.toISOString() ?? row.nextDueAt?.toISOString() ?? null };
 }
 
@@ -164,61 +159,72 @@ function actionsOf(role: Role): Map<string, Map<string, { action: string; label:
   return byProcedure;
 }
 
+/** `c."stage" IN (...)` of a procedure, optionally only its breached cases. */
+const inStages = (procedure: string, stages: string[], breachedOnly = false) =>
+  Prisma.sql`(c."procedure" = ${procedure} AND c."stage" IN (${Prisma.join(stages)})${breachedOnly ? Prisma.sql` AND c."breached"` : Prisma.empty})`;
+
 /**
- * Whose inbox a case is in. Customer service: the cases they received or
- * hold. Engineering and other departments: what they hold and what
- * waits on their role with nobody holding it (untaken jobs, transferred complaints). Supervisors, managers and leadership: what only
- * a role above the front desk can decide (grading, approvals, sign-off), and
- * every case with a missed deadline they may act on.
+ * Whose inbox a case is in, as SQL over the case row `c`. Customer service: the cases they
+ * received or hold. Engineering and other departments: what they hold and what waits on their
+ * role with nobody holding it (untaken jobs, transferred complaints). Supervisors, managers and
+ * leadership: what only a role above the front desk can decide (grading, approvals, sign-off),
+ * and every case with a missed deadline they may act on.
  */
-function inboxFilter(actor: Actor, mine: Map<string, Map<string, { action: string; label: string }[]>>) {
-  const stagesWith = (pick: (actions: { action: string }[], procedure: string) => boolean) =>
+function inboxFilter(actor: Actor, mine: Map<string, Map<string, { action: string; label: string }[]>>): Prisma.Sql {
+  const stagesWith = (pick: (actions: { action: string }[], procedure: string) => boolean, breachedOnly = false) =>
     [...mine].flatMap(([procedure, byStage]) => {
       const stages = [...byStage].filter(([, actions]) => pick(actions, procedure)).map(([stage]) => stage);
-      return stages.length ? [{ procedure, stage: { in: stages } }] : [];
+      return stages.length ? [inStages(procedure, stages, breachedOnly)] : [];
     });
-  const any = stagesWith(() => true);
+  const anyOf = (clauses: Prisma.Sql[]) => (clauses.length ? Prisma.sql`(${Prisma.join(clauses, ' OR ')})` : Prisma.sql`(1 = 0)`);
+  const any = anyOf(stagesWith(() => true));
   switch (actor.role) {
     case 'csr':
-      return { AND: [{ OR: any }, { OR: [{ assignee: actor.id }, { firstReceiver: actor.id }] }] };
+      return Prisma.sql`${any} AND (c."assignee" = ${actor.id} OR c."firstReceiver" = ${actor.id})`;
     case 'technician':
     case 'department':
-      return { AND: [{ OR: any }, { OR: [{ assignee: actor.id }, { assignee: null }] }] };
+      return Prisma.sql`${any} AND (c."assignee" = ${actor.id} OR c."assignee" IS NULL)`;
     default: {
       const frontDeskMay = (procedure: string, action: string) => mayAct('csr', procedure, action);
-      const decisions = stagesWith((actions, procedure) => actions.some((a) => !frontDeskMay(procedure, a.action)));
-      return { OR: [...decisions, ...any.map((w) => ({ ...w, breached: true }))] };
+      return anyOf([...stagesWith((actions, procedure) => actions.some((a) => !frontDeskMay(procedure, a.action))), ...stagesWith(() => true, true)]);
     }
   }
 }
 
 /**
- * One page of a person's inbox, from the case rows alone (the workflows keep
- * what each case waits on there): soonest due first in SQL, cases with no
- * running deadline after them, oldest first; correct at any number of cases.
+ * One page of a person's inbox, from the case rows and their duties alone (the workflows keep
+ * what each case waits on there): each case at the reader's own step, soonest due first in SQL,
+ * cases with no running deadline after them, oldest first; correct across pages at any number
+ * of cases.
  */
 export async function inboxOf(db: Db, actor: Actor, page: { limit: number; offset: number } = { limit: 100, offset: 0 }): Promise<{ total: number; items: InboxItem[] }> {
   const mine = actionsOf(actor.role);
   if (!mine.size) return { total: 0, items: [] };
-  const where = { closedAt: null, ...inboxFilter(actor, mine) };
-  const [total, rows] = await Promise.all([
-    db.case.count({ where }),
-    db.case.findMany({
-      where,
-      orderBy: [{ nextDueAt: { sort: 'asc', nulls: 'last' } }, { openedAt: 'asc' }, { id: 'asc' }],
-      skip: page.offset,
-      take: page.limit,
-    }),
+  const owners = ownersOf(actor);
+  const where = Prisma.sql`c."closedAt" IS NULL AND ${inboxFilter(actor, mine)}`;
+  const myDuty = Prisma.sql`"CaseDuty" d WHERE d."caseId" = c."id" AND d."owner" IN (${Prisma.join(owners)})`;
+  const [counted, ordered] = await Promise.all([
+    db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM "Case" c WHERE ${where}`,
+    db.$queryRaw<{ id: string }[]>`
+      SELECT t."id" FROM (
+        SELECT c."id", c."openedAt",
+          CASE WHEN EXISTS (SELECT 1 FROM ${myDuty}) THEN (SELECT MIN(d."dueAt") FROM ${myDuty})
+               ELSE COALESCE(c."waitingDueAt", c."nextDueAt") END AS "sortAt"
+        FROM "Case" c WHERE ${where}
+      ) t
+      ORDER BY CASE WHEN t."sortAt" IS NULL THEN 1 ELSE 0 END, t."sortAt", t."openedAt", t."id"
+      LIMIT ${page.limit} OFFSET ${page.offset}`,
   ]);
-  const items = rows.map((row) => {
+  const ids = ordered.map((r) => r.id);
+  const rows = await db.case.findMany({ where: { id: { in: ids } }, include: { duties: { where: { owner: { in: owners } }, select: { step: true, dueAt: true } } } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const items = ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return []; // case rows are never deleted; only a broken database would get here
     const item = listItem(row);
-    return { ...item, ...inboxLine(actor, row, item.stageName), actions: mine.get(row.procedure)?.get(row.stage) ?? [] };
+    return [{ ...item, ...inboxLine(row, item.stageName), actions: mine.get(row.procedure)?.get(row.stage) ?? [] }];
   });
-  // The rows come by the case's next due time, which may be someone else's step; the
-  // page shows each case at the reader's own step, so it is ordered by that (stable,
-  // undated last). Across pages the order is still the case's next due time.
-  items.sort((a, b) => (a.dueAt ?? '\uffff').localeCompare(b.dueAt ?? '\uffff'));
-  return { total, items };
+  return { total: Number(counted[0]?.n ?? 0), items };
 }
 
 export const inboxQuerySchema = z.strictObject({

@@ -118,31 +118,65 @@ describe('each person sees their own step', () => {
 describe('an inbox of more than a thousand open cases', () => {
   const bulkCsr: Actor = { id: `csr-bulk-${randomUUID().slice(0, 6)}`, role: 'csr' };
   afterAll(async () => {
+    await ctx.sys.db.caseDuty.deleteMany({ where: { case: { firstReceiver: bulkCsr.id } } });
     await ctx.sys.db.case.deleteMany({ where: { firstReceiver: bulkCsr.id } });
   });
+
+  const bulkRow = (i: number, over: { stage: string; nextDueAt: Date; waitingStep: string; waitingDueAt: Date }) => {
+    const id = `BX20261210-${String(i).padStart(6, '0')}${randomUUID().slice(0, 4)}`.slice(0, 22);
+    return { id, procedure: 'repair', workflowId: `bulk-${id}`, unit: '9-9-999', ownerName: '业主', ownerPhone: '13800000000', summary: '批量', firstReceiver: bulkCsr.id, openedAt: new Date(Date.parse('2026-12-09T02:00:00Z')), ...over };
+  };
+
+  /** Every page of the csr's inbox, in order: each line's step and due time. */
+  async function allPages(pageSize: number): Promise<{ total: number; lines: { caseId: string; step: string; dueAt: string }[] }> {
+    const lines: { caseId: string; step: string; dueAt: string }[] = [];
+    let total = 0;
+    for (let offset = 0; offset === 0 || offset < total; offset += pageSize) {
+      const reply = await ctx.http.get<{ total: number; items: InboxItem[] }>(`/inbox?limit=${pageSize}&offset=${offset}`, bulkCsr);
+      expect(reply.status).toBe(200);
+      total = reply.body.total;
+      lines.push(...reply.body.items.map((i) => ({ caseId: i.caseId, step: i.step, dueAt: i.dueAt ?? '' })));
+    }
+    return { total, lines };
+  }
 
   it('answers every page, soonest due first across pages, with the right total', async () => {
     // 1,200 repairs waiting on this csr's return visit, due in a shuffled order.
     const base = Date.parse('2026-12-10T02:00:00Z');
     const n = 1_200;
-    const order = Array.from({ length: n }, (_, i) => (i * 7919) % n);
-    const rows = order.map((k, i) => {
-      const id = `BX20261210-${String(i).padStart(6, '0')}${randomUUID().slice(0, 4)}`.slice(0, 22);
-      return { id, procedure: 'repair', workflowId: `bulk-${id}`, unit: '9-9-999', ownerName: '业主', ownerPhone: '13800000000', summary: '批量', stage: 'awaitingReturnVisit', firstReceiver: bulkCsr.id, openedAt: new Date(base - 86_400_000), nextDueAt: new Date(base + k * 60_000), waitingStep: '回访业主', waitingDueAt: new Date(base + k * 60_000) };
+    const rows = Array.from({ length: n }, (_, i) => {
+      const due = new Date(base + ((i * 7919) % n) * 60_000);
+      return bulkRow(i, { stage: 'awaitingReturnVisit', nextDueAt: due, waitingStep: '回访业主', waitingDueAt: due });
     });
     await ctx.sys.db.case.createMany({ data: rows });
-    const seen: string[] = [];
-    let total = 0;
-    for (let offset = 0; offset < n; offset += 200) {
-      const reply = await ctx.http.get<{ total: number; items: InboxItem[] }>(`/inbox?limit=200&offset=${offset}`, bulkCsr);
-      expect(reply.status).toBe(200);
-      total = reply.body.total;
-      seen.push(...reply.body.items.map((i) => i.dueAt ?? ''));
-    }
+    const { total, lines } = await allPages(200);
     expect(total).toBe(n);
-    expect(seen).toHaveLength(n);
+    expect(lines).toHaveLength(n);
+    const seen = lines.map((l) => l.dueAt);
     expect(seen).toEqual([...seen].sort());
     expect(seen[0]).toBe(new Date(base).toISOString());
+    await ctx.sys.db.case.deleteMany({ where: { firstReceiver: bulkCsr.id } });
+  });
+
+  it("orders each page by the reader's own step, not the case's soonest clock: the csr's replies come by their due time across pages", async () => {
+    // 300 fresh repairs: engineering's 5-minute clock is each case's soonest (in one order),
+    // the csr's own reply to the owner falls due in the opposite order, hours later.
+    const base = Date.parse('2026-12-10T02:00:00Z');
+    const n = 300;
+    const rows = Array.from({ length: n }, (_, i) => bulkRow(i, { stage: 'dispatching', nextDueAt: new Date(base + i * 60_000), waitingStep: '接单', waitingDueAt: new Date(base + i * 60_000) }));
+    await ctx.sys.db.case.createMany({ data: rows.map((r) => ({ ...r, version: 1 })) });
+    const replyDue = (i: number) => new Date(base + 3_600_000 + (n - i) * 60_000);
+    await ctx.sys.db.caseDuty.createMany({
+      data: rows.flatMap((r, i) => [
+        { caseId: r.id, version: 1, seq: 0, owner: 'role:technician', step: '派工接单', dueAt: new Date(base + i * 60_000) },
+        { caseId: r.id, version: 1, seq: 1, owner: `staff:${bulkCsr.id}`, step: '回复业主', dueAt: replyDue(i) },
+      ]),
+    });
+    const { total, lines } = await allPages(70);
+    expect(total).toBe(n);
+    expect(new Set(lines.map((l) => l.step))).toEqual(new Set(['回复业主']));
+    expect(lines.map((l) => l.caseId)).toEqual([...rows].reverse().map((r) => r.id));
+    expect(lines[0]?.dueAt).toBe(replyDue(n - 1).toISOString());
   });
 });
 

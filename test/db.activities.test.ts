@@ -73,8 +73,9 @@ describe('one write per step', () => {
     const caseId = newCaseId();
     await acts.recordStep(registration(caseId));
     await acts.recordStep(registration(caseId));
-    const c = await db.case.findUniqueOrThrow({ where: { id: caseId } });
-    expect([c.stage, c.waitingWho, c.waitingStep, c.waitingDueAt?.toISOString(), JSON.parse(c.duties)]).toEqual(['dispatching', '工程部', '接单', due, [{ owner: 'role:technician', step: '派工接单', dueAt: due }]]);
+    const c = await db.case.findUniqueOrThrow({ where: { id: caseId }, include: { duties: true } });
+    expect([c.stage, c.waitingWho, c.waitingStep, c.waitingDueAt?.toISOString()]).toEqual(['dispatching', '工程部', '接单', due]);
+    expect(c.duties.map((d) => [d.owner, d.step, d.dueAt?.toISOString()])).toEqual([['role:technician', '派工接单', due]]);
     expect((await db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } })).map((e) => e.action)).toEqual(['register', 'dispatch']);
     expect(await db.deadlineEvent.count({ where: { caseId } })).toBe(1);
     expect((await db.serviceRecord.findUniqueOrThrow({ where: { caseId } })).notifiedAt.toISOString()).toBe(at);
@@ -87,9 +88,11 @@ describe('one write per step', () => {
     const caseId = newCaseId();
     await acts.recordStep(registration(caseId));
     await acts.recordStep(takeJob(caseId, 3));
-    await acts.recordDeadlineEvents({ caseId, events: [], row: row(2, { breached: true }) });
-    const c = await db.case.findUniqueOrThrow({ where: { id: caseId } });
+    await acts.recordDeadlineEvents({ caseId, events: [], row: row(2, { breached: true, duties: [{ owner: 'role:technician', step: '派工接单', dueAt: due }] }) });
+    const c = await db.case.findUniqueOrThrow({ where: { id: caseId }, include: { duties: true } });
     expect([c.stage, c.assignee, c.breached]).toEqual(['inProgress', technician.id, false]);
+    // The job is taken: nobody's inbox shows the dispatch step again, not even from the late write.
+    expect(c.duties).toEqual([]);
   });
 
   it('a refused step writes nothing at all: no entry, no clock event, no message (the key is already out)', async () => {
