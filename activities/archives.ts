@@ -7,6 +7,7 @@
 import type { Db, Statement, Tx } from '../db/client';
 import { directReaders, type OwnerFileKind, ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import type { Actor } from '../workflows/lib/roles';
+import { isUniqueViolation } from './keys';
 
 export interface GrantInput {
   caseId: string;
@@ -21,9 +22,47 @@ export interface GrantInput {
 export interface FileEntry {
   kind: string;
   ref: string;
+  /** 1 for the first paper of this kind and ref in the household's file, 2 for the next... */
+  version: number;
+  /** False once a later version of the same paper was filed: the file keeps its history. */
+  current: boolean;
   summary: string;
   content: unknown;
   filedAt: string;
+  filedBy: string;
+}
+
+/** One paper to file: who filed it, and the key that recognises a retry of the same filing. */
+export interface FilingInput {
+  unit: string;
+  kind: OwnerFileKind;
+  ref: string;
+  summary: string;
+  content: unknown;
+  filedAt: Date;
+  filedBy: string;
+  /** The request's Idempotency-Key or request id, or the case step that filed it; never the content. */
+  requestKey: string;
+}
+
+function filingRow(f: FilingInput) {
+  ownerFileKindSchema.parse(f.kind); // only the kinds of DOMAIN.md §5 go into a household's file
+  return { unit: f.unit, kind: f.kind, ref: f.ref, summary: f.summary, content: JSON.stringify(f.content), filedAt: f.filedAt, filedBy: f.filedBy, requestKey: f.requestKey };
+}
+
+/** The household's entries in filing order, each numbered within its kind and ref. */
+function withVersions(rows: { kind: string; ref: string; summary: string; content: string; filedAt: Date; filedBy: string }[]): FileEntry[] {
+  const seen = new Map<string, number>();
+  const last = new Map<string, number>();
+  const entries = rows.map((r, i) => {
+    const paper = `${r.kind}\u0000${r.ref}`;
+    const version = (seen.get(paper) ?? 0) + 1;
+    seen.set(paper, version);
+    last.set(paper, i);
+    return { kind: r.kind, ref: r.ref, version, current: false, summary: r.summary, content: parse(r.content), filedAt: r.filedAt.toISOString(), filedBy: r.filedBy };
+  });
+  for (const i of last.values()) (entries[i]).current = true;
+  return entries;
 }
 
 export type ReadDecision = { allowed: true; reason: string } | { allowed: false; reason: string };
@@ -63,10 +102,26 @@ export function ownerFiles(db: Db) {
       });
       if (!decision.allowed) return { decision };
       const rows = await db.ownerFileEntry.findMany({ where: { unit }, orderBy: [{ filedAt: 'asc' }, { id: 'asc' }] });
-      return {
-        decision,
-        entries: rows.map((r) => ({ kind: r.kind, ref: r.ref, summary: r.summary, content: parse(r.content), filedAt: r.filedAt.toISOString() })),
-      };
+      return { decision, entries: withVersions(rows) };
+    },
+    /**
+     * A paper filed by a staff request (the API): a new row, or, for a retry of the same request
+     * (same request key and the same paper), the row it wrote; the same key for another paper is refused.
+     */
+    async fileByRequest(f: FilingInput): Promise<{ outcome: 'filed' | 'replayed'; version: number } | { outcome: 'keyReused' }> {
+      let row;
+      let outcome: 'filed' | 'replayed' = 'filed';
+      try {
+        row = await db.ownerFileEntry.create({ data: filingRow(f) });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        row = await db.ownerFileEntry.findUniqueOrThrow({ where: { requestKey: f.requestKey } });
+        outcome = 'replayed';
+      }
+      const same = row.unit === f.unit && row.kind === f.kind && row.ref === f.ref && row.summary === f.summary && row.content === JSON.stringify(f.content);
+      if (!same) return { outcome: 'keyReused' };
+      const version = await db.ownerFileEntry.count({ where: { unit: row.unit, kind: row.kind, ref: row.ref, id: { lte: row.id } } });
+      return { outcome, version };
     },
     async readLog(unit: string): Promise<{ actorId: string; actorRole: string; allowed: boolean; reason: string; at: string }[]> {
       const rows = await db.archiveReadLog.findMany({ where: { unit }, orderBy: { id: 'asc' } });
@@ -78,12 +133,14 @@ export function ownerFiles(db: Db) {
 /** The archive's writes, as statements of a step's transaction (activities/stepWrite.ts). */
 export function archiveLedger(tx: Tx) {
   return {
-    /** An entry into the household's file; a retry (same kind and ref) leaves the first. */
-    file(e: { unit: string; kind: OwnerFileKind; ref: string; summary: string; content: unknown; filedAt: Date }): Statement {
-      ownerFileKindSchema.parse(e.kind); // only the kinds of DOMAIN.md §5 go into a household's file
+    /**
+     * A paper into the household's file. A second paper of the same kind and ref is a new
+     * version beside the first; only the same request key (a retry) finds the row it wrote.
+     */
+    file(e: FilingInput): Statement {
       return tx.ownerFileEntry.upsert({
-        where: { kind_ref: { kind: e.kind, ref: e.ref } },
-        create: { unit: e.unit, kind: e.kind, ref: e.ref, summary: e.summary, content: JSON.stringify(e.content), filedAt: e.filedAt },
+        where: { requestKey: e.requestKey },
+        create: filingRow(e),
         update: {},
       });
     },

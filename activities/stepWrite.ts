@@ -94,7 +94,8 @@ function recordStatements(c: Tx, caseId: string, at: string, r: CaseRecord): Sta
         }),
       ];
     case 'ownerFile':
-      return [archiveLedger(c).file({ unit: r.unit, kind: r.fileKind, ref: r.ref, summary: r.summary, content: r.content, filedAt: date(at) })];
+      // Keyed by the step that files it (its case and moment), so a case that files the same paper again keeps both.
+      return [archiveLedger(c).file({ unit: r.unit, kind: r.fileKind, ref: r.ref, summary: r.summary, content: r.content, filedAt: date(at), filedBy: `case:${caseId}`, requestKey: `case:${caseId}:${r.fileKind}:${r.ref}:${at}` })];
     case 'archiveAccessGranted':
       return [archiveLedger(c).grant({ caseId, unit: r.unit, grantee: r.grantee, kind: r.access, approvedBy: r.approvedBy, approvedAt: at, expiresAt: r.expiresAt })];
     case 'archiveAccessRevoked':

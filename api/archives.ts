@@ -6,7 +6,8 @@
  * case routes; csr/supervisor file entries (`POST /archives/:unit/entries`).
  */
 import { z } from 'zod';
-import { archiveLedger, ownerFiles } from '../activities/archives';
+import { randomUUID } from 'node:crypto';
+import { ownerFiles } from '../activities/archives';
 import {
   type ArchiveAccessInput,
   requestArchiveAccessSchema,
@@ -16,19 +17,22 @@ import { BusinessCalendar } from '../workflows/lib/calendar';
 import { ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import { type Actor } from '../workflows/lib/roles';
 import { addCaseRoutes } from './caseRoutes';
-import { ApiError, parseOr400 } from './errors';
+import { ApiError, conflict, parseOr400 } from './errors';
+import { parseIdempotencyKey } from './idempotency';
+import { requestIdOf } from './requestContext';
 import { actorOf } from './identity';
 import { addOpenRoute } from './openRoute';
 import { authorize, permissionTable } from './permissions';
 import type { Routes } from './routes';
 import type { CustodyDeps } from './keys';
 import { startCase } from './caseStart';
+import { text } from '../workflows/lib/freeText';
 
-const unitSchema = z.string().trim().min(1).max(40);
+const unitSchema = text(40);
 const fileEntrySchema = z.strictObject({
   kind: ownerFileKindSchema,
-  ref: z.string().trim().min(1).max(60),
-  summary: z.string().trim().min(1).max(500),
+  ref: text(60),
+  summary: text(500),
   content: z.unknown().default({}),
 });
 
@@ -84,13 +88,28 @@ export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
   );
   routes.post(
     '/:unit/entries',
-    { summary: `${perms.file.label} (files a paper into the household's file)`, params: unitParams, body: fileEntrySchema, roles: perms.file.roles, success: { status: 201, description: 'The entry filed' }, errors: [400, 403] },
+    {
+      summary: `${perms.file.label} (files a paper into the household's file)`,
+      description:
+        "A paper of a kind and ref already in the file is kept as its next version beside the earlier ones. A retry is recognised by its `Idempotency-Key` (or `X-Request-Id`), never by its content: the same key answers 200 with `Idempotent-Replayed: true`, and the same key for another paper is 409.",
+      params: unitParams,
+      body: fileEntrySchema,
+      roles: perms.file.roles,
+      idempotent: true,
+      success: { status: 201, description: 'The entry filed, with its version' },
+      errors: [400, 403, 409],
+    },
     async (req, res) => {
-      authorize(actorOf(res), 'ownerArchive', 'file');
+      const actor = actorOf(res);
+      authorize(actor, 'ownerArchive', 'file');
       const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
       const entry = parseOr400(fileEntrySchema, req.body, '归档内容有误');
-      await archiveLedger(deps.db).file({ unit, ...entry, filedAt: await deps.now() });
-      res.status(201).json({ unit, kind: entry.kind, ref: entry.ref });
+      const key = parseIdempotencyKey(req.get('Idempotency-Key'));
+      const requestKey = key ? `idem:${actor.id}:${key}` : `request:${requestIdOf(res) ?? randomUUID()}`;
+      const filed = await ownerFiles(deps.db).fileByRequest({ unit, ...entry, filedAt: await deps.now(), filedBy: actor.id, requestKey });
+      if (filed.outcome === 'keyReused') throw conflict('该 Idempotency-Key 已用于另一份归档', 'IdempotencyKeyReused');
+      if (filed.outcome === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
+      res.status(filed.outcome === 'filed' ? 201 : 200).json({ unit, kind: entry.kind, ref: entry.ref, version: filed.version });
     },
   );
   return routes;

@@ -11,6 +11,7 @@ import type { ActionRule } from '../workflows/lib/actions';
 import type { ProcedureContract } from '../workflows/lib/contract';
 import { reassignLabel, reassignStep } from '../workflows/lib/reassign';
 import type { Actor } from '../workflows/lib/roles';
+import { parseAtTime } from '../workflows/lib/instants';
 import { type CaseRecord, findCaseRecord } from './caseRecords';
 import { notFound, parseOr400 } from './errors';
 import { actorOf } from './identity';
@@ -23,6 +24,8 @@ import { caseNotFound, fromTemporalError } from './temporalErrors';
 export interface CaseDeps {
   client: Client;
   db: Db;
+  /** The request's time (in tests: the Temporal test server's clock), against which input instants are checked. */
+  now: () => Date | Promise<Date>;
 }
 
 export type CaseHistory = Omit<CaseRecord, 'steps'> & { steps: (CaseRecord['steps'][number] & { label: string })[] };
@@ -61,7 +64,8 @@ export async function actOnCase<View>(
   if (!Object.hasOwn(api.actions, actionName)) throw notFound(`未知操作：${actionName}`, 'UnknownAction');
   const rule: ActionRule = api.actions[actionName];
   authorize(actor, api.procedure as Procedure, actionName as never);
-  const input: unknown = parseOr400(rule.input, body ?? {}, `「${rule.label}」的输入无效`);
+  const now = await deps.now();
+  const input: unknown = parseAtTime(now, () => parseOr400(rule.input, body ?? {}, `「${rule.label}」的输入无效`));
   const handle = deps.client.workflow.getHandle(api.workflowId(caseId));
   try {
     return await handle.executeUpdate(api.updates[actionName], {

@@ -13,7 +13,8 @@ import {
 } from '../workflows/communityEvent/communityEvent.messages';
 import { addCaseRoutes } from './caseRoutes';
 import { derivedCaseId, newCaseId, type OpenCaseDeps, startCase } from './caseStart';
-import { badRequest, parseOr400 } from './errors';
+import { parseOr400 } from './errors';
+import { parseAtTime } from '../workflows/lib/instants';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
@@ -29,19 +30,9 @@ export interface StartedCommunityEvent {
 
 export async function startCommunityEventPlan(deps: OpenCaseDeps, actor: Actor, body: unknown): Promise<{ planId: string; events: StartedCommunityEvent[] }> {
   authorize(actor, 'communityEvent', 'open');
-  const plan = parseOr400(communityEventPlanSchema, body, '年度活动计划内容有误');
   const now = await deps.now();
+  const plan = parseAtTime(now, () => parseOr400(communityEventPlanSchema, body, '年度活动计划内容有误'));
   const cal = new BusinessCalendar(deps.calendar);
-  const issues = plan.events.flatMap((e, i) => {
-    let start: Date;
-    try {
-      start = cal.startOfLocalDate(e.date);
-    } catch {
-      return [{ code: 'custom', path: ['events', i, 'date'], message: '日期无效' }];
-    }
-    return start.getTime() <= now.getTime() ? [{ code: 'custom', path: ['events', i, 'date'], message: '活动日期须在今天之后' }] : [];
-  });
-  if (issues.length) throw badRequest(issues, '年度活动计划内容有误');
   // A plan filed under an Idempotency-Key keeps its number, and each event's receipt number follows from it.
   const planId = deps.request?.receipt ?? newCaseId('JH', cal, now);
   const events: StartedCommunityEvent[] = [];

@@ -49,10 +49,41 @@ function fromBodyParser(err: unknown): ApiError | undefined {
       return new ApiError(400, 'MalformedJson', '请求体不是有效的 JSON');
     case 'entity.too.large':
       return new ApiError(413, 'PayloadTooLarge', '请求体过大');
+    case 'charset.unsupported':
+      return new ApiError(415, 'UnsupportedCharset', '请求体须为 UTF-8 编码的 JSON（Content-Type: application/json; charset=utf-8）');
+    case 'encoding.unsupported':
+      return new ApiError(415, 'UnsupportedEncoding', '不支持该 Content-Encoding');
     default:
       return new ApiError(status, 'BadRequest', '无法读取请求体');
   }
 }
+
+/** Prisma's codes for a database that cannot be reached, timed out or ran out of connections. */
+const unavailableCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/** Driver adapter error kinds (PostgreSQL) and SQLite result codes that mean "not now", not "wrong". */
+const unavailableKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionWriteConflict']);
+const unavailableSqlite = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|PROTOCOL)/;
+
+/** True when a database call failed because the database is down or busy, not because of the request. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; extendedCode?: unknown; code?: unknown } } }; cause?: unknown };
+  if (typeof e.name !== 'string' || !/^(Prisma|DriverAdapterError|SqliteError)/.test(e.name)) {
+    // better-sqlite3 refusing to open the file at all
+    return e.name === 'TypeError' && typeof e.message === 'string' && e.message.startsWith('Cannot open database');
+  }
+  if (e.name === 'PrismaClientInitializationError') return true;
+  if (typeof e.code === 'string' && (unavailableCodes.has(e.code) || unavailableSqlite.test(e.code))) return true;
+  const cause = e.meta?.driverAdapterError?.cause;
+  if (cause && typeof cause.kind === 'string' && unavailableKinds.has(cause.kind)) return true;
+  if (cause && typeof cause.code === 'string' && unavailableSqlite.test(cause.code)) return true;
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
+}
+
+/** How long a client should wait before retrying after a 503 (seconds). */
+export const retryAfterSeconds = 5;
+
+export const databaseUnavailable = () => new ApiError(503, 'DatabaseUnavailable', '数据库暂时不可用，请稍后重试');
 
 export type ErrorLog = (entry: Record<string, unknown>) => void;
 
@@ -65,8 +96,9 @@ export function errorMiddleware(log: ErrorLog = stderrLog): ErrorRequestHandler 
       next(err);
       return;
     }
-    const known = err instanceof ApiError ? err : fromBodyParser(err);
+    const known = err instanceof ApiError ? err : (fromBodyParser(err) ?? (isDatabaseUnavailable(err) ? databaseUnavailable() : undefined));
     if (known) {
+      if (known.status === 503) res.setHeader('Retry-After', String(retryAfterSeconds));
       res.status(known.status).json(known.toBody());
       return;
     }

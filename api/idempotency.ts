@@ -44,12 +44,16 @@ export async function openIdempotently<R extends object>(
 ): Promise<IdempotentAnswer<R>> {
   const where = { staffId_key: { staffId: req.staffId, key: req.key } };
   const requestHash = hashOf(req.body);
+  // Only the request that reserves the key creates the case; every other request with it (a retry,
+  // or one sent concurrently) replays that case, so exactly one answer says "created".
+  let reserved = false;
   let row = await db.idempotentOpen.findUnique({ where });
   if (!row) {
     try {
       row = await db.idempotentOpen.create({
         data: { staffId: req.staffId, key: req.key, route: req.route, requestHash, caseId: newReceipt() },
       });
+      reserved = true;
     } catch {
       // A concurrent request with the same key reserved first.
       row = await db.idempotentOpen.findUnique({ where });
@@ -65,9 +69,9 @@ export async function openIdempotently<R extends object>(
     body = await open(row.caseId);
   } catch (err) {
     // Refused before anything started (400/403/409...): free the key for a corrected request.
-    if (err instanceof ApiError && err.status < 500) await db.idempotentOpen.deleteMany({ where: { staffId: req.staffId, key: req.key, response: null } });
+    if (reserved && err instanceof ApiError && err.status < 500) await db.idempotentOpen.deleteMany({ where: { staffId: req.staffId, key: req.key, response: null } });
     throw err;
   }
-  await db.idempotentOpen.update({ where, data: { response: JSON.stringify(body) } });
-  return { body, replayed: false };
+  await db.idempotentOpen.updateMany({ where: { staffId: req.staffId, key: req.key, response: null }, data: { response: JSON.stringify(body) } });
+  return { body, replayed: !reserved };
 }

@@ -20,20 +20,21 @@ import {
   type KeyReplacementInput,
   keyReplacementContract,
 } from '../workflows/keys/keyReplacement.messages';
-import { addCaseRoutes } from './caseRoutes';
+import { addCaseRoutes, readCase } from './caseRoutes';
 import { type OpenCaseDeps, type OpenedCase, startCase } from './caseStart';
 import { conflict, notFound, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { addOpenRoute } from './openRoute';
 import { authorize, permissionTable } from './permissions';
 import type { Routes } from './routes';
+import { text } from '../workflows/lib/freeText';
 
 export type CustodyDeps = OpenCaseDeps;
 
 const addKeySchema = z.strictObject({
   unit: z.string().trim().min(1).max(40).regex(/^[^/\s]+$/, '房号不能含斜杠或空白'),
   part: keyPartSchema,
-  label: z.string().trim().min(1).max(60).optional(),
+  label: text(60).optional(),
   /** Keys of vacant and unoccupied units are sealed (封存). */
   sealed: z.boolean().default(false),
 });
@@ -83,6 +84,12 @@ export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unkn
       calendar: deps.calendar,
     }),
   });
+  // Two requests for one key at once both pass the check above; the register, in the loan's first
+  // write, lets one out and refuses the other, and the refused one is told so now, never 201.
+  if (started.stage === 'refused') {
+    const view = await readCase(deps, keyLoanContract, started.caseId);
+    throw conflict(`${view.refusal ?? `钥匙 ${key.id} 不能借出`}（已登记为 ${started.caseId}）`, view.refusedAs ?? 'KeyOnLoan');
+  }
   return started;
 }
 

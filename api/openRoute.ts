@@ -11,6 +11,7 @@ import type { Actor } from '../workflows/lib/roles';
 import type { ProcedureContract } from '../workflows/lib/contract';
 import type { Procedure } from '../workflows/registry';
 import { newCaseId, type OpenCaseDeps } from './caseStart';
+import { ApiError } from './errors';
 import { actorOf } from './identity';
 import { openIdempotently, parseIdempotencyKey } from './idempotency';
 import { authorize, permissionTable } from './permissions';
@@ -84,6 +85,9 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
           try {
             return await openWith(receipt);
           } catch (err) {
+            // A refusal of this request (400, 403, a key already out...) stands; only a start that finds the
+            // case already there (an earlier attempt crashed before answering) answers with that case.
+            if (err instanceof ApiError && err.status < 500 && err.code !== 'DuplicateCase') throw err;
             const earlier = await startedEarlier(deps.client, spec.api.workflowId(receipt), receipt);
             if (earlier) return earlier;
             throw err;

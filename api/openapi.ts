@@ -31,7 +31,9 @@ const errorMeaning: Record<number, string> = {
   404: 'No such case or action',
   409: "The case's state does not allow it (or a conflict such as a key already on loan)",
   413: 'Request body too large',
+  415: 'The body is not UTF-8 JSON (`UnsupportedCharset`) or its Content-Encoding is not supported (`UnsupportedEncoding`)',
   500: 'Unexpected error',
+  503: 'The database (`DatabaseUnavailable`) or Temporal (`TemporalUnavailable`) does not answer now; retry after `Retry-After` seconds',
 };
 
 function parameters(op: Operation): JsonSchema[] {
@@ -50,7 +52,7 @@ function parameters(op: Operation): JsonSchema[] {
 }
 
 function operation(op: Operation): JsonSchema {
-  const errors = [...(op.roles ? [401] : []), ...(op.errors ?? []), 500];
+  const errors = [...(op.roles ? [401] : []), ...(op.errors ?? []), ...(op.body ? [413, 415] : []), 500, ...(op.roles ? [503] : [])];
   const who = op.roles ? `\n\nRoles: ${op.roles.map((r) => `\`${r}\` (${roleNames[r]})`).join(', ')}.` : '';
   return {
     tags: [op.tag],

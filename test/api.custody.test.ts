@@ -39,6 +39,20 @@ describe('the key register', () => {
 });
 
 describe('POST /keys/loans', () => {
+  it('when two loans of one key are asked for at once, then exactly one is confirmed (201 onLoan) and the other is refused at once (409 KeyOnLoan)', async () => {
+    for (let pair = 0; pair < 5; pair++) {
+      const key = await registeredKey();
+      const ask = (borrower: string) =>
+        ctx.http.request<{ stage?: string; code?: string }>('POST', '/keys/loans', csr, { ...loan(key.id), borrower }, undefined, { 'Idempotency-Key': randomUUID() });
+      const replies = await Promise.all([ask('工程部 赵师傅'), ask('秩序部 钱队长')]);
+      expect(replies.map((r) => [r.status, r.body.stage ?? r.body.code]).sort()).toEqual([
+        [201, 'onLoan'],
+        [409, 'KeyOnLoan'],
+      ]);
+      expect(await ctx.sys.db.keyLoan.count({ where: { keyId: key.id } })).toBe(1);
+    }
+  });
+
   it('when a key is out, then a second loan is refused with 409 KeyOnLoan; after its return it can be lent again', async () => {
     const key = await registeredKey();
     const first = await ctx.http.post<{ caseId: string; stage: string; dueAt: { return: string } }>('/keys/loans', csr, loan(key.id));
@@ -128,5 +142,53 @@ describe('GET /archives/:unit — reading an owner file', () => {
       ['sec-zhou', false],
     ]);
     expect((await ctx.http.get(`/archives/${unit}/reads`, csr)).status).toBe(403);
+  });
+});
+
+describe('POST /archives/:unit/entries — filing a paper', () => {
+  type Entry = { kind: string; ref: string; version: number; current: boolean; summary: string; filedBy: string };
+  const file = (unit: string, body: unknown, headers: Record<string, string> = {}) =>
+    ctx.http.request<{ version?: number; code?: string }>('POST', `/archives/${unit}/entries`, csr, body, undefined, headers);
+  const entriesOf = async (unit: string) => (await ctx.http.get<{ entries: Entry[] }>(`/archives/${unit}`, csr)).body.entries;
+
+  it('when a second version of a paper is filed, then both are kept, the newer one current; the same kind and ref for another unit is filed there', async () => {
+    const unit = newUnit();
+    const other = newUnit();
+    const ref = `ZX-${randomUUID().slice(0, 6)}`;
+    expect(await file(unit, { kind: 'renovation', ref, summary: '装修申请表' })).toMatchObject({ status: 201, body: { version: 1 } });
+    expect(await file(unit, { kind: 'renovation', ref, summary: '装修申请表（变更）' })).toMatchObject({ status: 201, body: { version: 2 } });
+    expect(await file(other, { kind: 'renovation', ref, summary: '装修申请表' })).toMatchObject({ status: 201, body: { version: 1 } });
+    expect((await entriesOf(unit)).map((e) => [e.summary, e.version, e.current, e.filedBy])).toEqual([
+      ['装修申请表', 1, false, csr.id],
+      ['装修申请表（变更）', 2, true, csr.id],
+    ]);
+    expect((await entriesOf(other)).map((e) => [e.ref, e.version, e.current])).toEqual([[ref, 1, true]]);
+  });
+
+  it('when a filing is retried with its Idempotency-Key or request id, then 200 replayed and one row; the same key for another paper is 409 and writes nothing', async () => {
+    const unit = newUnit();
+    const paper = { kind: 'tenancy', ref: `ZL-${randomUUID().slice(0, 6)}`, summary: '租赁合同' };
+    const key = { 'Idempotency-Key': randomUUID() };
+    expect((await file(unit, paper, key)).status).toBe(201);
+    const retry = await file(unit, paper, key);
+    expect([retry.status, retry.headers.get('idempotent-replayed'), retry.body.version]).toEqual([200, 'true', 1]);
+    const reused = await file(unit, { ...paper, summary: '另一份' }, key);
+    expect([reused.status, reused.body.code]).toEqual([409, 'IdempotencyKeyReused']);
+    const requestId = { 'X-Request-Id': `req-${randomUUID()}` };
+    expect((await file(unit, { ...paper, summary: '租赁合同（续租）' }, requestId)).status).toBe(201);
+    expect((await file(unit, { ...paper, summary: '租赁合同（续租）' }, requestId)).status).toBe(200);
+    expect((await entriesOf(unit)).map((e) => [e.summary, e.version])).toEqual([
+      ['租赁合同', 1],
+      ['租赁合同（续租）', 2],
+    ]);
+  });
+
+  it('when a summary is only zero-width spaces or carries a NUL, then 400 and nothing is filed', async () => {
+    const unit = newUnit();
+    for (const summary of ['\u200B\u200B \uFEFF', '装修\u0000申请', '申请\u001B[31m']) {
+      const reply = await file(unit, { kind: 'renovation', ref: 'ZX-1', summary });
+      expect([reply.status, reply.body.code]).toEqual([400, 'InvalidInput']);
+    }
+    expect(await entriesOf(unit)).toEqual([]);
   });
 });

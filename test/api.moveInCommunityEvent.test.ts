@@ -89,13 +89,22 @@ describe('POST /events/plans and the event actions', () => {
     expect((await act(first?.caseId, 'reviewPlan', supervisor, { approved: true })).body.stage).toBe('companyApproval');
   });
 
-  it('when an event date is past or malformed, then 400 naming it; a technician, then 403; an unknown event, then 404', async () => {
+  it('when an event date is past, today, more than 2 years ahead or does not exist, then 400 naming each; a technician, then 403; an unknown event, then 404', async () => {
     const now = new Date(await ctx.sys.env.currentTimeMs());
+    const twoYearsAhead = `${Number(localDate(now).slice(0, 4)) + 2}${localDate(now).slice(4)}`;
     const past = await ctx.http.post<{ issues: { path: (string | number)[] }[] }>('/events/plans', csr, {
-      events: [{ title: '旧活动', date: localDate(now, -3) }, { title: '坏日期', date: '2026-13-45' }],
+      events: [
+        { title: '旧活动', date: localDate(now, -3) },
+        { title: '坏日期', date: '2026-13-45' },
+        { title: '今天', date: localDate(now) },
+        { title: '太远', date: localDate(new Date(Date.parse(`${twoYearsAhead}T12:00:00+08:00`)), 1) },
+        { title: '二月三十日', date: '2027-02-30' },
+        { title: '万年后', date: '9999-12-31' },
+        { title: '两年内', date: twoYearsAhead },
+      ],
     });
     expect(past.status).toBe(400);
-    expect(past.body.issues.map((i) => i.path.join('.'))).toEqual(['events.0.date', 'events.1.date']);
+    expect(past.body.issues.map((i) => i.path.join('.'))).toEqual(['events.0.date', 'events.1.date', 'events.2.date', 'events.3.date', 'events.4.date', 'events.5.date']);
     expect((await ctx.http.post('/events/plans', technician, { events: [{ title: 'x', date: localDate(now, 40) }] })).status).toBe(403);
     expect((await ctx.http.get('/events/HD20261122-ZZZZZZ')).status).toBe(404);
   });

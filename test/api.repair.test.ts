@@ -328,6 +328,24 @@ describe('POST /repairs/:caseId/actions/:action', () => {
     expect(after.deadlines.filter((d) => d.clock === 'response' && d.kind === 'met')).toEqual([]);
   });
 
+  it('when an appointment is in year 9999, in 1970 or more than 10 minutes ago, then 400 naming its window, nothing is recorded, and the case still takes its next action', async () => {
+    const { caseId } = await open();
+    const before = await registered(caseId);
+    const now = await ctx.sys.env.currentTimeMs();
+    for (const at of ['9999-12-31T23:59:59Z', '1970-01-01T00:00:00Z', new Date(now - 11 * 60_000).toISOString()]) {
+      const reply = await post<ErrorReply>(`/repairs/${caseId}/actions/bookAppointment`, csr, { at, reason: '业主约的时间' });
+      expect(reply.status).toBe(400);
+      expect(issuePaths(reply.body)).toEqual(['at']);
+      expect(JSON.stringify(reply.body.issues)).toContain('之间');
+    }
+    await settle();
+    expect((await get<CaseHistory>(`/repairs/${caseId}/history`)).body.steps).toHaveLength(before.steps.length);
+    const tomorrow = new Date(now + 24 * 3_600_000).toISOString();
+    const booked = await post<RepairView>(`/repairs/${caseId}/actions/bookAppointment`, csr, { at: tomorrow, reason: '业主明天在家' });
+    expect(booked.status).toBe(200);
+    expect(booked.body.appointmentAt).toBe(tomorrow);
+  });
+
   it('when the action does not exist, then 404 UnknownAction', async () => {
     const { caseId } = await open();
     const reply = await post(`/repairs/${caseId}/actions/fly`, supervisor, {});

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { type ApiServer, startApiServer } from '../api/server';
-import type { Db } from '../db/client';
+import { createDb, type Db } from '../db/client';
 import { repairWorkflowId } from '../workflows/repair/repair.messages';
 import { createTestDb } from './support/db';
 import { TestTokens } from './support/http';
@@ -62,6 +62,29 @@ describe('API server', () => {
     expect(JSON.parse(text)).toEqual({ code: 'Internal', message: '服务器内部错误，请稍后重试' });
     expect(text).not.toContain('secret');
     expect(logged).toEqual([expect.objectContaining({ level: 'error', path: `/repairs/${caseId}` })]);
+  });
+
+  it('when the database does not answer, then an authenticated request is 503 DatabaseUnavailable with Retry-After (not 500), and /readyz names the database', async () => {
+    const unreachable = createDb('postgresql://staff:secret@127.0.0.1:1/property');
+    try {
+      api = await startApiServer({ client: fakeClient(() => Promise.resolve({})), db: unreachable, calendar: testCalendar(), taskQueue: 'unused', log: (e) => logged.push(e), requestLog: (e) => requests.push(e) }, 0);
+      const res = await fetch(`${api.url}/repairs/${caseId}`, { headers: staff });
+      expect([res.status, res.headers.get('retry-after')]).toEqual([503, '5']);
+      expect(await res.json()).toEqual({ code: 'DatabaseUnavailable', message: '数据库暂时不可用，请稍后重试' });
+      expect(logged).toEqual([]);
+      const ready = await fetch(`${api.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ ok: false, temporal: 'ok' });
+    } finally {
+      await unreachable.$disconnect();
+    }
+  });
+
+  it('when the body is declared in another charset than UTF-8, then 415 UnsupportedCharset', async () => {
+    api = await start(() => Promise.resolve({}));
+    const res = await fetch(`${api.url}/repairs`, { method: 'POST', headers: { ...staff, 'Content-Type': 'application/json; charset=latin1' }, body: '{}' });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ code: 'UnsupportedCharset' });
   });
 
   it('when the body is larger than 64 kB, then 413 PayloadTooLarge', async () => {

@@ -108,6 +108,8 @@ describe('monthly filing (run as its schedule would)', () => {
       summary: kind,
       content: '{}',
       filedAt,
+      filedBy: 'csr-li',
+      requestKey: randomUUID(),
     });
     await system().db.ownerFileEntry.createMany({
       data: [

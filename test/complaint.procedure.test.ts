@@ -128,7 +128,7 @@ describe('4. handling deadlines by grade and route', () => {
     await actOn(h, 'recordReturnVisit', manager, { satisfied: true, note: '客户认可' });
     const result = await resultOf(h);
     expect(result.view.correctivePlan).toContain('培训');
-    const filed = await system().db.ownerFileEntry.findUnique({ where: { kind_ref: { kind: 'complaint', ref: caseId } } });
+    const filed = await system().db.ownerFileEntry.findFirst({ where: { kind: 'complaint', ref: caseId } });
     expect(filed?.summary).toContain('重大');
   });
 });

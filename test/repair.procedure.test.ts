@@ -194,6 +194,26 @@ describe('5. completion and the daily follow-up', () => {
     expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'owner:13800000000' && m.text.includes('预约'))).toBe(true);
   });
 
+  it('an appointment in year 9999, or years in the past, sent straight to the case is refused by the case itself, which then takes its next action', async () => {
+    const h = await openRepair(system().env);
+    const caseId = caseIdOf(h);
+    const now = await system().env.currentTimeMs();
+    for (const at of ['9999-12-31T23:59:59Z', '0001-01-01T00:00:00Z', '1970-01-01T00:00:00Z', new Date(now - 11 * MINUTE).toISOString(), new Date(now + 367 * 24 * HOUR).toISOString()]) {
+      expect(await rejectionOf(act(h, 'bookAppointment', csr, { at, reason: '业主约的时间' }))).toBe('InvalidInput');
+    }
+    // Inside the window (a booking made a few minutes late, or one almost a year ahead) is taken.
+    const late = await act(h, 'bookAppointment', csr, { at: new Date(now - 9 * MINUTE).toISOString(), reason: '刚才约好的' });
+    expect(late.appointmentAt).toBe(new Date(now - 9 * MINUTE).toISOString());
+    const view = await act(h, 'takeJob', technician, {});
+    expect(view.stage).toBe('inProgress');
+    const farAhead = new Date(now + 360 * 24 * HOUR);
+    const booked = await act(h, 'bookAppointment', csr, { at: farAhead.toISOString(), reason: '业主出国，明年回来' });
+    expect(booked.clocks.find((c) => c.name === 'completion')?.status).toBe('paused');
+    // The case is not poisoned: its record keeps up (the pause is on record) and it takes the next action.
+    await eventsUntil(caseId, 'completion', 'paused');
+    expect((await act(h, 'handBack', technician, { reason: '业主长期不在' })).stage).toBe('dispatching');
+  });
+
   it('a job not finished by the end of its day is reported to the csr, who must follow it up every working day until done', async () => {
     const tue10 = await nextLocal(system().env, tuesday, '10:00');
     await clockTo(system().env, tue10);
@@ -269,7 +289,7 @@ describe('6. return visit and rework', () => {
       [1, true, 2],
       [2, false, 5],
     ]);
-    const filed = await system().db.ownerFileEntry.findUnique({ where: { kind_ref: { kind: 'repair', ref: caseId } } });
+    const filed = await system().db.ownerFileEntry.findFirst({ where: { kind: 'repair', ref: caseId } });
     expect(filed?.unit).toBe('3-2-1101');
     const row = await system().db.case.findUnique({ where: { id: caseId } });
     expect(row?.stage).toBe('closed');

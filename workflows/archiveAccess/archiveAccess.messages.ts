@@ -11,6 +11,7 @@ import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 import { roleNames, roles } from '../lib/roles';
+import { optionalText, text } from '../lib/freeText';
 
 export const archiveAccessProcedure = 'archiveAccess';
 export const archiveAccessWorkflowId = (caseId: string): string => `archiveAccess-${caseId}`;
@@ -45,7 +46,6 @@ export const archiveAccessStageNames: Record<ArchiveAccessStage, string> = {
   rejected: '未获批准',
 };
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const requestArchiveAccessSchema = z.strictObject({
   unit: text(40),
@@ -68,7 +68,7 @@ export const archiveAccessInputSchema = z.strictObject({
 });
 export type ArchiveAccessInput = z.infer<typeof archiveAccessInputSchema>;
 
-const decision = z.strictObject({ approved: z.boolean(), comment: z.string().max(500).default('') });
+const decision = z.strictObject({ approved: z.boolean(), comment: optionalText(500) });
 
 export const archiveAccessActions = {
   permit: { label: '批准查阅', input: decision, roles: ['supervisor', 'manager'], stages: ['awaitingPermission'] },
@@ -81,13 +81,13 @@ export const archiveAccessActions = {
   approve: { label: '经理审批', input: decision, roles: ['manager'], stages: ['awaitingManagerApproval'] },
   finishViewing: {
     label: '查阅完毕',
-    input: z.strictObject({ note: z.string().max(500).default('') }),
+    input: z.strictObject({ note: optionalText(500) }),
     roles: ['department', 'csr', 'supervisor', 'manager', 'technician', 'executive'],
     stages: ['viewing'],
   },
   recordReturn: {
     label: '档案归还验收',
-    input: z.strictObject({ complete: z.boolean(), note: z.string().max(500).default('') }),
+    input: z.strictObject({ complete: z.boolean(), note: optionalText(500) }),
     roles: ['csr', 'supervisor'],
     stages: ['out'],
   },

@@ -8,6 +8,8 @@ import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
+import { localDateInput } from '../lib/instants';
+import { optionalText, text } from '../lib/freeText';
 
 
 /** The procedure's name; other layers read it as `communityEventContract.procedure`. */
@@ -37,14 +39,13 @@ export const communityEventStageNames: Record<CommunityEventStage, string> = {
   notHeld: '未举办',
 };
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const localDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式：YYYY-MM-DD');
 
 /** One event of the year's plan. */
 export const plannedEventSchema = z.strictObject({
   title: text(80),
-  date: localDateSchema,
-  description: z.string().trim().max(1000).default(''),
+  /** The event's local date: tomorrow at the earliest, two years ahead at the latest. */
+  date: localDateInput({ fromDays: 1, aheadYears: 2 }),
+  description: optionalText(1000),
 });
 export type PlannedEvent = z.infer<typeof plannedEventSchema>;
 
@@ -61,7 +62,7 @@ export const communityEventInputSchema = plannedEventSchema.extend({
 });
 export type CommunityEventInput = z.infer<typeof communityEventInputSchema>;
 
-const decision = z.strictObject({ approved: z.boolean(), comments: z.string().trim().max(1000).default('') }).refine(
+const decision = z.strictObject({ approved: z.boolean(), comments: optionalText(1000) }).refine(
   (d) => d.approved || d.comments !== '',
   { message: '退回修改时须写明意见', path: ['comments'] },
 );

@@ -11,6 +11,7 @@ import { defineProcedure } from '../lib/contract';
 import { maskPhone } from '../lib/mask';
 import { roleNames } from '../lib/roles';
 import { caseRepeat } from '../lib/searchAttributes';
+import { optionalText, text } from '../lib/freeText';
 
 export const complaintProcedure = 'complaint';
 export const complaintWorkflowId = (caseId: string): string => `complaint-${caseId}`;
@@ -42,7 +43,6 @@ export const grades = ['general', 'complex', 'major'] as const;
 export type Grade = (typeof grades)[number];
 export const gradeNames: Record<Grade, string> = { general: '一般', complex: '复杂', major: '重大' };
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** 1. Receive and log it. `matter` names what it is about, so a repeat can be recognised. */
 export const openComplaintSchema = z.strictObject({
@@ -61,7 +61,7 @@ export const complaintInputSchema = openComplaintSchema.extend({
   calendar: calendarConfigSchema,
   warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
   /** An earlier complaint from the same unit about the same matter (found by the API at intake). */
-  repeatOf: z.string().max(40).optional(),
+  repeatOf: text(40).optional(),
 });
 export type ComplaintInput = z.infer<typeof complaintInputSchema>;
 
@@ -77,7 +77,7 @@ export const complaintActions = {
   verify: {
     label: '核实投诉',
     input: z.discriminatedUnion('valid', [
-      z.strictObject({ valid: z.literal(true), note: z.string().max(500).default('') }),
+      z.strictObject({ valid: z.literal(true), note: optionalText(500) }),
       z.strictObject({
         valid: z.literal(false),
         reason: z.enum(['unreasonable', 'outsideService']),
@@ -98,7 +98,7 @@ export const complaintActions = {
     input: z.strictObject({
       grade: z.enum(grades),
       route: z.enum(['inScope', 'transferred']),
-      department: z.string().trim().max(40).optional(),
+      department: text(40).optional(),
       method: text(1000),
     }).refine((g) => g.route === 'inScope' || (g.department ?? '') !== '', {
       message: '转交其他部门时须注明部门',
@@ -121,7 +121,7 @@ export const complaintActions = {
   },
   signOff: {
     label: '上级审核答复',
-    input: z.strictObject({ approved: z.boolean(), comment: z.string().max(1000).default('') }),
+    input: z.strictObject({ approved: z.boolean(), comment: optionalText(1000) }),
     roles: ['manager', 'executive'],
     stages: ['awaitingSignOff'],
   },
@@ -130,14 +130,14 @@ export const complaintActions = {
     input: z.strictObject({
       channel: z.enum(['phone', 'visit', 'letter', 'online']),
       satisfied: z.boolean(),
-      note: z.string().max(1000).default(''),
+      note: optionalText(1000),
     }),
     roles: ['csr', 'supervisor', 'manager'],
     stages: ['replying'],
   },
   recordReturnVisit: {
     label: '投诉回访',
-    input: z.strictObject({ satisfied: z.boolean(), note: z.string().max(1000).default('') }),
+    input: z.strictObject({ satisfied: z.boolean(), note: optionalText(1000) }),
     roles: ['csr', 'supervisor', 'manager', 'executive'],
     stages: ['awaitingReturnVisit'],
   },

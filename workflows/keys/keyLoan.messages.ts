@@ -10,6 +10,7 @@ import { keyIdSchema } from './keyRegister';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 import { roleNames } from '../lib/roles';
+import { optionalText, text } from '../lib/freeText';
 
 export const keyLoanProcedure = 'keyLoan';
 export const keyLoanWorkflowId = (caseId: string): string => `keyLoan-${caseId}`;
@@ -42,7 +43,6 @@ export const emergencyNames: Record<(typeof emergencyKinds)[number], string> = {
   alarm: '室内报警',
 };
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** Requested at the front desk: the borrower fills the loan record and signs; an emergency signs afterwards. */
 export const requestKeyLoanSchema = z.union([
@@ -87,7 +87,7 @@ export const keyLoanActions = {
   },
   approveEmergency: {
     label: '审批紧急用钥',
-    input: z.strictObject({ approved: z.boolean(), note: z.string().max(500).default('') }),
+    input: z.strictObject({ approved: z.boolean(), note: optionalText(500) }),
     roles: ['manager'],
     stages: ['awaitingEmergencyApproval'],
   },
@@ -99,7 +99,7 @@ export const keyLoanActions = {
   },
   recordReturn: {
     label: '钥匙归还验收',
-    input: z.strictObject({ condition: z.enum(['complete', 'damaged', 'lost']), note: z.string().max(500).default('') }),
+    input: z.strictObject({ condition: z.enum(['complete', 'damaged', 'lost']), note: optionalText(500) }),
     roles: ['csr', 'supervisor'],
     stages: ['onLoan'],
   },
@@ -122,6 +122,8 @@ export interface KeyLoanView extends CaseViewBase {
   /** The replacement case a damaged or lost key opened. */
   replacementCaseId?: string;
   refusal?: string;
+  /** Why the register refused the loan (KeyOnLoan, KeyUnavailable, KeyNotFound). */
+  refusedAs?: string;
   /** The first-responsible staff member (the case row's `firstReceiver`); changes hands on reassignment. */
   firstReceiver: string;
   requestedAt: string;

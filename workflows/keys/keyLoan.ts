@@ -237,6 +237,7 @@ function keyLoanCase(input: KeyLoanInput) {
       view.loanedAt = undefined;
       view.assignee = undefined;
       view.refusal = cause.message;
+      view.refusedAs = cause.type ?? undefined;
       await rt.step('refuse', systemActor, { reason: cause.type }, [{ recipient: custodian(), text: texts.refused(cause.message) }]);
     }
   }

@@ -9,6 +9,7 @@ import { calendarConfigSchema } from '../lib/calendar';
 import { keyIdSchema } from './keyRegister';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
+import { optionalText, text } from '../lib/freeText';
 
 
 export const keyReplacementProcedure = 'keyReplacement';
@@ -24,7 +25,6 @@ export const keyReplacementStageNames: Record<KeyReplacementStage, string> = {
   rejected: '未批准',
 };
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const applyKeyReplacementSchema = z.strictObject({
   keyId: keyIdSchema,
@@ -38,13 +38,13 @@ export const keyReplacementInputSchema = applyKeyReplacementSchema.extend({
   unit: text(40),
   appliedBy: actorSchema,
   /** The loan whose damaged or lost key opened this application. */
-  fromLoan: z.string().max(40).optional(),
+  fromLoan: text(40).optional(),
   calendar: calendarConfigSchema,
   warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
 });
 export type KeyReplacementInput = z.infer<typeof keyReplacementInputSchema>;
 
-const decision = z.strictObject({ approved: z.boolean(), comment: z.string().max(500).default('') });
+const decision = z.strictObject({ approved: z.boolean(), comment: optionalText(500) });
 
 export const keyReplacementActions = {
   review: { label: '主管审核', input: decision, roles: ['supervisor'], stages: ['supervisorReview'] },

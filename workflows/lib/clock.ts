@@ -12,6 +12,7 @@
  */
 import type { BusinessCalendar, Basis } from './calendar';
 import type { Recipient } from './roles';
+import { boundedInstantMs } from './time';
 
 /** Every procedure's default warning points: half and 80% of the allowed time (configurable per case, DEADLINE_WARN_AT). */
 export const defaultWarnAt = [0.5, 0.8] as const;
@@ -124,7 +125,8 @@ export function startClock(
 /** The instant the clock reaches `consumed` ms of its allowance, if it keeps running. */
 function pointAt(cal: BusinessCalendar, s: ClockState, consumed: number): number | undefined {
   if (s.runningSince === undefined) return undefined;
-  return cal.addInBasis(new Date(s.runningSince), Math.max(0, consumed - s.consumedMs), s.basis).getTime();
+  // Bounded: whatever an input made of it, no moment reaches a timer, search attribute or record past 2200.
+  return boundedInstantMs(cal.addInBasis(new Date(s.runningSince), Math.max(0, consumed - s.consumedMs), s.basis).getTime());
 }
 
 function dueOf(cal: BusinessCalendar, s: ClockState): number | undefined {
@@ -208,7 +210,7 @@ export function pauseClock(
   s.status = 'paused';
   s.pauseReason = reason;
   s.pausedAt = now;
-  s.resumeAt = until;
+  s.resumeAt = until === undefined ? undefined : boundedInstantMs(until);
   s.pauses += 1;
   s.dueAt = undefined;
   events.push(event(s, 'paused', now, { reason }));

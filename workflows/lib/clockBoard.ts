@@ -23,7 +23,7 @@ import {
 import type { Recipient } from './roles';
 import type { ClockEventRecord, Duty } from './stepRecord';
 import { clockEventText } from './texts';
-import { workflowNow } from './time';
+import { boundedTimerMs, workflowNow } from './time';
 
 /** What a board carries over when its case continues as new (field names are in running cases' inputs: keep them). */
 export interface ClockBoardSnapshot {
@@ -219,7 +219,7 @@ export class ClockBoard {
       const armed = this.nextEventAt();
       const wake = () => this.queue.length > 0 || done() || this.nextEventAt() !== armed;
       if (armed === undefined) await condition(wake);
-      else await condition(wake, Math.max(1, armed - workflowNow()));
+      else await condition(wake, boundedTimerMs(armed - workflowNow()));
       this.collectDueNow();
     }
   }

@@ -15,6 +15,7 @@ import { type ActionRequest, actorSchema, rejection } from './actions';
 import type { CaseRuntime } from './caseRuntime';
 import type { CaseViewBase } from './caseView';
 import { type Actor, type Role, roleNames, staff } from './roles';
+import { text } from './freeText';
 
 export const reassignUpdateName = 'case.reassign';
 /** The audit trail's action name of the step. */
@@ -30,12 +31,12 @@ const texts = {
 /** Who may reassign a person's open steps. */
 export const reassignRoles: readonly Role[] = ['supervisor', 'manager'];
 
-const staffId = z.string().trim().min(1).max(64);
+const staffId = text(64);
 
 export const reassignInputSchema = z.strictObject({
   from: staffId,
   to: staffId,
-  reason: z.string().trim().min(1).max(200),
+  reason: text(200),
 });
 export type ReassignInput = z.infer<typeof reassignInputSchema>;
 

@@ -12,6 +12,7 @@ import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 import { maskPhone } from '../lib/mask';
 import { roleNames } from '../lib/roles';
+import { text } from '../lib/freeText';
 
 export const moveInProcedure = 'moveIn';
 export const moveInWorkflowId = (caseId: string): string => `moveIn-${caseId}`;
@@ -66,7 +67,6 @@ export const checklist = {
 
 export type ChecklistItem<S extends MoveInStep = MoveInStep> = keyof (typeof checklist)[S] & string;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const fen = z.number().int().min(0).max(100_000_000);
 /** Evidence of a checked item: the document or receipt number (who checked it is the actor). */
 const ref = text(60);
@@ -77,15 +77,15 @@ const itemsOf = <S extends MoveInStep>(step: S) => Object.keys(checklist[step]) 
 export const entrustedKeySchema = z.strictObject({ part: keyPartSchema, label: text(60) });
 
 export const recordItemSchema = z.discriminatedUnion('step', [
-  z.strictObject({ step: z.literal('identity'), item: z.enum(itemsOf('identity')), evidence: z.strictObject({ ref, note: z.string().max(500).optional() }) }),
-  z.strictObject({ step: z.literal('fees'), item: z.enum(itemsOf('fees')), evidence: z.strictObject({ ref, amountFen: fen, note: z.string().max(500).optional() }) }),
+  z.strictObject({ step: z.literal('identity'), item: z.enum(itemsOf('identity')), evidence: z.strictObject({ ref, note: text(500).optional() }) }),
+  z.strictObject({ step: z.literal('fees'), item: z.enum(itemsOf('fees')), evidence: z.strictObject({ ref, amountFen: fen, note: text(500).optional() }) }),
   z.strictObject({
     step: z.literal('itemsAndKeys'),
     item: z.enum(itemsOf('itemsAndKeys')),
-    evidence: z.strictObject({ ref, keys: z.array(entrustedKeySchema).max(20).optional(), note: z.string().max(500).optional() }),
+    evidence: z.strictObject({ ref, keys: z.array(entrustedKeySchema).max(20).optional(), note: text(500).optional() }),
   }),
-  z.strictObject({ step: z.literal('inspection'), item: z.enum(itemsOf('inspection')), evidence: z.strictObject({ ref, note: z.string().max(500).optional() }) }),
-  z.strictObject({ step: z.literal('archive'), item: z.enum(itemsOf('archive')), evidence: z.strictObject({ ref, note: z.string().max(500).optional() }) }),
+  z.strictObject({ step: z.literal('inspection'), item: z.enum(itemsOf('inspection')), evidence: z.strictObject({ ref, note: text(500).optional() }) }),
+  z.strictObject({ step: z.literal('archive'), item: z.enum(itemsOf('archive')), evidence: z.strictObject({ ref, note: text(500).optional() }) }),
 ]);
 export type RecordItem = z.infer<typeof recordItemSchema>;
 

@@ -9,8 +9,10 @@ import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
+import { instantInput } from '../lib/instants';
 import { roleNames } from '../lib/roles';
 import { clip, maskPhone } from '../lib/mask';
+import { optionalText, text } from '../lib/freeText';
 
 export const repairProcedure = 'repair';
 export const taskQueue = 'property-service';
@@ -40,8 +42,6 @@ export const repairStageNames: Record<RepairStage, string> = {
 };
 
 const fen = z.number().int().min(0).max(10_000_000);
-const text = (max: number) => z.string().trim().min(1).max(max);
-const isoInstant = z.iso.datetime({ offset: true });
 
 /** 有偿维修: a listed price quoted at registration, or a price agreed on site. */
 export const paidRepairSchema = z.discriminatedUnion('kind', [
@@ -84,7 +84,7 @@ const open: RepairStage[] = ['awaitingFeeConfirmation', 'dispatching', 'inProgre
 export const repairActions = {
   confirmFee: {
     label: '业主确认费用',
-    input: z.strictObject({ accepted: z.boolean(), note: z.string().max(500).default('') }),
+    input: z.strictObject({ accepted: z.boolean(), note: optionalText(500) }),
     roles: ['csr', 'supervisor'],
     stages: ['awaitingFeeConfirmation'],
   },
@@ -120,7 +120,7 @@ export const repairActions = {
   },
   bookAppointment: {
     label: '预约维修时间',
-    input: z.strictObject({ at: isoInstant, reason: text(300) }),
+    input: z.strictObject({ at: instantInput(), reason: text(300) }),
     roles: ['csr', 'supervisor'],
     stages: ['dispatching', 'inProgress'],
   },
@@ -155,7 +155,7 @@ export const repairActions = {
       rating: z.number().int().min(1).max(5),
       feeConfirmed: z.boolean().optional(),
       problemFound: z.boolean(),
-      note: z.string().max(1000).default(''),
+      note: optionalText(1000),
     }),
     roles: ['csr', 'supervisor', 'manager'],
     stages: ['awaitingReturnVisit'],
