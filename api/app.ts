@@ -5,11 +5,13 @@
  * document at `/openapi.json` (browsable at `/docs`) is built from them.
  */
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import express, { type Express } from 'express';
 import type { Db } from '../db/client';
 import type { CalendarConfig } from '../workflows/lib/calendar';
 import { archiveRoutes } from './archives';
 import { caseRoutes } from './cases';
+import { codecRouter } from './codec';
 import { communityEventRoutes } from './communityEvents';
 import { complaintRoutes } from './complaints';
 import { type ErrorLog, errorMiddleware, notFound } from './errors';
@@ -37,6 +39,10 @@ export interface AppDeps {
   log?: ErrorLog;
   /** Where the per-request log lines go; stdout by default. */
   requestLog?: LogLine;
+  /** The payload codec the clients and workers use: served at `/codec` for the Temporal UI (absent: no codec endpoint). */
+  payloadCodec?: PayloadCodec;
+  /** Browser origins of the Temporal UI allowed to call `/codec` (default: the dev server's UI on port 8233). */
+  codecOrigins?: readonly string[];
 }
 
 export const apiVersion = '0.2.0';
@@ -45,6 +51,8 @@ export function createApp(deps: AppDeps): Express & { locals: { operations: Oper
   const app = express();
   app.disable('x-powered-by');
   app.use(requestContext(deps.requestLog));
+  // The Temporal UI's codec endpoint: its own sign-in (a cookie) and its own body limit, before the JSON API's.
+  if (deps.payloadCodec) app.use('/codec', codecRouter({ db: deps.db, codec: deps.payloadCodec, origins: deps.codecOrigins, now: deps.now }));
   app.use(express.json({ limit: '64kb' }));
 
   const book: Operation[] = [];

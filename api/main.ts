@@ -4,11 +4,17 @@ import { z } from 'zod';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { openSharedDb } from '../db/client';
 import { temporalConfig } from '../worker/config';
+import { AesGcmPayloadCodec, loadPayloadKeys, payloadDataConverter } from '../worker/payloadCodec';
 import { startApiServer } from './server';
 
 const apiConfigSchema = z.object({
   PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(65_535).default(3000)),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** Browser origins of the Temporal Web UI that may call /codec, comma-separated (default: the dev server's UI). */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== '' ? v.split(',').map((o) => o.trim()) : undefined)),
   /** Warning points of every deadline, as fractions of its allowed time: "0.5,0.8". */
   DEADLINE_WARN_AT: z
     .string()
@@ -18,13 +24,18 @@ const apiConfigSchema = z.object({
 });
 
 async function main(): Promise<void> {
-  const { PORT, HOST, DEADLINE_WARN_AT } = apiConfigSchema.parse(process.env);
+  const { PORT, HOST, DEADLINE_WARN_AT, CODEC_CORS_ORIGINS } = apiConfigSchema.parse(process.env);
   const temporal = temporalConfig();
   const calendar = loadCalendarConfig();
   const db = await openSharedDb();
   const connection = await Connection.connect({ address: temporal.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
-  const server = await startApiServer({ client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, warnAt: DEADLINE_WARN_AT }, PORT, HOST);
+  const payloadKeys = loadPayloadKeys();
+  const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter(payloadKeys) });
+  const server = await startApiServer(
+    { client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, warnAt: DEADLINE_WARN_AT, payloadCodec: new AesGcmPayloadCodec(payloadKeys), codecOrigins: CODEC_CORS_ORIGINS },
+    PORT,
+    HOST,
+  );
   console.log(
     JSON.stringify({
       level: 'info',

@@ -35,6 +35,7 @@ import { addStaffMember } from '../api/staffTokens';
 import { type Db, openSharedDb } from '../db/client';
 import { temporalConfig } from '../worker/config';
 import { createWorker } from '../worker/createWorker';
+import { payloadDataConverter } from '../worker/payloadCodec';
 import { openRepairSchema, repairActions } from '../workflows/repair/repair.messages';
 import { parseScaleArgs, runScale } from './bench/scale';
 import { f1, f2, mean, pct } from './bench/stats';
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
     cleanups.push(() => db.$disconnect());
     const connection = await connectWhenReady(temporal.TEMPORAL_ADDRESS, temporal.TEMPORAL_NAMESPACE);
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter() });
 
     const t0 = performance.now();
     const workflowBundle = await bundleWorkflowCode({ ...workflowBundleOptions(require.resolve('./bench/workflows')), logger: quietLogger });

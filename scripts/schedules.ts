@@ -7,6 +7,7 @@
  */
 import { Client, Connection, ScheduleAlreadyRunning, type ScheduleOptions } from '@temporalio/client';
 import { loadCalendarConfig } from '../config/loadCalendar';
+import { payloadDataConverter } from '../worker/payloadCodec';
 import type { CalendarConfig } from '../workflows/lib/calendar';
 import { type MonthlyFilingInput, monthlyFilingScheduleId } from '../workflows/monthlyFiling/monthlyFiling.messages';
 import { type WeeklyKeyAuditInput, weeklyKeyAuditScheduleId } from '../workflows/keys/weeklyKeyAudit.messages';
@@ -57,7 +58,7 @@ export async function ensureSchedules(client: Client, schedules: ScheduleOptions
 async function main(): Promise<void> {
   const cfg = temporalConfig();
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter() });
   const result = await ensureSchedules(client, custodySchedules(loadCalendarConfig(), cfg.TEMPORAL_TASK_QUEUE));
   console.log(JSON.stringify({ level: 'info', msg: 'schedules ensured', ...result }));
   await connection.close();

@@ -36,6 +36,7 @@ if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
   .tools/bin/temporal server start-dev \
     --ip 127.0.0.1 --port "${TEMPORAL_ADDRESS##*:}" --ui-port "$ui_port" \
     --db-filename .data/temporal.db "${dev_server_sqlite[@]}" --namespace default \
+    --ui-codec-endpoint "http://127.0.0.1:$port/codec" \
     --log-level warn "${sa_flags[@]}" > .data/temporal-server.log 2>&1 &
   pids+=($!)
   for _ in $(seq 1 150); do (echo > "/dev/tcp/127.0.0.1/${TEMPORAL_ADDRESS##*:}") 2>/dev/null && break; sleep 0.2; done

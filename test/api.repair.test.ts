@@ -124,11 +124,12 @@ describe('POST /repairs', () => {
     expect(described.typedSearchAttributes.get(caseUnit)).toBe(body.unit);
     expect(described.typedSearchAttributes.get(caseBreached)).toBe(false);
     expect(described.typedSearchAttributes.get(caseStage)).toBe('dispatching');
-    // Its summary and details come from the repair's contract, with the owner's phone masked.
+    // Its summary and details come from the repair's contract, with the owner's name and phone masked.
     expect(await described.staticSummary()).toBe(`报修 ${caseId} · ${body.unit} · ${body.fault}`);
     const details = (await described.staticDetails()) ?? '';
-    expect(details).toContain(`业主：${body.ownerName}（${body.ownerPhone.slice(0, 3)}****${body.ownerPhone.slice(-4)}）`);
+    expect(details).toContain(`业主：张**（${body.ownerPhone.slice(0, 3)}****${body.ownerPhone.slice(-4)}）`);
     expect(details).not.toContain(body.ownerPhone);
+    expect(details).not.toContain(body.ownerName);
   });
 
   it('when the fault is missing, then 400 with the zod issue and no case is written', async () => {

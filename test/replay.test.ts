@@ -14,6 +14,8 @@ import { useTimeSkippingSystem, workflowBundle } from './support/temporal';
 import { actOn, executive, manager, openComplaint } from './support/complaintScenario';
 import { act, csr, eventually, openRepair, repairStart, supervisor, technician, resultOf } from './support/scenario';
 import { caseOpened } from '../workflows/lib/actions';
+import { repairState } from '../workflows/repair/repair.messages';
+import { payloadDataConverter } from '../worker/payloadCodec';
 import { finishStep, openMoveIn } from './support/moveInScenario';
 import { actOnAccess, actOnLoan, keyInCabinet, loanOf, openArchiveAccess, openLoan } from './support/custodyScenario';
 
@@ -86,7 +88,7 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
 
 async function replay(histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[]) {
   const failures: string[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+  for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: payloadDataConverter() }, histories)) {
     if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
   }
   return failures;
@@ -107,6 +109,17 @@ describe('replaying finished repair and complaint workflows', () => {
     }
     expect(histories.every((h) => (h.history.events?.length ?? 0) > 10)).toBe(true);
     expect(await replay(histories)).toEqual([]);
+  });
+
+  it("a case's history as Temporal holds it carries the owner's phone and name only as ciphertext; the case still reads in clear through the codec", async () => {
+    const h = await openRepair(system().env);
+    await act(h, 'takeJob', technician, {});
+    const raw = Buffer.from(History.encode(History.fromObject(await h.fetchHistory())).finish());
+    expect(raw.length).toBeGreaterThan(1000);
+    expect(raw.includes('13800000000')).toBe(false);
+    expect(raw.includes(Buffer.from('张先生'))).toBe(false);
+    expect(raw.includes(Buffer.from('binary/encrypted'))).toBe(true);
+    expect((await h.query(repairState)).ownerName).toBe('张先生');
   });
 
   it('histories recorded by earlier versions replay on the current code', async () => {

@@ -3,6 +3,7 @@ import { createActivities } from '../activities';
 import { LogChannel, type NotificationChannel } from '../activities/notifications';
 import type { Db } from '../db/client';
 import { workflowBundleOptions } from './bundle';
+import { payloadDataConverter } from './payloadCodec';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -23,6 +24,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
+    // Payloads are encrypted before they reach Temporal (worker/payloadCodec.ts).
+    dataConverter: payloadDataConverter(),
     ...(deps.workflowBundle
       ? { workflowBundle: deps.workflowBundle }
       : { workflowsPath, bundlerOptions: { preloadModules } }),

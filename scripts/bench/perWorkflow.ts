@@ -10,6 +10,7 @@
 import { bundleWorkflowCode, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { startTestServer } from '../../test/support/testServer';
 import { workflowBundleOptions } from '../../worker/bundle';
+import { payloadDataConverter } from '../../worker/payloadCodec';
 import { f1, table } from './stats';
 
 const n = Number(process.argv[2] ?? 200);
@@ -30,7 +31,7 @@ async function main() {
     for (const [name, workflowBundle] of Object.entries(bundles)) {
       for (const kind of ['idleBare', 'idleRepair']) {
         const taskQueue = `per-workflow-${rows.length}`;
-        const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, maxCachedWorkflows: n + 10, debugMode: true });
+        const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, dataConverter: payloadDataConverter(), maxCachedWorkflows: n + 10, debugMode: true });
         await worker.runUntil(async () => {
           gc();
           const heap0 = process.memoryUsage().heapUsed;

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client';
 import type { Actor } from '../../workflows/lib/roles';
 import { testCalendar } from './scenario';
 import { startTimeSkippingSystem, taskQueue, type TimeSkippingSystem, useScenarioHooks } from './temporal';
+import { AesGcmPayloadCodec, loadPayloadKeys } from '../../worker/payloadCodec';
 
 export interface Reply<T = unknown> {
   status: number;
@@ -76,6 +77,7 @@ export async function startStaffHttp(sys: TimeSkippingSystem, defaultActor: Acto
       now: async () => new Date(await sys.env.currentTimeMs()),
       log: (entry) => unexpected.push(entry),
       requestLog: (entry) => requests.push(entry),
+      payloadCodec: new AesGcmPayloadCodec(loadPayloadKeys()),
     },
     0,
   );

@@ -6,7 +6,9 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { DataConverter } from '@temporalio/common';
 import { projectRoot } from '../../db/config';
+import { payloadDataConverter } from '../../worker/payloadCodec';
 
 /** How long the Java test server may take to answer on a loaded machine (the SDK's own launcher allows 5 s, hard-coded). */
 const testServerStartMs = 60_000;
@@ -30,9 +32,9 @@ export async function startTestServer(): Promise<{ env: TestWorkflowEnvironment;
       await new Promise((r) => setTimeout(r, 100));
     }
     const factory = TestWorkflowEnvironment as unknown as {
-      create(opts: { server: { type: 'existing' }; address: string; namespace: string; supportsTimeSkipping: true }): Promise<TestWorkflowEnvironment>;
+      create(opts: { server: { type: 'existing' }; address: string; namespace: string; supportsTimeSkipping: true; client: { dataConverter: DataConverter } }): Promise<TestWorkflowEnvironment>;
     };
-    const env = await factory.create({ server: { type: 'existing' }, address: `127.0.0.1:${port}`, namespace: 'default', supportsTimeSkipping: true });
+    const env = await factory.create({ server: { type: 'existing' }, address: `127.0.0.1:${port}`, namespace: 'default', supportsTimeSkipping: true, client: { dataConverter: payloadDataConverter() } });
     return { env, stop };
   } catch (err) {
     stop();

@@ -47,6 +47,7 @@
  *   run it continued from, still has outstanding.
  * - Time moves only forward, by skips; a skip is at most a year.
  */
+import { payloadDataConverter } from '../../worker/payloadCodec';
 import { Client, isGrpcServiceError, type WorkflowClientInterceptor } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -204,7 +205,7 @@ export class TimeSkippingDriver {
 
   constructor(private readonly env: TestWorkflowEnvironment) {
     this.namespace = env.namespace ?? 'default';
-    this.client = new Client({ connection: env.connection, namespace: this.namespace, interceptors: { workflow: [this.interceptor()] } });
+    this.client = new Client({ connection: env.connection, namespace: this.namespace, dataConverter: payloadDataConverter(), interceptors: { workflow: [this.interceptor()] } });
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- registers this driver as the file's one running driver (scenarioDriver()), not an alias for a closure
     current = this;
   }

@@ -8,7 +8,7 @@ import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
-import { maskPhone } from '../lib/mask';
+import { maskName, maskPhone } from '../lib/mask';
 import { roleNames } from '../lib/roles';
 import { caseRepeat } from '../lib/searchAttributes';
 import { optionalText, text } from '../lib/freeText';
@@ -194,7 +194,7 @@ export const complaintContract = defineProcedure({
         `**投诉 ${i.caseId}** · ${i.unit}`,
         `- 事项：${i.matter}`,
         `- 内容：${i.content}`,
-        `- 投诉人：${i.customerName}（${maskPhone(i.customerPhone)}）`,
+        `- 投诉人：${maskName(i.customerName)}（${maskPhone(i.customerPhone)}）`,
         `- 方式：${complaintChannelNames[i.channel]}`,
         `- 首问责任人：${roleNames[i.receivedBy.role]} ${i.receivedBy.id}，${cal.formatLocal(now)}`,
         i.repeatOf ? `- 重复投诉，前次：${i.repeatOf}` : '',

@@ -7,6 +7,12 @@ export function maskPhone(phone: string): string {
   return `****${digits.slice(-2)}`;
 }
 
+/** 张先生 → 张**: what the Temporal UI shows of an owner's or customer's name (staff read the full name in the case). */
+export function maskName(name: string): string {
+  const chars = [...name.trim()];
+  return chars.length === 0 ? '' : `${chars[0]}${'*'.repeat(Math.min(Math.max(chars.length - 1, 1), 4))}`;
+}
+
 /** A text cut to `max` characters, with an ellipsis when cut. */
 export function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -10,7 +10,7 @@ import { calendarConfigSchema } from '../lib/calendar';
 import { keyPartSchema } from '../keys/keyRegister';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
-import { maskPhone } from '../lib/mask';
+import { maskName, maskPhone } from '../lib/mask';
 import { roleNames } from '../lib/roles';
 import { text } from '../lib/freeText';
 
@@ -189,7 +189,7 @@ export function requiredItems(step: MoveInStep, o: { delegate: boolean; parking:
 }
 
 /** The owner as the front desk names them (with the delegate who came for them). */
-const moveInOwner = (i: MoveInInput) => `${i.ownerName}${i.delegate ? `（受托人 ${i.delegate.name}）` : ''}`;
+const moveInOwner = (i: MoveInInput) => `${maskName(i.ownerName)}${i.delegate ? `（受托人 ${maskName(i.delegate.name)}）` : ''}`;
 
 /** The procedure's contract: what every other layer knows of it (workflows/registry.ts lists it). */
 export const moveInContract = defineProcedure({

@@ -31,6 +31,7 @@ import { caseProcedure, caseUnit } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { nowIso, workflowNow } from '../lib/time';
 import { defaultWarnAt } from '../lib/clock';
+import { maskName } from '../lib/mask';
 import { repairProcedure, repairWorkflowId, type RepairInput } from '../repair/repair.messages';
 import type { repairRequest } from '../repair/repairRequest';
 import {
@@ -215,7 +216,8 @@ function moveInCase(input: MoveInInput) {
   const rt = new CaseRuntime<MoveInView>({
     cal,
     label: `入住办理 ${input.caseId}（${input.unit}）`,
-    headline: `${input.ownerName}${input.delegate ? `（受托人 ${input.delegate.name}）` : ''}${input.parkingSpace ? `，车位 ${input.parkingSpace}` : ''}`,
+    // What the Temporal UI shows: the owner's name masked, as in the case's start details.
+    headline: `${maskName(input.ownerName)}${input.delegate ? `（受托人 ${maskName(input.delegate.name)}）` : ''}${input.parkingSpace ? `，车位 ${input.parkingSpace}` : ''}`,
     view,
     stageName: (s) => moveInStageNames[s],
     waitingOn: (v, board) =>

@@ -11,7 +11,7 @@ import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 import { instantInput } from '../lib/instants';
 import { roleNames } from '../lib/roles';
-import { clip, maskPhone } from '../lib/mask';
+import { clip, maskName, maskPhone } from '../lib/mask';
 import { optionalText, text } from '../lib/freeText';
 
 export const repairProcedure = 'repair';
@@ -229,7 +229,7 @@ export const repairContract = defineProcedure({
         `**报修 ${i.caseId}** · ${i.unit}`,
         '',
         `- 故障：${clip(i.fault, 200)}`,
-        `- 业主：${i.ownerName}（${maskPhone(i.ownerPhone)}）`,
+        `- 业主：${maskName(i.ownerName)}（${maskPhone(i.ownerPhone)}）`,
         `- 来源：${repairChannelNames[i.channel]}`,
         `- 费用：${describePaid(i.paid)}`,
         `- 登记：${roleNames[i.receivedBy.role]} ${i.receivedBy.id}，${cal.formatLocal(now)}`,
