@@ -32,6 +32,7 @@ function rowData(r: CaseRowState) {
     waitingStep: r.waitingOn?.what ?? null,
     waitingDueAt: r.waitingOn?.dueAt ? date(r.waitingOn.dueAt) : null,
     nextDueAt: r.nextDueAt ? date(r.nextDueAt) : null,
+    wakeAt: r.wakeAt ? date(r.wakeAt) : null,
     breached: r.breached,
     ...(r.closedAt ? { closedAt: date(r.closedAt), outcome: r.outcome ?? null } : {}),
   };

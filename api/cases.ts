@@ -23,6 +23,7 @@ import { caseNotFound } from './temporalErrors';
 import { reassignBodySchema, reassignOpenCases } from './reassign';
 import { requestIdOf } from './requestContext';
 import type { Routes } from './routes';
+import { findStuckCases } from '../worker/stuckCases';
 
 export interface CasesDeps {
   client: Client;
@@ -260,6 +261,20 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
       authorize(actorOf(res), 'cases', 'list');
       const query = parseOr400(caseListQuerySchema, req.query, '查询参数有误');
       res.json(await listCases(deps.db, query, await deps.now()));
+    },
+  );
+  cases.get(
+    '/stuck',
+    {
+      summary: `${perms.stuck.label}: open cases whose workflow task keeps failing (they take no action and send no reminder until fixed)`,
+      description: 'A case past the moment its workflow should next have acted (`wakeAt`, its next clock event) by more than 2 minutes, whose history shows a workflow task failure after its last completed task. Each item says why (`failure`). The worker checks every minute and tells the supervisors once per stuck case.',
+      roles: perms.stuck.roles,
+      success: { status: 200, description: '`{ total, items: [{ caseId, procedure, workflowId, runId, attempt, since, wakeAt }] }`' },
+    },
+    async (_req, res) => {
+      authorize(actorOf(res), 'cases', 'stuck');
+      const items = await findStuckCases(deps.db, deps.client, await deps.now());
+      res.json({ total: items.length, items });
     },
   );
   cases.post(

@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client';
 import type { Routes } from './routes';
+import { findStuckCases } from '../worker/stuckCases';
 
 const timeoutMs = 2_000;
 
@@ -27,20 +28,28 @@ async function probe(check: () => Promise<unknown>): Promise<string> {
   }
 }
 
-export function healthRoutes(routes: Routes, deps: { client: Client; db: Db }): Routes {
+export function healthRoutes(routes: Routes, deps: { client: Client; db: Db; now?: () => Date | Promise<Date> }): Routes {
   routes.get('/healthz', { summary: 'The process is up', success: { status: 200, description: '`{ ok: true }`' } }, (_req, res) => {
     res.json({ ok: true });
   });
   routes.get(
     '/readyz',
-    { summary: 'Temporal and the database are reachable', success: { status: 200, description: '`{ ok: true, temporal: "ok", database: "ok" }`; 503 with the failing part otherwise' } },
+    {
+      summary: 'Temporal and the database are reachable',
+      success: { status: 200, description: '`{ ok: true, temporal: "ok", database: "ok", stuckCases: [] }`; 503 with the failing part otherwise. `stuckCases` lists the receipt numbers of open cases whose workflow task keeps failing (detail, not a failure of readiness)' },
+    },
     async (_req, res) => {
       const [temporal, database] = await Promise.all([
         probe(() => deps.client.workflowService.getSystemInfo({})),
         probe(() => deps.db.staffMember.count()),
       ]);
       const ok = temporal === 'ok' && database === 'ok';
-      res.status(ok ? 200 : 503).json({ ok, temporal, database });
+      let stuckCases: string[] = [];
+      if (ok) {
+        const found = await findStuckCases(deps.db, deps.client, await (deps.now ?? (() => new Date()))(), { limit: 20 }).catch(() => []);
+        stuckCases = found.map((s) => s.caseId);
+      }
+      res.status(ok ? 200 : 503).json({ ok, temporal, database, stuckCases });
     },
   );
   return routes;

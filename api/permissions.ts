@@ -54,6 +54,7 @@ export const permissionTable = {
     list: { label: '查询案件', roles: everyone },
     inbox: { label: '查看待办', roles: everyone },
     reassign: { label: reassignLabel, roles: reassignRoles },
+    stuck: { label: '查看停滞工单', roles: leadership },
   },
   reports: {
     monthly: { label: '查看月度报表', roles: leadership },

@@ -126,7 +126,7 @@ describe('API server', () => {
 
   it('when Temporal and the database answer, then /readyz is 200; when Temporal does not, 503 naming it, while /healthz stays 200', async () => {
     api = await start(() => Promise.resolve({}));
-    expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ ok: true, temporal: 'ok', database: 'ok' });
+    expect(await (await fetch(`${api.url}/readyz`)).json()).toEqual({ ok: true, temporal: 'ok', database: 'ok', stuckCases: [] });
     await api.close();
     api = await start(
       () => Promise.resolve({}),

@@ -1,8 +1,12 @@
 /** Worker process: runs workflows and activities until SIGINT/SIGTERM, then drains. */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { LogChannel } from '../activities/notifications';
 import { openSharedDb } from '../db/client';
 import { temporalConfig, workerConfig } from './config';
 import { createWorker } from './createWorker';
+import { payloadDataConverter } from './payloadCodec';
+import { watchStuckCases } from './stuckCases';
 
 async function main(): Promise<void> {
   const cfg = temporalConfig();
@@ -11,8 +15,14 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const worker = await createWorker({ connection, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, db, options: { maxCachedWorkflows: sizing.WORKER_MAX_CACHED_WORKFLOWS } });
   console.log(JSON.stringify({ level: 'info', msg: 'worker started', taskQueue: cfg.TEMPORAL_TASK_QUEUE, address: cfg.TEMPORAL_ADDRESS, maxCachedWorkflows: sizing.WORKER_MAX_CACHED_WORKFLOWS }));
+  // Every minute: open cases whose workflow task keeps failing; the supervisors are told once per case.
+  const clientConnection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const client = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter() });
+  const stopWatch = watchStuckCases(db, client, new LogChannel(), 60_000, (e) => console.log(JSON.stringify(e)));
   // Worker.run() handles SIGINT/SIGTERM itself: it stops polling and lets in-flight tasks finish.
   await worker.run();
+  stopWatch();
+  await clientConnection.close();
   await connection.close();
   await db.$disconnect();
 }

@@ -198,6 +198,7 @@ export class TimeSkippingDriver {
   private watched = new Set<string>();
   /** Cases seen closed: they never have anything outstanding again. */
   private readonly closed = new Set<string>();
+  private readonly abandoned = new Set<string>();
   /** Where the scenario last put the server's clock (ms). */
   private placedAt = 0;
   /** Skips and action guards run one at a time (the API sends a batch's actions side by side). */
@@ -257,6 +258,12 @@ export class TimeSkippingDriver {
     return run;
   }
 
+  /** A case the scenario poisons on purpose (its workflow task keeps failing): it is no longer waited on. */
+  abandon(workflowId: string): void {
+    this.abandoned.add(workflowId);
+    this.watched.delete(workflowId);
+  }
+
   /** Waits until every case of the scenario has nothing outstanding. */
   async settleAll(): Promise<void> {
     for (const id of [...this.watched]) await this.settle(id);
@@ -267,7 +274,7 @@ export class TimeSkippingDriver {
    * workflow task, activity or child start outstanding; returns the case's own state.
    */
   async settle(workflowId: string): Promise<CaseActivity> {
-    if (this.closed.has(workflowId)) return ended;
+    if (this.closed.has(workflowId) || this.abandoned.has(workflowId)) return ended;
     const until = Date.now() + settleTimeoutMs;
     for (;;) {
       const events = await this.history(workflowId);

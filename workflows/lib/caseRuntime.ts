@@ -212,6 +212,7 @@ export class CaseRuntime<V extends CaseViewBase> {
       waitingOn: v.waitingOn ?? null,
       duties: this.board.duties(),
       nextDueAt: v.nextDueAt ?? null,
+      wakeAt: this.board.wakeAt()?.toISOString() ?? null,
       breached: v.breached,
       ...closed,
     };

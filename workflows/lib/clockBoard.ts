@@ -159,6 +159,12 @@ export class ClockBoard {
     return dues.length ? new Date(Math.min(...dues)) : undefined;
   }
 
+  /** When the board next acts on its own (its next clock event), if ever: what the case row's `wakeAt` says. */
+  wakeAt(): Date | undefined {
+    const at = this.nextEventAt();
+    return at === undefined ? undefined : new Date(at);
+  }
+
   /** True once any clock of the case has been breached. */
   everBreached(): boolean {
     return [...this.clocks.values()].some((c) => c.breached);

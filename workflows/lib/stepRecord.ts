@@ -59,6 +59,8 @@ export interface CaseRowState {
   waitingOn: WaitingOn | null;
   duties: Duty[];
   nextDueAt: string | null;
+  /** When the workflow next acts on its own (its next clock event), if ever. */
+  wakeAt?: string | null;
   breached: boolean;
   closedAt?: string;
   outcome?: string;
