@@ -233,6 +233,9 @@ export const inboxQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
+/** How many suspects (open cases past their wake-up moment, oldest first) one look asks Temporal about. */
+const stuckQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
 export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
   const perms = permissionTable.cases;
   routes.get(
@@ -268,12 +271,15 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
     {
       summary: `${perms.stuck.label}: open cases whose workflow task keeps failing (they take no action and send no reminder until fixed)`,
       description: 'A case past the moment its workflow should next have acted (`wakeAt`, its next clock event) by more than 2 minutes, whose history shows a workflow task failure after its last completed task. Each item says why (`failure`). The worker checks every minute and tells the supervisors once per stuck case.',
+      query: stuckQuerySchema,
       roles: perms.stuck.roles,
-      success: { status: 200, description: '`{ total, items: [{ caseId, procedure, workflowId, runId, attempt, since, wakeAt }] }`' },
+      success: { status: 200, description: '`{ total, items: [{ caseId, procedure, workflowId, runId, attempt, since, failure, wakeAt }] }`' },
+      errors: [400],
     },
-    async (_req, res) => {
+    async (req, res) => {
       authorize(actorOf(res), 'cases', 'stuck');
-      const items = await findStuckCases(deps.db, deps.client, await deps.now());
+      const { limit } = parseOr400(stuckQuerySchema, req.query, '查询参数有误');
+      const items = await findStuckCases(deps.db, deps.client, await deps.now(), { limit });
       res.json({ total: items.length, items });
     },
   );

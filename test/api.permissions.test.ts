@@ -35,6 +35,7 @@ function probeOf(area: string, action: string): (actor: Actor) => Promise<Reply<
     'cases.list': (actor) => request('GET', '/cases?unexpected=1', actor),
     'cases.inbox': (actor) => request('GET', '/inbox?unexpected=1', actor),
     'cases.reassign': (actor) => request('POST', '/cases/reassign', actor, { unexpected: 1 }),
+    'cases.stuck': (actor) => request('GET', '/cases/stuck?unexpected=1', actor),
     'reports.monthly': (actor) => request('GET', '/reports/monthly?month=2026-13', actor),
   };
   const probe = others[`${area}.${action}`];

@@ -134,7 +134,7 @@ describe('API server', () => {
     );
     const down = await fetch(`${api.url}/readyz`);
     expect(down.status).toBe(503);
-    expect(await down.json()).toEqual({ ok: false, temporal: '14 UNAVAILABLE: connection refused', database: 'ok' });
+    expect(await down.json()).toEqual({ ok: false, temporal: '14 UNAVAILABLE: connection refused', database: 'ok', stuckCases: [] });
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
   });
 
