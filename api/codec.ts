@@ -33,7 +33,9 @@ const base64 = z.string().max(4_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64
 const codecBodySchema = z.object({
   payloads: z
     .array(z.object({ metadata: z.record(z.string(), base64).default({}), data: base64.default('') }))
-    .max(10_000),
+    .max(10_000)
+    // Proto JSON leaves an empty list out: `{}` is no payloads (the Temporal CLI sends it).
+    .default([]),
 });
 
 type JsonPayload = { metadata: Record<string, string>; data: string };

@@ -195,9 +195,12 @@ async function main(): Promise<void> {
   // Owner phones in clear in the Temporal dev server's database (history, visibility, WAL).
   const files = ['temporal.db', 'temporal.db-wal'].map((f) => path.join(projectRoot, '.data', f)).filter((f) => fs.existsSync(f));
   let phonesInTemporal = 0;
+  // A control: the unit of a case this run opened is in clear there (a search attribute), so the scan reads the right data.
+  let controlSeen = false;
   for (const f of files) {
     const bytes = fs.readFileSync(f);
     for (const p of phones) if (bytes.includes(p)) phonesInTemporal++;
+    if (bytes.includes(`AT-${run}-0-ok`)) controlSeen = true;
   }
   await db.$disconnect();
 
@@ -208,7 +211,7 @@ async function main(): Promise<void> {
     ['rows written by refused requests', rowsFromRefused, '0'],
     ['silent drops (201, not in the file)', silentDrops, '0'],
     ['misleading 201s', misleading201, '0'],
-    [`owner phones in clear in ${files.map((f) => path.basename(f)).join(', ') || '(no dev server database found)'}`, files.length ? phonesInTemporal : 'not checked', '0'],
+    [`owner phones in clear in ${files.map((f) => path.basename(f)).join(', ') || '(no dev server database found)'}`, files.length ? `${phonesInTemporal} of ${phones.length} (control: this run's unit ${controlSeen ? 'found' : 'NOT found'})` : 'not checked', '0'],
   ];
   for (const [what, value, target] of table) console.log(`${String(what).padEnd(52)} ${String(value).padEnd(40)} ${target}`);
   for (const line of fivexx.slice(0, 10)) console.log(`  ${line}`);

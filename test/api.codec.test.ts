@@ -59,6 +59,8 @@ describe('owner data in Temporal', () => {
     expect((await decode({ id: 'clean-he', role: 'department' }, stored)).status).toBe(403);
     expect((await decode(undefined, stored)).status).toBe(401);
     expect(await ctx.sys.db.payloadDecodeLog.count({ where: { actorId: { in: [technician.id, 'clean-he'] } } })).toBe(0);
+    // The Temporal CLI sends `{}` for no payloads (proto JSON leaves an empty list out).
+    expect(await ctx.http.request('POST', '/codec/decode', supervisor, {})).toMatchObject({ status: 200, body: { payloads: [] } });
   });
 
   it('a manager signs in once for the Temporal UI: the cookie is HttpOnly for /codec, and the UI origin may call it with credentials; another origin may not', async () => {

@@ -109,6 +109,12 @@ describe('replaying finished repair and complaint workflows', () => {
     }
     expect(histories.every((h) => (h.history.events?.length ?? 0) > 10)).toBe(true);
     expect(await replay(histories)).toEqual([]);
+    // As Temporal holds them, the finished cases carry owners' and customers' phones and names only as ciphertext.
+    const ownerData = ['13800000000', '13700000000', '13900000000', '张先生', '王女士', '赵女士'];
+    for (const { workflowId, history } of histories) {
+      const raw = Buffer.from(History.encode(History.fromObject(history)).finish());
+      expect([workflowId, ownerData.filter((d) => raw.includes(Buffer.from(d)))]).toEqual([workflowId, []]);
+    }
   });
 
   it("a case's history as Temporal holds it carries the owner's phone and name only as ciphertext; the case still reads in clear through the codec", async () => {
