@@ -17,6 +17,19 @@ const onRecord = (h: Parameters<typeof communityEventOf>[0]) => eventually(async
   return view.clocks.length ? view : undefined;
 });
 
+describe('a date no plan could have, sent straight to the workflow past the API', () => {
+  it('an event dated 31 December 9999 does not break the case: its clocks are bounded, its row and the Temporal UI take them, and it takes its next actions', async () => {
+    const h = await planCommunityEvent(system().env, '9999-12-31');
+    const view = await onRecord(h);
+    expect(view.clocks.every((c) => c.dueAt === undefined || Date.parse(c.dueAt) <= Date.UTC(2200, 0, 1))).toBe(true);
+    const row = await eventually(async () => (await system().db.case.findUnique({ where: { id: communityEventIdOf(h) } })) ?? undefined);
+    expect(row.nextDueAt?.getTime()).toBeLessThanOrEqual(Date.UTC(2200, 0, 1));
+    await actOnCommunityEvent(h, 'submitPlan', csr, { plan: '万年庆典' });
+    expect((await actOnCommunityEvent(h, 'reviewPlan', manager, { approved: true })).stage).toBe('companyApproval');
+    await system().env.client.workflow.getHandle(h.workflowId).terminate('scenario done');
+  });
+});
+
 describe('2. plan, review and approval', () => {
   it('a plan approved the first time: due a month before the event, held on its date', async () => {
     const now = new Date(await system().env.currentTimeMs());
