@@ -101,7 +101,8 @@ export function ownerFiles(db: Db) {
         data: { actorId: actor.id, actorRole: actor.role, unit, allowed: decision.allowed, reason: decision.reason, at: now },
       });
       if (!decision.allowed) return { decision };
-      const rows = await db.ownerFileEntry.findMany({ where: { unit }, orderBy: [{ filedAt: 'asc' }, { id: 'asc' }] });
+      // In filing order (the row's id), the order its versions are numbered in, here and in a filing's answer.
+      const rows = await db.ownerFileEntry.findMany({ where: { unit }, orderBy: { id: 'asc' } });
       return { decision, entries: withVersions(rows) };
     },
     /**

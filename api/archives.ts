@@ -105,7 +105,7 @@ export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
       const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
       const entry = parseOr400(fileEntrySchema, req.body, '归档内容有误');
       const key = parseIdempotencyKey(req.get('Idempotency-Key'));
-      const requestKey = key ? `idem:${actor.id}:${key}` : `request:${requestIdOf(res) ?? randomUUID()}`;
+      const requestKey = key ? `idem:${actor.id}:${key}` : `request:${actor.id}:${requestIdOf(res) ?? randomUUID()}`;
       const filed = await ownerFiles(deps.db).fileByRequest({ unit, ...entry, filedAt: await deps.now(), filedBy: actor.id, requestKey });
       if (filed.outcome === 'keyReused') throw conflict('该 Idempotency-Key 已用于另一份归档', 'IdempotencyKeyReused');
       if (filed.outcome === 'replayed') res.setHeader('Idempotent-Replayed', 'true');

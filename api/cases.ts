@@ -24,6 +24,7 @@ import { reassignBodySchema, reassignOpenCases } from './reassign';
 import { requestIdOf } from './requestContext';
 import type { Routes } from './routes';
 import { findStuckCases } from '../worker/stuckCases';
+import { fromTemporalError } from './temporalErrors';
 
 export interface CasesDeps {
   client: Client;
@@ -279,7 +280,12 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
     async (req, res) => {
       authorize(actorOf(res), 'cases', 'stuck');
       const { limit } = parseOr400(stuckQuerySchema, req.query, '查询参数有误');
-      const items = await findStuckCases(deps.db, deps.client, await deps.now(), { limit });
+      let items;
+      try {
+        items = await findStuckCases(deps.db, deps.client, await deps.now(), { limit });
+      } catch (err) {
+        throw await fromTemporalError(err, '');
+      }
       res.json({ total: items.length, items });
     },
   );

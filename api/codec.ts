@@ -18,7 +18,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import type { Actor, Role } from '../workflows/lib/roles';
 import { ApiError, forbidden, parseOr400, unauthorized } from './errors';
-import { actorForToken } from './staffTokens';
+import { actorForToken, endToken, issueToken } from './staffTokens';
 
 /** Who may read decrypted payloads: customer service and above (000 §4.9: owner data needs approval otherwise). */
 export const codecReaders: readonly Role[] = ['csr', 'supervisor', 'manager', 'executive'];
@@ -66,6 +66,12 @@ function caseIdsIn(p: Payload, into: Set<string>): void {
     }
   };
   walk(value, 0);
+}
+
+/** HttpOnly, for /codec only, same-site only; Secure when the API is reached over HTTPS. */
+function cookie(req: Request, value: string, maxAgeS: number): string {
+  const secure = req.secure || req.get('X-Forwarded-Proto') === 'https' ? '; Secure' : '';
+  return `${cookieName}=${value}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure}`;
 }
 
 function cookieToken(req: Request): string | undefined {
@@ -156,11 +162,15 @@ export function codecRouter(deps: CodecDeps): Router {
       res.status(actor ? 403 : 401).type('html').send(signInPage(actor ? '该岗位不能查看解密数据' : '身份令牌无效'));
       return;
     }
-    res.setHeader('Set-Cookie', `${cookieName}=${encodeURIComponent(token)}; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=${cookieMaxAgeS}`);
+    // The cookie never holds the staff member's own token: a token of its own, ending in 8 hours or at sign-out.
+    const session = await issueToken(deps.db, actor.id, 'codec sign-in', new Date(Date.now() + cookieMaxAgeS * 1000));
+    res.setHeader('Set-Cookie', cookie(req, encodeURIComponent(session.token), cookieMaxAgeS));
     res.type('html').send(signInPage(`已登录：${actor.id}（8 小时内有效）`));
   });
-  router.post('/sign-out', (_req, res) => {
-    res.setHeader('Set-Cookie', `${cookieName}=; Path=/codec; HttpOnly; SameSite=Strict; Max-Age=0`);
+  router.post('/sign-out', async (req, res) => {
+    const token = cookieToken(req);
+    if (token) await endToken(deps.db, token);
+    res.setHeader('Set-Cookie', cookie(req, '', 0));
     res.status(204).end();
   });
   return router;

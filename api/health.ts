@@ -28,7 +28,25 @@ async function probe(check: () => Promise<unknown>): Promise<string> {
   }
 }
 
+/** How long `/readyz` reuses its look at stuck cases: load balancers call it every few seconds. */
+const stuckLookMs = 60_000;
+
 export function healthRoutes(routes: Routes, deps: { client: Client; db: Db; now?: () => Date | Promise<Date> }): Routes {
+  let stuck: { at: number; caseIds: string[] } | undefined;
+  let looking: Promise<void> | undefined;
+  /** The receipt numbers of stuck cases, at most a minute old; a look that fails or takes over 2 s keeps the last. */
+  const stuckCases = async (): Promise<string[]> => {
+    if (!stuck || Date.now() - stuck.at > stuckLookMs) {
+      looking ??= (async () => {
+        const found = await findStuckCases(deps.db, deps.client, await (deps.now ?? (() => new Date()))(), { limit: 20 });
+        stuck = { at: Date.now(), caseIds: found.map((s) => s.caseId) };
+      })()
+        .catch(() => undefined)
+        .finally(() => (looking = undefined));
+      await probe(() => looking ?? Promise.resolve());
+    }
+    return stuck?.caseIds ?? [];
+  };
   routes.get('/healthz', { summary: 'The process is up', success: { status: 200, description: '`{ ok: true }`' } }, (_req, res) => {
     res.json({ ok: true });
   });
@@ -44,12 +62,7 @@ export function healthRoutes(routes: Routes, deps: { client: Client; db: Db; now
         probe(() => deps.db.staffMember.count()),
       ]);
       const ok = temporal === 'ok' && database === 'ok';
-      let stuckCases: string[] = [];
-      if (ok) {
-        const found = await findStuckCases(deps.db, deps.client, await (deps.now ?? (() => new Date()))(), { limit: 20 }).catch(() => []);
-        stuckCases = found.map((s) => s.caseId);
-      }
-      res.status(ok ? 200 : 503).json({ ok, temporal, database, stuckCases });
+      res.status(ok ? 200 : 503).json({ ok, temporal, database, stuckCases: ok ? await stuckCases() : [] });
     },
   );
   return routes;

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { isUniqueViolation } from '../activities/keys';
 import { ApiError, conflict, parseOr400 } from './errors';
 
 export const idempotencyKeySchema = z
@@ -40,7 +41,8 @@ export async function openIdempotently<R extends object>(
   db: Db,
   req: IdempotentRequest,
   newReceipt: () => string,
-  open: (receipt: string) => Promise<R>,
+  /** Opens the case under the reserved receipt number; `first` is true for the request that reserved it. */
+  open: (receipt: string, first: boolean) => Promise<R>,
 ): Promise<IdempotentAnswer<R>> {
   const where = { staffId_key: { staffId: req.staffId, key: req.key } };
   const requestHash = hashOf(req.body);
@@ -54,7 +56,8 @@ export async function openIdempotently<R extends object>(
         data: { staffId: req.staffId, key: req.key, route: req.route, requestHash, caseId: newReceipt() },
       });
       reserved = true;
-    } catch {
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
       // A concurrent request with the same key reserved first.
       row = await db.idempotentOpen.findUnique({ where });
       if (!row) throw new Error('idempotency reservation vanished');
@@ -66,7 +69,7 @@ export async function openIdempotently<R extends object>(
   if (row.response !== null) return { body: JSON.parse(row.response) as R, replayed: true };
   let body: R;
   try {
-    body = await open(row.caseId);
+    body = await open(row.caseId, reserved);
   } catch (err) {
     // Refused before anything started (400/403/409...): free the key for a corrected request.
     if (reserved && err instanceof ApiError && err.status < 500) await db.idempotentOpen.deleteMany({ where: { staffId: req.staffId, key: req.key, response: null } });

@@ -81,13 +81,14 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
         deps.db,
         { staffId: actor.id, key, route: `POST ${routes.fullPath(path)}`, body: req.body },
         () => newCaseId(spec.planPrefix ?? spec.api.prefix, cal, now),
-        async (receipt) => {
+        async (receipt, first) => {
           try {
             return await openWith(receipt);
           } catch (err) {
-            // A refusal of this request (400, 403, a key already out...) stands; only a start that finds the
-            // case already there (an earlier attempt crashed before answering) answers with that case.
-            if (err instanceof ApiError && err.status < 500 && err.code !== 'DuplicateCase') throw err;
+            // The request that reserved the key: its refusal (400, 403, a key already out...) stands. A retry or
+            // a concurrent twin finds the case the first one started (its key loan refused by that very loan, or
+            // a crash before the answer was stored) and answers with it.
+            if (first && err instanceof ApiError && err.status < 500 && err.code !== 'DuplicateCase') throw err;
             const earlier = await startedEarlier(deps.client, spec.api.workflowId(receipt), receipt);
             if (earlier) return earlier;
             throw err;

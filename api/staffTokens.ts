@@ -39,14 +39,22 @@ export async function addStaffMember(db: Db, input: StaffMemberInput, label = ''
   return issueToken(db, staff.id, label);
 }
 
-/** A new token for an existing, active staff member. */
-export async function issueToken(db: Db, staffId: string, label = ''): Promise<IssuedToken> {
+/**
+ * A new token for an existing, active staff member. `expiresAt` makes a short-lived one (the
+ * Temporal UI's codec sign-in): its `revokedAt` is set ahead, to the moment it stops working.
+ */
+export async function issueToken(db: Db, staffId: string, label = '', expiresAt?: Date): Promise<IssuedToken> {
   const member = await db.staffMember.findUnique({ where: { id: staffId } });
   if (!member?.active) throw new Error(`staff member ${staffId} does not exist or is inactive`);
   const tokenId = randomBytes(6).toString('hex');
   const token = `pst_${tokenId}_${randomBytes(32).toString('base64url')}`;
-  await db.apiToken.create({ data: { id: tokenId, staffId, hash: hashToken(token), label } });
+  await db.apiToken.create({ data: { id: tokenId, staffId, hash: hashToken(token), label, ...(expiresAt ? { revokedAt: expiresAt } : {}) } });
   return { tokenId, token, staff: { id: member.id, name: member.name, role: member.role as Actor['role'] } };
+}
+
+/** Ends a token now, whether it was to expire later or not (signing out of a short-lived one). */
+export async function endToken(db: Db, token: string, at = new Date()): Promise<void> {
+  await db.apiToken.updateMany({ where: { hash: hashToken(token), OR: [{ revokedAt: null }, { revokedAt: { gt: at } }] }, data: { revokedAt: at } });
 }
 
 /** Revokes one token by its id; true when it was active. */
@@ -65,10 +73,11 @@ export async function deactivateStaffMember(db: Db, staffId: string, at = new Da
 }
 
 /** The acting staff member for a bearer token, or undefined when it is malformed, unknown, revoked or its owner inactive. */
-export async function actorForToken(db: Db, token: string): Promise<Actor | undefined> {
+export async function actorForToken(db: Db, token: string, now = new Date()): Promise<Actor | undefined> {
   if (!tokenPattern.test(token)) return undefined;
   const row = await db.apiToken.findUnique({ where: { hash: hashToken(token) }, include: { staff: true } });
-  if (!row || row.revokedAt || !row.staff.active) return undefined;
+  // A revocation time ahead is an expiry (a short-lived token): it works until then.
+  if (!row || (row.revokedAt && row.revokedAt <= now) || !row.staff.active) return undefined;
   const actor = actorSchema.safeParse({ id: row.staff.id, role: row.staff.role });
   return actor.success ? actor.data : undefined;
 }

@@ -45,7 +45,7 @@ export async function fromTemporalError(err: unknown, caseId: string, handle?: W
   const code = grpcCode(err);
   if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return new ApiError(503, 'TemporalUnavailable', '工作流服务暂时不可用，请稍后重试');
   // The workflow cannot take the request now (e.g. its task keeps failing until a fix is deployed): nothing was applied.
-  if (code === GRPC_FAILED_PRECONDITION) return new ApiError(503, 'CaseUnavailable', `工单 ${caseId} 暂时无法处理此操作（未生效）：其流程任务可能持续失败，已列入停滞工单（GET /cases/stuck），请稍后重试或联系主管`);
+  if (code === GRPC_FAILED_PRECONDITION) return new ApiError(503, 'CaseUnavailable', `工单 ${caseId} 暂时无法处理此操作（未生效）：其流程任务可能持续失败，请稍后重试；如仍不行请联系主管`);
   return err;
 }
 

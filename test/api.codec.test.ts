@@ -76,6 +76,12 @@ describe('owner data in Temporal', () => {
     const fromUi = await decode(undefined, stored, { Cookie: cookie.split(';')[0] ?? '', Origin: uiOrigin });
     expect([fromUi.status, fromUi.headers.get('access-control-allow-origin')]).toEqual([200, uiOrigin]);
     expect(decodedText(fromUi.body.payloads)).toContain('13712345678');
+    // The cookie holds a token of its own, never the manager's; signing out ends it.
+    expect(decodeURIComponent(cookie.split(';')[0]?.split('=')[1] ?? '')).not.toBe(token);
+    const signOut = await fetch(`${ctx.http.server.url}/codec/sign-out`, { method: 'POST', headers: { Cookie: cookie.split(';')[0] ?? '' } });
+    expect(signOut.status).toBe(204);
+    expect((await decode(undefined, stored, { Cookie: cookie.split(';')[0] ?? '', Origin: uiOrigin })).status).toBe(401);
+    expect((await decode(manager, stored)).status).toBe(200);
     const elsewhere = await fetch(`${ctx.http.server.url}/codec/decode`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' } });
     expect([elsewhere.status, elsewhere.headers.get('access-control-allow-origin')]).toEqual([403, null]);
     const technicianToken = (await ctx.http.tokens.headersOf(technician)).Authorization?.replace('Bearer ', '') ?? '';

@@ -58,7 +58,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return settled(() =>
       payloads.map((payload) => {
         const iv = randomBytes(IV_BYTES);
-        const cipher = createCipheriv('aes-256-gcm', key, iv);
+        const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
         const plain = temporal.api.common.v1.Payload.encode(payload).finish();
         const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
         return { metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [METADATA_ENCRYPTION_KEY_ID]: utf8(keyId) }, data };
@@ -74,7 +74,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
         const key = keyId === undefined ? undefined : this.config.keys.get(keyId);
         if (!key) throw new Error(`payload encrypted with key "${keyId ?? '?'}", which is not configured (PAYLOAD_KEYS)`);
         const data = Buffer.from(payload.data ?? new Uint8Array());
-        const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
+        if (data.length < IV_BYTES + TAG_BYTES) throw new Error('encrypted payload too short to hold its nonce and tag');
+        const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
         decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
         const plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
         return temporal.api.common.v1.Payload.decode(plain);

@@ -10,11 +10,11 @@
  * Supervisors see the list (`GET /cases/stuck`, and `/readyz`'s detail), and
  * the worker's watch tells them once per stuck run, through the outbox.
  */
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { Db } from '../db/client';
 import { isUniqueViolation } from '../activities/keys';
-import { deliver, type NotificationChannel } from '../activities/notifications';
+import { deliver, deliverPending, type NotificationChannel } from '../activities/notifications';
 
 export interface StuckCase {
   caseId: string;
@@ -50,13 +50,15 @@ export async function findStuckCases(db: Db, client: Client, now: Date, opts: St
   const stuck: StuckCase[] = [];
   for (const s of suspects) {
     let described;
+    let failing;
     try {
       described = await client.workflow.getHandle(s.workflowId).describe();
-    } catch {
-      continue; // gone, or Temporal does not answer: not known to be stuck
+      if (described.status.name !== 'RUNNING') continue;
+      failing = await failingTask(client, s.workflowId, described.raw.pendingWorkflowTask?.attempt ?? 0);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) continue; // gone meanwhile: not stuck
+      throw err; // Temporal does not answer: the list would be a lie (the API answers 503)
     }
-    if (described.status.name !== 'RUNNING') continue;
-    const failing = await failingTask(client, s.workflowId, described.raw.pendingWorkflowTask?.attempt ?? 0);
     if (!failing) continue;
     stuck.push({ caseId: s.id, procedure: s.procedure, workflowId: s.workflowId, runId: described.runId, ...failing, wakeAt: s.wakeAt?.toISOString() ?? null });
   }
@@ -102,8 +104,10 @@ export async function tellSupervisorsOnce(db: Db, channel: NotificationChannel, 
       // The outbox row first: its key is what makes it once, across checks and worker processes.
       await db.notification.create({ data: { key, caseId: s.caseId, channel: channel.name, recipient: 'role:supervisor', text, status: 'pending', createdAt: new Date() } });
     } catch (err) {
-      if (isUniqueViolation(err)) continue;
-      throw err;
+      if (!isUniqueViolation(err)) throw err;
+      // Told before: only a message that did not go out (the channel failed, the process died) is sent again.
+      await deliverPending(db, channel, [key]);
+      continue;
     }
     await deliver(db, channel, [{ key, caseId: s.caseId, recipient: 'role:supervisor', text }]);
     told++;

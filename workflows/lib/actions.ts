@@ -62,8 +62,8 @@ export function actionUpdates<View, T extends ActionTable>(
   >;
 }
 
-/** Role and input checks (the part the API can do without asking the workflow). */
-export function checkRoleAndInput(table: ActionTable, action: string, req: ActionRequest): void {
+/** Who acts: a known action, a well-formed actor, a role the table allows. */
+function checkRole(table: ActionTable, action: string, req: ActionRequest): ActionRule {
   const rule = table[action];
   if (!rule) throw ApplicationFailure.nonRetryable(`未知操作：${action}`, rejection.invalidInput);
   const actor = actorSchema.safeParse(req.actor);
@@ -71,6 +71,18 @@ export function checkRoleAndInput(table: ActionTable, action: string, req: Actio
   if (!rule.roles.includes(req.actor.role)) {
     throw ApplicationFailure.nonRetryable(`角色「${req.actor.role}」无权执行「${rule.label}」`, rejection.forbidden);
   }
+  return rule;
+}
+
+function checkStage(rule: ActionRule, stage: string): void {
+  if (!rule.stages.includes(stage)) {
+    throw ApplicationFailure.nonRetryable(`当前阶段「${stage}」不能执行「${rule.label}」`, rejection.invalidStage);
+  }
+}
+
+/** Role and input checks (the part the API can do without asking the workflow). */
+export function checkRoleAndInput(table: ActionTable, action: string, req: ActionRequest): void {
+  const rule = checkRole(table, action, req);
   const input = rule.input.safeParse(req.input);
   if (!input.success) {
     throw ApplicationFailure.nonRetryable(`「${rule.label}」的输入无效`, rejection.invalidInput, input.error.issues);
@@ -80,8 +92,25 @@ export function checkRoleAndInput(table: ActionTable, action: string, req: Actio
 /** Full check used by update validators: role, input, and whether the stage allows it. */
 export function checkAction(table: ActionTable, action: string, stage: string, req: ActionRequest): void {
   checkRoleAndInput(table, action, req);
-  const rule = table[action] as ActionRule;
-  if (!rule.stages.includes(stage)) {
-    throw ApplicationFailure.nonRetryable(`当前阶段「${stage}」不能执行「${rule.label}」`, rejection.invalidStage);
-  }
+  checkStage(table[action], stage);
+}
+
+/**
+ * The check a handler repeats after waiting for the case (it may have moved on): role and
+ * stage, not the input. The input was checked by the validator when the update was accepted;
+ * re-checking it here would run on replay too, where a table made stricter since would refuse
+ * an input that history holds as accepted, and break the case's replay.
+ */
+export function recheckAction(table: ActionTable, action: string, stage: string, req: ActionRequest): void {
+  checkStage(checkRole(table, action, req), stage);
+}
+
+/**
+ * The input as a handler takes it: parsed by the table (its defaults and trimming); an input an
+ * earlier version accepted and today's stricter table refuses (a replayed history) is taken as it
+ * was recorded, so the handler runs as it ran then.
+ */
+export function handlerInput(rule: ActionRule, input: unknown): unknown {
+  const parsed = rule.input.safeParse(input);
+  return parsed.success ? parsed.data : input;
 }

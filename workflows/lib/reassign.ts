@@ -41,6 +41,15 @@ export const reassignInputSchema = z.strictObject({
 export type ReassignInput = z.infer<typeof reassignInputSchema>;
 
 export const reassignRequestSchema = z.strictObject({ actor: actorSchema, input: reassignInputSchema });
+
+/**
+ * What the handler re-checks after waiting for the case: the rules as they were when the
+ * validator accepted it (0.2.x), so a replayed history is never refused by a stricter table.
+ */
+const recordedRequestSchema = z.strictObject({
+  actor: actorSchema,
+  input: z.strictObject({ from: z.string().trim().min(1).max(64), to: z.string().trim().min(1).max(64), reason: z.string().trim().min(1).max(200) }),
+});
 export type ReassignRequest = ActionRequest<ReassignInput>;
 
 /** What changed hands. */
@@ -58,8 +67,8 @@ export const reassignUpdate: UpdateDefinition<ReassignResult, [ReassignRequest]>
 );
 
 /** Role and input (what the API can check without asking the workflow); returns the parsed input. */
-export function checkReassignRequest(req: unknown): { actor: Actor; input: ReassignInput } {
-  const parsed = reassignRequestSchema.safeParse(req);
+export function checkReassignRequest(req: unknown, schema: z.ZodType<{ actor: Actor; input: ReassignInput }> = reassignRequestSchema): { actor: Actor; input: ReassignInput } {
+  const parsed = schema.safeParse(req);
   if (!parsed.success) {
     throw ApplicationFailure.nonRetryable(`「${reassignLabel}」的输入无效`, rejection.invalidInput, parsed.error.issues);
   }
@@ -81,8 +90,8 @@ function holds<V extends CaseViewBase>(rt: CaseRuntime<V>, who: string): boolean
 
 /** The `case.reassign` update on a case: `ready` is true once registration is on record. */
 export function handleReassign<V extends CaseViewBase>(rt: CaseRuntime<V>, ready: () => boolean): void {
-  const check = (req: ReassignRequest): { actor: Actor; input: ReassignInput } => {
-    const checked = checkReassignRequest(req);
+  const check = (req: ReassignRequest, schema?: typeof recordedRequestSchema): { actor: Actor; input: ReassignInput } => {
+    const checked = checkReassignRequest(req, schema);
     if (rt.ended) throw ApplicationFailure.nonRetryable('工单已结束', rejection.invalidStage);
     if (!holds(rt, checked.input.from)) {
       throw ApplicationFailure.nonRetryable(texts.nothingHeld(checked.input.from, rt.label), rejection.nothingToReassign);
@@ -93,7 +102,7 @@ export function handleReassign<V extends CaseViewBase>(rt: CaseRuntime<V>, ready
     reassignUpdate,
     async (req: ReassignRequest): Promise<ReassignResult> => {
       if (!ready()) await condition(ready);
-      const { actor, input } = check(req); // again: the case may have moved on meanwhile
+      const { actor, input } = check(req, recordedRequestSchema); // again: the case may have moved on meanwhile
       const { from, to, reason } = input;
       const v = rt.view;
       const result: ReassignResult = {

@@ -7,7 +7,7 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { condition, setHandler } from '@temporalio/workflow';
-import { type ActionRequest, type ActionTable, caseOpened, checkAction } from './actions';
+import { type ActionRequest, type ActionTable, caseOpened, checkAction, handlerInput, recheckAction } from './actions';
 import type { CaseRuntime } from './caseRuntime';
 import type { CaseViewBase } from './caseView';
 import { handleReassign } from './reassign';
@@ -47,9 +47,11 @@ export function handleStaffActions<T extends ActionTable, View extends CaseViewB
       async (req: ActionRequest): Promise<View> => {
         if (!opts.ready()) {
           await condition(opts.ready);
-          check(name, req); // the case may have moved on meanwhile
+          // The case may have moved on meanwhile (not the input: see recheckAction).
+          recheckAction(opts.table, name, opts.stage(), req);
+          opts.authorize?.(name, req.actor, req.input);
         }
-        const input = opts.table[name].input.parse(req.input);
+        const input = handlerInput(opts.table[name], req.input);
         await (opts.handlers[name] as (a: Actor, i: unknown) => Promise<void>)(req.actor, input);
         return opts.runtime.current();
       },
