@@ -3,7 +3,7 @@
  * (`npm start` in another terminal). Malformed and extreme input, every role
  * on every route, concurrent requests, retries; then what each left behind.
  *
- *   npm run attack -- [--url http://127.0.0.1:3000] [--rounds 4]
+ *   npm run attack -- [--url http://127.0.0.1:3000] [--rounds 4] [--temporal-db .data/temporal.db]
  *
  * It prints what it sent, the status histogram and the five figures that must
  * be zero: 5xx answers, rows written by refused requests, silent drops (a 201
@@ -21,7 +21,14 @@ import { openSharedDb } from '../db/client';
 import { projectRoot } from '../db/config';
 import type { Role } from '../workflows/lib/roles';
 
-const { values } = parseArgs({ options: { url: { type: 'string', default: 'http://127.0.0.1:3000' }, rounds: { type: 'string', default: '4' } } });
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: 'http://127.0.0.1:3000' },
+    rounds: { type: 'string', default: '4' },
+    /** The dev server's database file to scan (npm start's, by default). */
+    'temporal-db': { type: 'string', default: path.join(projectRoot, '.data', 'temporal.db') },
+  },
+});
 const base = values.url;
 const rounds = Math.max(1, Number(values.rounds));
 const run = randomUUID().slice(0, 6);
@@ -38,11 +45,20 @@ let sent = 0;
 
 async function send(method: string, route: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}, raw?: string): Promise<Reply> {
   sent++;
-  const res = await fetch(`${base}${route}`, {
-    method,
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined || raw !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${base}${route}`, {
+      method,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined || raw !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (err) {
+    // No answer within 30 s counts with the 5xx: the front desk is left waiting.
+    statuses.set(0, (statuses.get(0) ?? 0) + 1);
+    fivexx.push(`${method} ${route} → no answer within 30 s (${err instanceof Error ? err.name : 'error'}) ${JSON.stringify(body ?? raw ?? '').slice(0, 100)}`);
+    return { status: 0, body: {}, headers: new Headers() };
+  }
   const text = await res.text();
   statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
   if (res.status >= 500 && res.status !== 503) fivexx.push(`${method} ${route} → ${res.status} ${text.slice(0, 120)}`);
@@ -193,7 +209,7 @@ async function main(): Promise<void> {
   const units = [...refusedUnits];
   const rowsFromRefused = (await db.case.count({ where: { unit: { in: units } } })) + (await db.ownerFileEntry.count({ where: { unit: { in: units } } }));
   // Owner phones in clear in the Temporal dev server's database (history, visibility, WAL).
-  const files = ['temporal.db', 'temporal.db-wal'].map((f) => path.join(projectRoot, '.data', f)).filter((f) => fs.existsSync(f));
+  const files = [values['temporal-db'], `${values['temporal-db']}-wal`].filter((f) => fs.existsSync(f));
   let phonesInTemporal = 0;
   // A control: the unit of a case this run opened is in clear there (a search attribute), so the scan reads the right data.
   let controlSeen = false;
@@ -207,7 +223,7 @@ async function main(): Promise<void> {
   const table = [
     ['requests sent', sent, '≥ 2000'],
     ['status histogram', [...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' '), ''],
-    ['5xx answers', fivexx.length, '0'],
+    ['5xx answers (and requests left without an answer, status 0)', fivexx.length, '0'],
     ['rows written by refused requests', rowsFromRefused, '0'],
     ['silent drops (201, not in the file)', silentDrops, '0'],
     ['misleading 201s', misleading201, '0'],
