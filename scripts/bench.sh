@@ -17,6 +17,11 @@ if [ "${1:-}" = "--per-workflow" ]; then
   bash scripts/provision.sh test
   exec npx tsx --expose-gc scripts/bench/perWorkflow.ts "$@"
 fi
+# `--inbox [N]`: the inbox and case-list queries at N/10 and N open cases (SQLite only, no Temporal).
+if [ "${1:-}" = "--inbox" ]; then
+  shift
+  exec npx tsx scripts/bench/inbox.ts "$@"
+fi
 export TEMPORAL_VERSION_CHECK_DISABLED=1
 
 base="$root/.data/bench"
