@@ -268,6 +268,24 @@ describe('6. return visit and rework', () => {
     expect(events.filter((e) => e.kind === 'warning').map((e) => e.at.getTime() - start)).toEqual([24 * HOUR, 38.4 * HOUR]);
   });
 
+  it('the return visit of a paid job must say whether the owner confirmed the fee; a free job need not', async () => {
+    const paid = await openRepair(system().env);
+    await act(paid, 'takeJob', technician, {});
+    await act(paid, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [{ kind: 'material', item: '阀芯', amountFen: 3500 }] });
+    expect(await rejectionOf(act(paid, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' }))).toBe('InvalidInput');
+    expect((await stateOf(paid)).stage).toBe('awaitingReturnVisit');
+    await act(paid, 'recordReturnVisit', csr, { satisfied: true, rating: 4, feeConfirmed: false, problemFound: false, note: '业主对材料费有异议' });
+    expect((await resultOf(paid)).outcome).toBe('closed');
+    const visit = await system().db.returnVisit.findFirst({ where: { caseId: caseIdOf(paid) } });
+    expect(visit?.feeConfirmed).toBe(false);
+
+    const free = await openRepair(system().env);
+    await act(free, 'takeJob', technician, {});
+    await act(free, 'reportCompletion', technician, { workDone: '紧固螺丝', charges: [] });
+    await act(free, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' });
+    expect((await resultOf(free)).outcome).toBe('closed');
+  });
+
   it('a problem found on the Friday before a Monday holiday is due for rework by the end of Tuesday, then a second visit closes the case', async () => {
     const friday20 = await nextLocal(system().env, fridayLocal, '20:00');
     const calendar = testCalendar({ holidays: [localDate(friday20, 3)] });
@@ -400,7 +418,7 @@ describe('7. every record of a case carries the case’s own time', () => {
     await system().env.sleep(2 * HOUR);
     await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [{ kind: 'material', item: '阀芯', amountFen: 2000 }] });
     await system().env.sleep(26 * HOUR);
-    await act(h, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' });
+    await act(h, 'recordReturnVisit', csr, { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false, note: '' });
     await resultOf(h);
 
     const db = system().db;

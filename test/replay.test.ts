@@ -29,7 +29,7 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
   await act(simple, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
   await act(simple, 'takeJob', technician, {});
   await act(simple, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [{ kind: 'material', item: '阀芯', amountFen: 2000 }] });
-  await act(simple, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' });
+  await act(simple, 'recordReturnVisit', csr, { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false, note: '' });
 
   // Opened as the API opens every case since 0.2.1: update-with-start, answered once registration is on record.
   const start = new WithStartWorkflowOperation('repairRequest', { ...repairStart(), workflowIdConflictPolicy: 'FAIL' });

@@ -41,7 +41,7 @@ export const actionBodies = {
   respondToOwner: { channel: 'phone', note: '已回电，师傅马上到' },
   takeJob: {},
   reportCompletion: { workDone: '更换阀芯', charges: [{ kind: 'labour', item: '人工', amountFen: 3000 }] },
-  recordReturnVisit: { satisfied: true, rating: 5, problemFound: false },
+  recordReturnVisit: { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false },
 } as const;
 export type ActionStep = keyof typeof actionBodies;
 export const actionSteps: ActionStep[] = ['respondToOwner', 'takeJob', 'reportCompletion', 'recordReturnVisit'];

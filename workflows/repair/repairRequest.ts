@@ -41,7 +41,10 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     updates: repairUpdates,
     stage: () => view.stage,
     ready: () => registered,
-    authorize: (name, actor) => assertAssignee(view, name, actor),
+    authorize: (name, actor, input) => {
+      assertAssignee(view, name, actor);
+      assertFeeConfirmation(view, name, input);
+    },
     handlers: repairActionHandlers(c),
     runtime: rt,
   });
@@ -101,6 +104,14 @@ function assertAssignee(view: RepairView, name: RepairAction, actor: Actor) {
   const own: RepairAction[] = ['handBack', 'confirmOnSiteFee', 'reportUnfinished', 'reportCompletion', 'reportReworkDone'];
   if (own.includes(name) && view.assignee && actor.id !== view.assignee) {
     throw ApplicationFailure.nonRetryable(`该工单由 ${view.assignee} 负责`, rejection.forbidden);
+  }
+}
+
+/** 7. The return visit of a paid job confirms the fee (费用确认): it must say whether the owner confirmed it. */
+function assertFeeConfirmation(view: RepairView, name: RepairAction, input: unknown) {
+  if (name !== 'recordReturnVisit' || view.chargesFen <= 0) return;
+  if (typeof (input as { feeConfirmed?: unknown } | null)?.feeConfirmed !== 'boolean') {
+    throw ApplicationFailure.nonRetryable(`有偿维修（收费 ${(view.chargesFen / 100).toFixed(2)} 元）的回访须确认费用（feeConfirmed）`, rejection.invalidInput);
   }
 }
 
