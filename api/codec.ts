@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import type { Actor, Role } from '../workflows/lib/roles';
 import { ApiError, forbidden, parseOr400, unauthorized } from './errors';
+import { bearerToken } from './identity';
 import { actorForToken, endToken, issueToken } from './staffTokens';
 
 /** Who may read decrypted payloads: customer service and above (000 §4.9: owner data needs approval otherwise). */
@@ -83,8 +84,7 @@ function cookieToken(req: Request): string | undefined {
 }
 
 async function codecReader(db: Db, req: Request): Promise<Actor> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('Authorization')?.trim() ?? '')?.[1];
-  const token = bearer ?? cookieToken(req);
+  const token = bearerToken(req) ?? cookieToken(req);
   if (!token) throw unauthorized('解密需先登录（/codec/sign-in）或携带 Authorization: Bearer …');
   const actor = await actorForToken(db, token);
   if (!actor) throw unauthorized('身份令牌无效、已吊销或账号已停用');

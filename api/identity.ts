@@ -3,17 +3,20 @@
  * staff member and role come from the token's row, never from the body or
  * other headers. Routes read the actor with `actorOf(res)`.
  */
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/client';
 import type { Actor } from '../workflows/lib/roles';
 import { unauthorized } from './errors';
 import { actorForToken } from './staffTokens';
 
+/** The token of `Authorization: Bearer <token>`, if the request carries one. */
+export const bearerToken = (req: Request): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.get('Authorization')?.trim() ?? '')?.[1];
+
 export function identity(db: Db): RequestHandler {
   return async (req, res, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.get('Authorization')?.trim() ?? '');
-    if (!match) throw unauthorized('缺少身份令牌（Authorization: Bearer …）');
-    const actor = await actorForToken(db, match[1]);
+    const token = bearerToken(req);
+    if (!token) throw unauthorized('缺少身份令牌（Authorization: Bearer …）');
+    const actor = await actorForToken(db, token);
     if (!actor) throw unauthorized('身份令牌无效、已吊销或账号已停用');
     res.locals.actor = actor satisfies Actor;
     next();

@@ -42,7 +42,7 @@ const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Epoch day number of a 'YYYY-MM-DD' string, or undefined when it is not a real calendar date. */
-function dayNumberOfDateString(text: string): number | undefined {
+export function dayNumberOfDateString(text: string): number | undefined {
   const m = DATE_RE.exec(text);
   if (!m) return undefined;
   const y = Number(m[1]);

@@ -10,9 +10,8 @@
  * `boundedTimerMs` in `time.ts`) are the last line: no value breaks a task.
  */
 import { z } from 'zod';
-
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
+import { dayNumberOfDateString, MS_PER_DAY, MS_PER_MINUTE } from './calendar';
+import { workflowNow } from './time';
 
 export interface InstantWindow {
   /** How far before now an instant may lie (a booking made a few minutes late). */
@@ -22,13 +21,13 @@ export interface InstantWindow {
 }
 
 /** The default window: not more than 10 minutes in the past, not more than 1 year ahead. */
-export const inputWindow: InstantWindow = { pastMs: 10 * MINUTE_MS, aheadYears: 1 };
+export const inputWindow: InstantWindow = { pastMs: 10 * MS_PER_MINUTE, aheadYears: 1 };
 
 let pinnedNowMs: number | undefined;
 
 /** "Now" for the window checks: the pinned request time in the API, the workflow's time in a workflow. */
 export function validationNowMs(): number {
-  return pinnedNowMs ?? Date.now();
+  return pinnedNowMs ?? workflowNow();
 }
 
 /** Runs a (synchronous) parse with "now" pinned, e.g. to the API's request time. */
@@ -49,7 +48,7 @@ const addYears = (ms: number, years: number): number => {
 };
 
 const fmt = (ms: number, offsetMinutes: number): string =>
-  new Date(ms + offsetMinutes * MINUTE_MS).toISOString().slice(0, 16).replace('T', ' ');
+  new Date(ms + offsetMinutes * MS_PER_MINUTE).toISOString().slice(0, 16).replace('T', ' ');
 
 /** An ISO instant with an offset, within `window` of now. */
 export function instantInput(window: InstantWindow = inputWindow, offsetMinutes = 480) {
@@ -74,13 +73,12 @@ export function localDateInput({ fromDays, aheadYears }: { fromDays: number; ahe
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式：YYYY-MM-DD')
     .superRefine((value, ctx) => {
-      const ms = Date.parse(`${value}T00:00:00Z`);
-      if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
+      if (dayNumberOfDateString(value) === undefined) {
         ctx.addIssue({ code: 'custom', message: `日期 ${value} 不存在` });
         return;
       }
-      const today = Date.parse(`${new Date(validationNowMs() + offsetMinutes * MINUTE_MS).toISOString().slice(0, 10)}T00:00:00Z`);
-      const earliest = new Date(today + fromDays * DAY_MS).toISOString().slice(0, 10);
+      const today = Date.parse(`${new Date(validationNowMs() + offsetMinutes * MS_PER_MINUTE).toISOString().slice(0, 10)}T00:00:00Z`);
+      const earliest = new Date(today + fromDays * MS_PER_DAY).toISOString().slice(0, 10);
       const latest = new Date(addYears(today, aheadYears)).toISOString().slice(0, 10);
       if (value < earliest || value > latest) {
         ctx.addIssue({ code: 'custom', message: `日期须在 ${earliest} 至 ${latest} 之间`, params: { earliest, latest } });
