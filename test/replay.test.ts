@@ -15,7 +15,7 @@ import { actOn, executive, manager, openComplaint } from './support/complaintSce
 import { act, csr, eventually, openRepair, repairStart, supervisor, technician, resultOf } from './support/scenario';
 import { caseOpened } from '../workflows/lib/actions';
 import { repairState } from '../workflows/repair/repair.messages';
-import { payloadDataConverter } from '../worker/payloadCodec';
+import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, loadPayloadKeys, payloadDataConverter } from '../worker/payloadCodec';
 import { finishStep, openMoveIn } from './support/moveInScenario';
 import { actOnAccess, actOnLoan, keyInCabinet, loanOf, openArchiveAccess, openLoan } from './support/custodyScenario';
 
@@ -86,6 +86,24 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
   return cases;
 }
 
+/**
+ * A history with every encrypted payload decrypted, as it is kept in test/histories:
+ * this machine's payload key is its own, and the recorded cases hold test data only.
+ */
+async function decrypted(history: temporal.api.history.v1.IHistory): Promise<temporal.api.history.v1.IHistory> {
+  const codec = new AesGcmPayloadCodec(loadPayloadKeys());
+  const isEncrypted = (o: { metadata?: Record<string, Uint8Array> }) => o.metadata?.encoding !== undefined && Buffer.from(o.metadata.encoding).toString() === ENCRYPTED_ENCODING;
+  const walk = async (node: unknown): Promise<unknown> => {
+    if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return node;
+    if (Array.isArray(node)) return Promise.all(node.map(walk));
+    if (isEncrypted(node as { metadata?: Record<string, Uint8Array> })) return (await codec.decode([node as temporal.api.common.v1.IPayload]))[0];
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[k] = await walk(v);
+    return out;
+  };
+  return (await walk(History.toObject(History.fromObject(history), { defaults: false }) as unknown)) as temporal.api.history.v1.IHistory;
+}
+
 async function replay(histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[]) {
   const failures: string[] = [];
   for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), dataConverter: payloadDataConverter() }, histories)) {
@@ -104,7 +122,7 @@ describe('replaying finished repair and complaint workflows', () => {
       if (process.env.RECORD_HISTORIES === '1') {
         const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
         const file = path.join(historiesDir, `${name}-v${version}.history.pb`);
-        fs.writeFileSync(file, History.encode(History.fromObject(history)).finish());
+        fs.writeFileSync(file, History.encode(History.fromObject(await decrypted(history))).finish());
       }
     }
     expect(histories.every((h) => (h.history.events?.length ?? 0) > 10)).toBe(true);
