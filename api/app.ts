@@ -33,6 +33,8 @@ export interface AppDeps {
   taskQueue: string;
   /** Warning points for every new case's deadlines (default in the procedures: 50% and 80%). */
   warnAt?: number[];
+  /** How long engineering has to take a repair once notified (default 30 minutes, repair.policy.ts). */
+  repairTakeUpWithin?: string;
   /** Clock for registration times and due dates; tests pass the Temporal test server's clock. */
   now?: () => Date | Promise<Date>;
   /** Where unexpected errors are logged (one JSON object each); stderr by default. */

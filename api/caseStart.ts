@@ -21,6 +21,8 @@ export interface OpenCaseDeps {
   taskQueue: string;
   /** Warning points for the new case's deadlines (the procedure's default when absent). */
   warnAt?: number[];
+  /** How long engineering has to take a repair once notified (REPAIR_TAKE_UP_WITHIN; default in repair.policy.ts). */
+  repairTakeUpWithin?: string;
   /** The registration time (in tests: the Temporal test server's clock). */
   now: () => Date | Promise<Date>;
   /** Set per request: the receipt number reserved for it (Idempotency-Key) and its request id. */

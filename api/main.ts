@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { openSharedDb } from '../db/client';
+import { dueRuleSchema } from '../workflows/lib/calendar';
 import { temporalConfig } from '../worker/config';
 import { AesGcmPayloadCodec, loadPayloadKeys, payloadDataConverter } from '../worker/payloadCodec';
 import { startApiServer } from './server';
@@ -21,10 +22,12 @@ const apiConfigSchema = z.object({
     .optional()
     .transform((v) => (v && v.trim() !== '' ? v.split(',').map(Number) : undefined))
     .pipe(z.array(z.number().gt(0).lt(1)).min(1).max(5).optional()),
+  /** How long engineering has to take a repair once the csr notified it, as the manuals write durations: "30 minutes". */
+  REPAIR_TAKE_UP_WITHIN: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), dueRuleSchema.optional()),
 });
 
 async function main(): Promise<void> {
-  const { PORT, HOST, DEADLINE_WARN_AT, CODEC_CORS_ORIGINS } = apiConfigSchema.parse(process.env);
+  const { PORT, HOST, DEADLINE_WARN_AT, CODEC_CORS_ORIGINS, REPAIR_TAKE_UP_WITHIN } = apiConfigSchema.parse(process.env);
   const temporal = temporalConfig();
   const calendar = loadCalendarConfig();
   const db = await openSharedDb();
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
   const payloadKeys = loadPayloadKeys();
   const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter(payloadKeys) });
   const server = await startApiServer(
-    { client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, warnAt: DEADLINE_WARN_AT, payloadCodec: new AesGcmPayloadCodec(payloadKeys), codecOrigins: CODEC_CORS_ORIGINS },
+    { client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, warnAt: DEADLINE_WARN_AT, repairTakeUpWithin: REPAIR_TAKE_UP_WITHIN, payloadCodec: new AesGcmPayloadCodec(payloadKeys), codecOrigins: CODEC_CORS_ORIGINS },
     PORT,
     HOST,
   );

@@ -31,7 +31,7 @@ export async function openRepairCase(deps: RepairDeps, actor: Actor, body: unkno
     now,
     request: deps.request,
     contract: repairContract,
-    input: (caseId): RepairInput => ({ ...input, caseId, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt }),
+    input: (caseId): RepairInput => ({ ...input, caseId, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt, takeUpWithin: deps.repairTakeUpWithin }),
   });
 }
 

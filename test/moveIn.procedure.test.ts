@@ -117,6 +117,7 @@ describe('4. inspection defects', () => {
     // The repair goes on after the move-in closed, to its own close.
     const repair = system().env.client.workflow.getHandle<typeof repairRequest>(repairWorkflowId(repairId));
     expect((await repair.describe()).status.name).toBe('RUNNING');
+    await act(repair, 'fillServiceRecord', csr, {});
     await act(repair, 'takeJob', technician, {});
     await act(repair, 'respondToOwner', csr, { channel: 'phone', note: '已安排维修' });
     await act(repair, 'reportCompletion', technician, { workDone: '更换防臭地漏', charges: [] });

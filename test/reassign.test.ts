@@ -19,7 +19,7 @@ import {
   eventually,
   mondayLocal,
   nextLocal,
-  openRepair,
+  openDispatchedRepair, openRepair,
   rejectionOf,
   stateOf,
   supervisor,
@@ -51,7 +51,7 @@ const registered = (caseId: string) => auditOf(caseId, 'register');
 describe('one case handed over', () => {
   it('a technician on sick leave: his open repair goes to a colleague, who can report it done while he no longer can, and the next deadline warning goes to the colleague', async () => {
     await clockTo(system().env, await nextLocal(system().env, mondayLocal, '09:00'));
-    const h = await openRepair(system().env);
+    const h = await openDispatchedRepair(system().env);
     const caseId = caseIdOf(h);
     await act(h, 'takeJob', technician, {});
 
@@ -144,6 +144,7 @@ describe('reassignOpenCases: every open case of one person at once', () => {
     const closed = await openRepair(env, { receivedBy: sun, paid: { kind: 'listed', item: '更换水龙头', feeFen: 8000 } });
     const ended = await openRepair(env, { receivedBy: sun });
     const others = await openRepair(env);
+    await act(repairB, 'fillServiceRecord', sun, {});
     await act(repairB, 'takeJob', technician, {});
     await act(closed, 'confirmFee', sun, { accepted: false, note: '业主不修了' });
     for (const h of [repairA, repairB, closed, ended, others]) await registered(caseIdOf(h));

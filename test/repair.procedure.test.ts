@@ -23,7 +23,7 @@ import {
   localDate,
   mondayLocal,
   nextLocal,
-  openRepair,
+  openDispatchedRepair, openRepair,
   repairStart,
   stateOf,
   supervisor,
@@ -40,12 +40,12 @@ const tuesday = 2;
 const eventsUntil = (caseId: string, clock: string, kind: string, count = 1) => eventsUntilIn(system().db, caseId, clock, kind, count);
 
 describe('4. the owner hears back within 1 hour', () => {
-  it('an unanswered owner warns the csr at 30 and 48 minutes, escalates to the supervisor at 1 hour, the manager at 2 and the executive at 3', async () => {
-    const h = await openRepair(system().env);
+  it('an unanswered owner warns the csr at 30 and 48 minutes, escalates to the supervisor at 1 hour and the manager at 2, and climbs no further', async () => {
+    const h = await openDispatchedRepair(system().env);
     const caseId = caseIdOf(h);
     await act(h, 'takeJob', technician, {});
-    await system().env.sleep(3 * HOUR + MINUTE);
-    const events = await eventsUntil(caseId, 'response', 'escalated', 2);
+    await system().env.sleep(4 * HOUR + MINUTE);
+    const events = await eventsUntil(caseId, 'response', 'escalated', 1);
     const start = events[0]?.at.getTime();
     const timeline = events.map((e) => [e.kind, e.recipient, e.at.getTime() - start]);
     expect(timeline).toEqual([
@@ -54,8 +54,8 @@ describe('4. the owner hears back within 1 hour', () => {
       ['warning', 'staff:csr-li', 48 * MINUTE],
       ['breached', 'role:supervisor', HOUR],
       ['escalated', 'role:manager', 2 * HOUR],
-      ['escalated', 'role:executive', 3 * HOUR],
     ]);
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:executive')).toBe(false);
     const toManager = system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:manager');
     expect(toManager?.text).toContain('回复业主');
     const row = await system().db.case.findUnique({ where: { id: caseId } });
@@ -83,17 +83,18 @@ describe('4. the owner hears back within 1 hour', () => {
 });
 
 describe('2. a paid repair waits for the owner to confirm the fee', () => {
-  it('the 5-minute dispatch clock is paused while the owner decides and resumes with the time left', async () => {
+  it("the csr's 5-minute service-record clock is paused while the owner decides and resumes with the time left", async () => {
     const h = await openRepair(system().env, { paid: { kind: 'listed', item: '更换水龙头', feeFen: 8000 } });
     const caseId = caseIdOf(h);
     expect((await stateOf(h)).stage).toBe('awaitingFeeConfirmation');
     await system().env.sleep(30 * MINUTE);
-    expect((await clockEvents(system().db, caseId, 'dispatch')).map((e) => e.kind)).toEqual(['started', 'paused']);
+    expect((await clockEvents(system().db, caseId, 'serviceRecord')).map((e) => e.kind)).toEqual(['started', 'paused']);
     const view = await act(h, 'confirmFee', csr, { accepted: true, note: '业主电话确认' });
-    expect(view.stage).toBe('dispatching');
-    const resumed = await eventsUntil(caseId, 'dispatch', 'resumed');
+    expect(view.stage).toBe('recording');
+    const resumed = await eventsUntil(caseId, 'serviceRecord', 'resumed');
     const resumedAt = resumed.find((e) => e.kind === 'resumed')?.at as Date;
-    expectSameInstant(view.clocks.find((c) => c.name === 'dispatch')?.dueAt, new Date(resumedAt.getTime() + 5 * MINUTE));
+    expectSameInstant(view.clocks.find((c) => c.name === 'serviceRecord')?.dueAt, new Date(resumedAt.getTime() + 5 * MINUTE));
+    expect(await rejectionOf(act(h, 'takeJob', technician, {}))).toBe('InvalidStage');
     expect(resumed.find((e) => e.kind === 'paused')?.reason).toBe('等待业主确认费用');
     const quote = await system().db.charge.findMany({ where: { caseId } });
     expect(quote.map((c) => [c.kind, c.amountFen])).toEqual([['quote', 8000]]);
@@ -110,21 +111,22 @@ describe('2. a paid repair waits for the owner to confirm the fee', () => {
 });
 
 describe('3. dispatch: take, decline, hand back, reassign', () => {
-  it('a technician who takes the job in the very first moment of the case is recorded after its registration', async () => {
+  it('a service record filled in the very first moment of the case is recorded after its registration', async () => {
     // Update-with-start: the action arrives in the case's first workflow task.
     const start = new WithStartWorkflowOperation('repairRequest', { ...repairStart(), workflowIdConflictPolicy: 'FAIL' });
-    const view = await system().env.client.workflow.executeUpdateWithStart(repairUpdates.takeJob, {
-      args: [{ actor: technician, input: {} }],
+    const view = await system().env.client.workflow.executeUpdateWithStart(repairUpdates.fillServiceRecord, {
+      args: [{ actor: csr, input: {} }],
       startWorkflowOperation: start,
     });
-    expect([view.stage, view.assignee]).toEqual(['inProgress', 'tech-zhao']);
+    expect(view.stage).toBe('dispatching');
     const caseId = caseIdOf(await start.workflowHandle());
     const audit = await system().db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(['register', 'dispatch', 'takeJob']);
+    expect(audit.map((a) => a.action)).toEqual(['register', 'fillServiceRecord']);
+    expect((await clockEvents(system().db, caseId, 'serviceRecord')).map((e) => e.kind)).toEqual(['started', 'met']);
   });
 
-  it('a declined job stays open for others; a job handed back restarts the 5-minute clock; the supervisor reassigns', async () => {
-    const h = await openRepair(system().env);
+  it("a declined job stays open for others; a job handed back restarts engineering's 30-minute take-up clock; the supervisor reassigns", async () => {
+    const h = await openDispatchedRepair(system().env);
     const caseId = caseIdOf(h);
     let view = await act(h, 'declineJob', technician2, { reason: '在别的楼栋抢修' });
     expect(view.stage).toBe('dispatching');
@@ -134,6 +136,8 @@ describe('3. dispatch: take, decline, hand back, reassign', () => {
     view = await act(h, 'handBack', technician, { reason: '需要专业水电工' });
     expect(view.stage).toBe('dispatching');
     expect(view.assignee).toBeUndefined();
+    const handedBack = (await clockEvents(system().db, caseId, 'dispatch')).filter((e) => e.kind === 'started').pop();
+    expectSameInstant(view.clocks.find((c) => c.name === 'dispatch')?.dueAt, new Date((handedBack?.at as Date).getTime() + 30 * MINUTE));
     view = await act(h, 'reassign', supervisor, { technician: 'tech-qian', reason: '水电专业' });
     expect(view.stage).toBe('inProgress');
     expect(view.assignee).toBe('tech-qian');
@@ -142,7 +146,7 @@ describe('3. dispatch: take, decline, hand back, reassign', () => {
     const audit = await system().db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => [a.action, a.actorId])).toEqual([
       ['register', 'csr-li'],
-      ['dispatch', 'system'],
+      ['fillServiceRecord', 'csr-li'],
       ['declineJob', 'tech-qian'],
       ['takeJob', 'tech-zhao'],
       ['handBack', 'tech-zhao'],
@@ -151,7 +155,7 @@ describe('3. dispatch: take, decline, hand back, reassign', () => {
   });
 
   it('only the technician who has the job may report it done, and only once it is taken', async () => {
-    const h = await openRepair(system().env);
+    const h = await openDispatchedRepair(system().env);
     expect(await rejectionOf(act(h, 'reportCompletion', technician, { workDone: 'x', charges: [] }))).toBe('InvalidStage');
     expect(await rejectionOf(act(h, 'takeJob', csr, {}))).toBe('Forbidden');
     await act(h, 'takeJob', technician, {});
@@ -165,7 +169,7 @@ describe('5. completion and the daily follow-up', () => {
   it('an appointment the owner chose for Monday 10:00 pauses the completion clock until then; the job is then due by 17:30 that day', async () => {
     const friday10 = await nextLocal(system().env, fridayLocal, '10:00');
     await clockTo(system().env, friday10);
-    const h = await openRepair(system().env);
+    const h = await openDispatchedRepair(system().env);
     const caseId = caseIdOf(h);
     await act(h, 'takeJob', technician, {});
     const monday10 = local(`${localDate(friday10, 3)}T10:00`);
@@ -180,22 +184,22 @@ describe('5. completion and the daily follow-up', () => {
     expect(events.some((e) => e.kind === 'breached')).toBe(false);
   });
 
-  it('an appointment booked because no technician can come now moves the 5-minute take-up to the appointment time', async () => {
-    const h = await openRepair(system().env);
+  it('an appointment booked because no technician can come now moves the 30-minute take-up to the appointment time', async () => {
+    const h = await openDispatchedRepair(system().env);
     const caseId = caseIdOf(h);
     const at = new Date((await system().env.currentTimeMs()) + 26 * HOUR);
     const view = await act(h, 'bookAppointment', csr, { at: at.toISOString(), reason: '今日无人可派，业主约明天' });
     const dispatch = view.clocks.find((c) => c.name === 'dispatch');
     expect(dispatch?.startsAt).toBe(at.toISOString());
-    expect(dispatch?.dueAt).toBe(new Date(at.getTime() + 5 * MINUTE).toISOString());
-    await system().env.sleep(26 * HOUR + 6 * MINUTE);
+    expect(dispatch?.dueAt).toBe(new Date(at.getTime() + 30 * MINUTE).toISOString());
+    await system().env.sleep(26 * HOUR + 31 * MINUTE);
     const events = await eventsUntil(caseId, 'dispatch', 'breached');
-    expect(events.filter((e) => e.kind === 'breached').pop()?.at.toISOString()).toBe(new Date(at.getTime() + 5 * MINUTE).toISOString());
+    expect(events.filter((e) => e.kind === 'breached').pop()?.at.toISOString()).toBe(new Date(at.getTime() + 30 * MINUTE).toISOString());
     expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'owner:13800000000' && m.text.includes('预约'))).toBe(true);
   });
 
   it('an appointment in year 9999, or years in the past, sent straight to the case is refused by the case itself, which then takes its next action', async () => {
-    const h = await openRepair(system().env);
+    const h = await openDispatchedRepair(system().env);
     const caseId = caseIdOf(h);
     const now = await system().env.currentTimeMs();
     for (const at of ['9999-12-31T23:59:59Z', '0001-01-01T00:00:00Z', '1970-01-01T00:00:00Z', new Date(now - 11 * MINUTE).toISOString(), new Date(now + 367 * 24 * HOUR).toISOString()]) {
@@ -217,7 +221,7 @@ describe('5. completion and the daily follow-up', () => {
   it('a job not finished by the end of its day is reported to the csr, who must follow it up every working day until done', async () => {
     const tue10 = await nextLocal(system().env, tuesday, '10:00');
     await clockTo(system().env, tue10);
-    const h = await openRepair(system().env);
+    const h = await openDispatchedRepair(system().env);
     const caseId = caseIdOf(h);
     await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
     await act(h, 'takeJob', technician, {});
@@ -255,9 +259,30 @@ describe('5. completion and the daily follow-up', () => {
   });
 });
 
+describe('5. reporting back is the duty', () => {
+  it('a job the technician reports unfinished before its day ends is no missed completion: its clock ends as reported and the csr follows it up', async () => {
+    const wed10 = await nextLocal(system().env, 3, '10:00');
+    await clockTo(system().env, wed10);
+    const h = await openDispatchedRepair(system().env);
+    const caseId = caseIdOf(h);
+    await act(h, 'takeJob', technician, {});
+    await clockTo(system().env, local(`${localDate(wed10)}T16:50`));
+    const view = await act(h, 'reportUnfinished', technician, { reason: '等待厂家配件' });
+    expect(view.clocks.find((c) => c.name === 'completion')?.status).toBe('met');
+    expect(view.clocks.find((c) => c.name === 'followUp')?.dueAt).toBe(local(`${localDate(wed10)}T17:30`).toISOString());
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'staff:csr-li' && m.text.includes('等待厂家配件'))).toBe(true);
+    // The day ends: nothing is breached for the technician, who reported back.
+    await clockTo(system().env, local(`${localDate(wed10, 1)}T09:00`));
+    const completion = await clockEvents(system().db, caseId, 'completion');
+    expect(completion.map((e) => e.kind)).toEqual(['started', 'warning', 'warning', 'met']);
+    expect(completion.find((e) => e.kind === 'met')?.reason).toBe('已报告未完工');
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.text.includes('完工') && m.text.includes('超时'))).toBe(false);
+  });
+});
+
 describe('6. return visit and rework', () => {
   it('a return visit not made within 2 days of completion is breached and escalated to the supervisor', async () => {
-    const h = await openRepair(system().env);
+    const h = await openDispatchedRepair(system().env);
     const caseId = caseIdOf(h);
     await act(h, 'takeJob', technician, {});
     await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [] });
@@ -269,7 +294,7 @@ describe('6. return visit and rework', () => {
   });
 
   it('the return visit of a paid job must say whether the owner confirmed the fee; a free job need not', async () => {
-    const paid = await openRepair(system().env);
+    const paid = await openDispatchedRepair(system().env);
     await act(paid, 'takeJob', technician, {});
     await act(paid, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [{ kind: 'material', item: '阀芯', amountFen: 3500 }] });
     expect(await rejectionOf(act(paid, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' }))).toBe('InvalidInput');
@@ -279,7 +304,7 @@ describe('6. return visit and rework', () => {
     const visit = await system().db.returnVisit.findFirst({ where: { caseId: caseIdOf(paid) } });
     expect(visit?.feeConfirmed).toBe(false);
 
-    const free = await openRepair(system().env);
+    const free = await openDispatchedRepair(system().env);
     await act(free, 'takeJob', technician, {});
     await act(free, 'reportCompletion', technician, { workDone: '紧固螺丝', charges: [] });
     await act(free, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' });
@@ -289,7 +314,7 @@ describe('6. return visit and rework', () => {
   it('a problem found on the Friday before a Monday holiday is due for rework by the end of Tuesday, then a second visit closes the case', async () => {
     const friday20 = await nextLocal(system().env, fridayLocal, '20:00');
     const calendar = testCalendar({ holidays: [localDate(friday20, 3)] });
-    const h = await openRepair(system().env, { calendar });
+    const h = await openDispatchedRepair(system().env, { calendar });
     const caseId = caseIdOf(h);
     await act(h, 'takeJob', technician, {});
     await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [] });
@@ -317,7 +342,7 @@ describe('6. return visit and rework', () => {
   it('a job taken on a make-up working Saturday is due for completion by 17:30 that Saturday', async () => {
     const saturday = await nextLocal(system().env, 6, '09:00');
     await clockTo(system().env, saturday);
-    const h = await openRepair(system().env, { calendar: testCalendar({ makeUpWorkdays: [localDate(saturday)] }) });
+    const h = await openDispatchedRepair(system().env, { calendar: testCalendar({ makeUpWorkdays: [localDate(saturday)] }) });
     const view = await act(h, 'takeJob', technician, {});
     expect(view.clocks.find((c) => c.name === 'completion')?.dueAt).toBe(local(`${localDate(saturday)}T17:30`).toISOString());
   });
@@ -325,7 +350,7 @@ describe('6. return visit and rework', () => {
   it('a job taken on a Monday that is a public holiday is due by the end of Tuesday', async () => {
     const monday = await nextLocal(system().env, mondayLocal, '09:00');
     await clockTo(system().env, monday);
-    const h = await openRepair(system().env, { calendar: testCalendar({ holidays: [localDate(monday)] }) });
+    const h = await openDispatchedRepair(system().env, { calendar: testCalendar({ holidays: [localDate(monday)] }) });
     const view = await act(h, 'takeJob', technician, {});
     expect(view.clocks.find((c) => c.name === 'completion')?.dueAt).toBe(local(`${localDate(monday, 1)}T17:30`).toISOString());
   });
@@ -333,7 +358,7 @@ describe('6. return visit and rework', () => {
 
 describe('a job that stays unfinished for weeks', () => {
   it('continues as new before its history grows large, keeping its follow-ups, clocks and audit sequence', async () => {
-    const h = await openRepair(system().env, { continueAsNewAfterEvents: 150 });
+    const h = await openDispatchedRepair(system().env, { continueAsNewAfterEvents: 150 });
     const caseId = caseIdOf(h);
     const firstRun = (await h.describe()).runId;
     await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
@@ -366,7 +391,7 @@ describe('due times at business time', () => {
   it('a job completed Friday 16:00 has its return visit due Sunday 16:00', async () => {
     const friday9 = await nextLocal(system().env, fridayLocal, '09:00');
     await clockTo(system().env, friday9);
-    const h = await openRepair(system().env);
+    const h = await openDispatchedRepair(system().env);
     await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已回电' });
     await act(h, 'takeJob', technician, {});
     const friday16 = new Date(friday9.getTime() + 7 * 3600_000);
@@ -378,7 +403,7 @@ describe('due times at business time', () => {
   });
 
   it('a rework found Friday after hours is due at the end of Monday', async () => {
-    const h = await openRepair(system().env);
+    const h = await openDispatchedRepair(system().env);
     await act(h, 'takeJob', technician, {});
     await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [] });
     const friday20 = await nextLocal(system().env, fridayLocal, '20:00');
@@ -388,22 +413,45 @@ describe('due times at business time', () => {
     expect(view.clocks.find((c) => c.name === 'rework')?.dueAt).toBe(local(`${localDate(friday20, 3)}T17:30`).toISOString());
   });
 
-  it('a job no technician takes within 5 minutes warns at 50% and 80%, then escalates to the supervisor', async () => {
+  it('a service record the csr has not filled within 5 minutes warns her at 50% and 80%, escalates to the supervisor at 5 minutes and the manager 30 minutes later, never the executive', async () => {
+    // A Saturday night: the 5 minutes are wall-clock time, nights and rest days included.
+    await clockTo(system().env, await nextLocal(system().env, 6, '22:40'));
     const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
-    await system().env.sleep(5 * 60_000 + 1_000);
-    const events = await eventsUntil(caseId, 'dispatch', 'breached');
-    const kinds = events.map((e) => e.kind);
+    expect((await stateOf(h)).stage).toBe('recording');
+    expect(await rejectionOf(act(h, 'takeJob', technician, {}))).toBe('InvalidStage');
+    await system().env.sleep(3 * HOUR);
+    const events = await eventsUntil(caseId, 'serviceRecord', 'escalated');
     const opened = (events[0] as { at: Date }).at.getTime();
-    expect(kinds).toEqual(['started', 'warning', 'warning', 'breached']);
-    const breach = events.find((e) => e.kind === 'breached');
-    expect(breach?.recipient).toBe('role:supervisor');
-    expect(breach?.at.getTime()).toBe(opened + 5 * 60_000);
-    expect(events[1]?.at.getTime()).toBe(opened + 150_000);
-    expect(events[2]?.at.getTime()).toBe(opened + 240_000);
-    const msg = system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:supervisor' && m.text.includes('派工接单'));
+    expect(events.map((e) => [e.kind, e.recipient, e.at.getTime() - opened])).toEqual([
+      ['started', null, 0],
+      ['warning', 'staff:csr-li', 150_000],
+      ['warning', 'staff:csr-li', 240_000],
+      ['breached', 'role:supervisor', 5 * MINUTE],
+      ['escalated', 'role:manager', 35 * MINUTE],
+    ]);
+    const msg = system().channel.sent.find((m) => m.caseId === caseId && m.recipient === 'role:supervisor' && m.text.includes('填写服务记录并通知工程部'));
     expect(msg?.text).toContain('超时');
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:executive')).toBe(false);
     expect((await stateOf(h)).breached).toBe(true);
+  });
+
+  it('once the csr has notified engineering, a job nobody takes within 30 minutes breaches to the supervisor, then the manager 30 minutes later', async () => {
+    const h = await openRepair(system().env);
+    const caseId = caseIdOf(h);
+    await system().env.sleep(3 * MINUTE);
+    const view = await act(h, 'fillServiceRecord', csr, { note: '已电话通知工程部' });
+    expect([view.stage, view.waitingOn?.who]).toEqual(['dispatching', '工程部']);
+    await system().env.sleep(HOUR + MINUTE);
+    const events = await eventsUntil(caseId, 'dispatch', 'escalated');
+    const notified = (events[0] as { at: Date }).at.getTime();
+    expect(events.filter((e) => e.kind === 'breached' || e.kind === 'escalated').map((e) => [e.recipient, e.at.getTime() - notified])).toEqual([
+      ['role:supervisor', 30 * MINUTE],
+      ['role:manager', 60 * MINUTE],
+    ]);
+    // The csr's own clock was met at 3 minutes: her part was done in time.
+    expect((await clockEvents(system().db, caseId, 'serviceRecord')).map((e) => e.kind)).toEqual(['started', 'warning', 'met']);
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:technician' && m.text.includes('派工'))).toBe(true);
   });
 });
 
@@ -411,9 +459,9 @@ describe('7. every record of a case carries the case’s own time', () => {
   it('a repair worked days after the machine’s today stamps its service record, charges, return visit, archive entry and messages with the moments its steps happened', async () => {
     // Put the case well away from the worker machine's clock, so a stamp taken from it would show.
     await system().env.sleep(9 * 24 * HOUR);
-    const h = await openRepair(system().env);
+    const h = await openDispatchedRepair(system().env);
     const caseId = caseIdOf(h);
-    await system().env.sleep(20 * MINUTE); // the dispatch clock breaches and notifies the supervisor
+    await system().env.sleep(40 * MINUTE); // engineering's take-up clock breaches and notifies the supervisor
     await act(h, 'takeJob', technician, {});
     await system().env.sleep(2 * HOUR);
     await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [{ kind: 'material', item: '阀芯', amountFen: 2000 }] });
@@ -428,7 +476,7 @@ describe('7. every record of a case carries the case’s own time', () => {
 
     const record = await db.serviceRecord.findUnique({ where: { caseId } });
     expect([record?.notifiedAt, record?.takenAt, record?.completedAt].map((d) => d?.toISOString())).toEqual([
-      at('dispatch'),
+      at('fillServiceRecord'),
       at('takeJob'),
       at('reportCompletion'),
     ]);

@@ -12,7 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { useTimeSkippingSystem, workflowBundle } from './support/temporal';
 import { actOn, executive, manager, openComplaint } from './support/complaintScenario';
-import { act, csr, eventually, openRepair, repairStart, supervisor, technician, resultOf } from './support/scenario';
+import { act, csr, eventually, openDispatchedRepair, openRepair, repairStart, supervisor, technician, resultOf } from './support/scenario';
 import { caseOpened } from '../workflows/lib/actions';
 import { repairState } from '../workflows/repair/repair.messages';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, loadPayloadKeys, payloadDataConverter } from '../worker/payloadCodec';
@@ -25,7 +25,7 @@ const system = useTimeSkippingSystem();
 
 /** Three finished cases: closed first time, closed after rework and follow-ups, cancelled on the fee. */
 async function finishedCases(): Promise<Record<string, { workflowId: string; result(): Promise<unknown>; fetchHistory(): Promise<temporal.api.history.v1.IHistory> }>> {
-  const simple = await openRepair(system().env);
+  const simple = await openDispatchedRepair(system().env);
   await act(simple, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
   await act(simple, 'takeJob', technician, {});
   await act(simple, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [{ kind: 'material', item: '阀芯', amountFen: 2000 }] });
@@ -35,13 +35,16 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
   const start = new WithStartWorkflowOperation('repairRequest', { ...repairStart(), workflowIdConflictPolicy: 'FAIL' });
   await system().env.client.workflow.executeUpdateWithStart(caseOpened, { startWorkflowOperation: start });
   const openedByUpdate = await start.workflowHandle();
+  await act(openedByUpdate, 'fillServiceRecord', csr, {});
   await act(openedByUpdate, 'takeJob', technician, {});
   await act(openedByUpdate, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
   await act(openedByUpdate, 'reportCompletion', technician, { workDone: '疏通下水', charges: [] });
   await act(openedByUpdate, 'recordReturnVisit', csr, { satisfied: true, rating: 5, problemFound: false, note: '' });
 
   const rework = await openRepair(system().env);
-  await system().env.sleep(10 * 60_000); // dispatch breached and escalated
+  await system().env.sleep(10 * 60_000); // the service record breached
+  await act(rework, 'fillServiceRecord', csr, {});
+  await system().env.sleep(65 * 60_000); // take-up breached and escalated
   await act(rework, 'takeJob', technician, {});
   await system().env.sleep(30 * 3600_000); // completion breached, daily follow-up started
   await act(rework, 'recordFollowUp', csr, { note: '等配件' });
@@ -136,7 +139,7 @@ describe('replaying finished repair and complaint workflows', () => {
   });
 
   it("a case's history as Temporal holds it carries the owner's phone and name only as ciphertext; the case still reads in clear through the codec", async () => {
-    const h = await openRepair(system().env);
+    const h = await openDispatchedRepair(system().env);
     await act(h, 'takeJob', technician, {});
     const raw = Buffer.from(History.encode(History.fromObject(await h.fetchHistory())).finish());
     expect(raw.length).toBeGreaterThan(1000);

@@ -11,10 +11,10 @@ import { act, caseIdOf, csr, clockEvents, expectSameInstant, MINUTE, openRepair,
 const system = useTimeSkippingSystem();
 
 describe('the scenario driver', () => {
-  it('reads a waiting case from its history: nothing outstanding, its one timer due at the 50% warning of the 5-minute dispatch', async () => {
+  it('reads a waiting case from its history: nothing outstanding, its one timer due at the 50% warning of the csr's 5-minute service record', async () => {
     const h = await openRepair(system().env);
     const state = await system().env.settle(h.workflowId);
-    const opened = (await clockEvents(system().db, caseIdOf(h), 'dispatch'))[0]?.at.getTime();
+    const opened = (await clockEvents(system().db, caseIdOf(h), 'serviceRecord'))[0]?.at.getTime();
     expect(state.outstanding).toEqual([]);
     expect(state.closed).toBe(false);
     // The server counts a timer from when it records it, a few milliseconds after the workflow task's time.
@@ -28,10 +28,10 @@ describe('the scenario driver', () => {
     const h = await openRepair(system().env);
     const caseId = caseIdOf(h);
     await system().env.settle(h.workflowId);
-    const opened = (await clockEvents(system().db, caseId, 'dispatch'))[0]?.at.getTime();
+    const opened = (await clockEvents(system().db, caseId, 'serviceRecord'))[0]?.at.getTime();
     await system().env.sleep(150_000 - guardMs / 2);
     expect(await system().env.currentTimeMs()).toBeGreaterThan(opened + 150_000);
-    expect((await clockEvents(system().db, caseId, 'dispatch')).map((e) => e.kind)).toEqual(['started', 'warning']);
+    expect((await clockEvents(system().db, caseId, 'serviceRecord')).map((e) => e.kind)).toEqual(['started', 'warning']);
     await act(h, 'respondToOwner', csr, { channel: 'phone', note: '已回复' });
     expect((await clockEvents(system().db, caseId, 'response')).map((e) => e.kind)).toEqual(['started', 'met']);
   });

@@ -97,6 +97,13 @@ export async function openRepair(env: ScenarioEnv, opts: RepairOpts = {}): Promi
   return env.client.workflow.start('repairRequest', repairStart(opts)) as Promise<RepairHandle>;
 }
 
+/** A repair registered, its service record filled and engineering notified by the csr: waiting for a technician. */
+export async function openDispatchedRepair(env: ScenarioEnv, opts: RepairOpts = {}): Promise<RepairHandle> {
+  const h = await openRepair(env, opts);
+  await act(h, 'fillServiceRecord', opts.receivedBy ?? csr, {});
+  return h;
+}
+
 export function act<A extends RepairAction>(
   handle: RepairHandle,
   action: A,

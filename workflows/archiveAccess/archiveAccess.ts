@@ -90,7 +90,7 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
       view.supervisorReport = i.report;
       if (!i.recommend) return reject('report', actor, '主管', { comment: i.report });
       view.stage = 'awaitingManagerApproval';
-      board.start(rt.clock('approval', steps.approval, due.approval, role('manager'), [role('executive')]));
+      board.start(rt.clock('approval', steps.approval, due.approval, role('manager'), 'manager', [role('executive')]));
       await rt.step('report', actor, i, [{ recipient: role('manager'), text: texts.toManager(i.report) }]);
     },
     async approve(actor, i) {
@@ -101,7 +101,7 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
       view.assignee = input.requestedBy.id;
       // The custodian chases the file; the supervisor, then the manager hear when it is late.
       board.start({
-        ...rt.clock('return', steps.return, due.return, role('csr'), [role('supervisor'), role('manager')]),
+        ...rt.clock('return', steps.return, due.return, role('csr'), 'manager', [role('supervisor'), role('manager')]),
         escalateEvery: archiveAccessEscalateEvery,
       });
       await rt.step(
@@ -157,10 +157,10 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
   if (direct) {
     await rt.step('request', input.requestedBy, detail);
   } else if (input.kind === 'view') {
-    board.start(rt.clock('permission', steps.permission, due.permission, role('supervisor'), [role('manager')]));
+    board.start(rt.clock('permission', steps.permission, due.permission, role('supervisor'), 'manager', [role('manager')]));
     await rt.step('request', input.requestedBy, detail, [{ recipient: role('supervisor'), text: texts.permissionRequest() }]);
   } else {
-    board.start(rt.clock('report', steps.report, due.report, role('supervisor'), [role('manager')]));
+    board.start(rt.clock('report', steps.report, due.report, role('supervisor'), 'manager', [role('manager')]));
     await rt.step('request', input.requestedBy, detail, [{ recipient: role('supervisor'), text: texts.reportRequest() }]);
   }
   rt.runClocks();

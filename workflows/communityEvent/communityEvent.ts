@@ -8,11 +8,11 @@
  * on its date → 4. a written summary within 7 days → 5. return visits to 10% of
  * the participants (at least one, chosen reproducibly) within 1 month.
  */
-import { allHandlersFinished, ApplicationFailure, condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
-import { BusinessCalendar } from '../lib/calendar';
+import { BusinessCalendar, untilRule } from '../lib/calendar';
 import { CaseRuntime } from '../lib/caseRuntime';
-import { type Actor, escalationChain, type Recipient, role, staff, systemActor } from '../lib/roles';
+import { type Actor, escalationChain, type LadderTop, type Recipient, role, staff, systemActor } from '../lib/roles';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
 import { defaultWarnAt } from '../lib/clock';
@@ -28,6 +28,13 @@ import {
 import { communityEventDeadlines as due, communityEventSteps as steps, returnVisitSample } from './communityEvent.policy';
 import { communityEventTexts } from './communityEvent.texts';
 
+/**
+ * Since 0.4.0 the plan is due at the end of the day one month before the event
+ * ("by day D"), an exact instant; before, a minute count from the opening that
+ * fell up to 59 s before the day began (issue 13 rule 15).
+ */
+export const dateFixedDeadlinesPatch = 'date-fixed-deadlines-0.4';
+
 export async function communityEvent(input: CommunityEventInput): Promise<CommunityEventOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
   const openedAt = new Date(workflowNow());
@@ -36,7 +43,10 @@ export async function communityEvent(input: CommunityEventInput): Promise<Commun
   const texts = communityEventTexts(input, cal);
   const eventStart = cal.startOfLocalDate(input.date);
   const eventEnd = cal.due(eventStart, '1 day');
-  const planDue = cal.addMonths(eventStart, -due.planMonthsBefore);
+  const byDate = patched(dateFixedDeadlinesPatch);
+  // 2. "Written 1 month before the event": by the end of that day; approved before the event's day.
+  const planDue = byDate ? cal.dueByDate(cal.addMonthsToDate(input.date, -due.planMonthsBefore)) : cal.addMonths(eventStart, -due.planMonthsBefore);
+  const approvalDue = cal.dueBeforeDate(input.date);
   const view: CommunityEventView = {
     caseId: input.caseId,
     procedure: 'communityEvent',
@@ -65,8 +75,8 @@ export async function communityEvent(input: CommunityEventInput): Promise<Commun
   });
   const { board } = rt;
   /** A deadline fixed against the event date: the clock counts from now to that instant. */
-  const until = (name: 'plan' | 'approval', at: Date, owner: Recipient, escalateTo: Recipient[]) =>
-    board.start({ ...rt.clock(name, steps[name], cal.elapsedRuleUntil(workflowNow(), at), owner, escalateTo), escalateEvery: due.escalateEvery });
+  const until = (name: 'plan' | 'approval', at: Date, owner: Recipient, top: LadderTop, before040: Recipient[]) =>
+    board.start({ ...rt.clock(name, steps[name], byDate ? untilRule(at) : cal.elapsedRuleUntil(workflowNow(), at), owner, top, before040), escalateEvery: due.escalateEvery });
 
   const sendBack = async (actor: Actor, level: 'centre' | 'company', comments: string) => {
     view.revisions.push({ by: actor.id, level, comments });
@@ -158,8 +168,8 @@ export async function communityEvent(input: CommunityEventInput): Promise<Commun
     openedAt: view.openedAt,
   });
   const finished = () => view.stage === 'closed' || view.stage === 'notHeld';
-  until('plan', planDue, compiler(), escalationChain);
-  until('approval', eventStart, role('supervisor'), [role('manager'), role('executive')]);
+  until('plan', planDue, compiler(), 'manager', escalationChain);
+  until('approval', approvalDue, role('supervisor'), 'executive', [role('manager'), role('executive')]);
   await rt.step('plan', input.compiledBy, { planId: input.planId, date: input.date }, [{ recipient: compiler(), text: texts.planDue(board.dueAt('plan')) }]);
   rt.runClocks();
   registered = true;

@@ -18,7 +18,7 @@ import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime, type Notice } from '../lib/caseRuntime';
 import { defaultWarnAt } from '../lib/clock';
-import { type Actor, escalationChain, owner as customer, type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
+import { type Actor, escalationChain, ladder, type LadderTop, owner as customer, type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
 import { caseRepeat, complaintGrade } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
@@ -92,7 +92,7 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
 // ---- staff actions (updates): validators reject before history; handlers move the case on ----
 
 function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof complaintActions> {
-  const { input, view, rt, board, texts, receivedAt, receiver, handler, startHandling, step } = c;
+  const { input, view, rt, board, texts, receivedAt, receiver, handler, top, startHandling, step } = c;
   return {
     async verify(actor, i) {
       if (!i.valid) {
@@ -105,7 +105,7 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
       }
       // Valid: the complaint form goes to the supervisor at once, to be graded.
       view.stage = 'grading';
-      board.start(rt.clock('grading', steps.grading, due.grading, role('supervisor'), escalationChain.slice(1)));
+      board.start(rt.clock('grading', steps.grading, due.grading, role('supervisor'), 'manager', escalationChain.slice(1)));
       startHandling(receivedAt);
       await step('verify', actor, i, [{ recipient: role('supervisor'), text: texts.toSupervisor() }]);
     },
@@ -122,11 +122,12 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
       board.stop('grading');
       upsertSearchAttributes([{ key: complaintGrade, value: i.grade }]);
       if (i.route === 'transferred') startHandling(receivedAt); // the department's 3 days, from the receipt
+      else if (i.grade === 'major' && rt.ladders) board.setLadder('handling', ladder(handler(), top()));
       const notices: Notice[] = [];
       if (i.route === 'transferred') notices.push({ recipient: role('department'), text: texts.transferred(i.department ?? '') });
       if (i.grade === 'major') {
         // Major: escalate to the executive; the quality dept sets a corrective plan.
-        board.start(rt.clock('correctivePlan', steps.correctivePlan, due.correctivePlan, role('executive'), []));
+        board.start(rt.clock('correctivePlan', steps.correctivePlan, due.correctivePlan, role('executive'), 'executive', []));
         notices.push({ recipient: role('executive'), text: texts.major() });
       }
       await step('grade', actor, i, notices);
@@ -142,7 +143,7 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
       if (view.grade === 'complex') {
         // Complex: the level above signs off the answer before the customer hears it.
         view.stage = 'awaitingSignOff';
-        board.start(rt.clock('signOff', steps.signOff, due.signOff, role('manager'), escalationChain.slice(2)));
+        board.start(rt.clock('signOff', steps.signOff, due.signOff, role('manager'), 'manager', escalationChain.slice(2)));
         await step('recordHandling', actor, i, [{ recipient: role('manager'), text: texts.signOffDue() }]);
         return;
       }
@@ -173,7 +174,7 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
       view.stage = 'awaitingReturnVisit';
       const visitor = view.grade === 'major' ? role('manager') : receiver();
       const rule = input.repeatOf ? due.repeatReturnVisit : due.returnVisit;
-      board.start(rt.clock('returnVisit', steps.returnVisit, rule, visitor));
+      board.start(rt.clock('returnVisit', steps.returnVisit, rule, visitor, top()));
       await step('replyToCustomer', actor, i, [{ recipient: visitor, text: texts.returnVisitDue(board.dueAt('returnVisit')) }]);
     },
     async recordReturnVisit(actor, i) {
@@ -234,11 +235,13 @@ function complaintCase(input: ComplaintInput) {
 
   /** The handler of the current round: the first receiver in scope, the department when transferred. */
   const handler = () => (view.route === 'transferred' ? role('department') : receiver());
+  /** A major complaint's clocks climb to company leadership; every other one's end at the manager. */
+  const top = (): LadderTop => (view.grade === 'major' ? 'executive' : 'manager');
   const handlingRule = () =>
     input.repeatOf ? due.repeatRework : view.route === 'transferred' ? due.handlingTransferred : due.handlingInScope;
   /** Round 1 counts from the receipt; a round the customer sent back counts from then. */
   const startHandling = (from?: Date) =>
-    board.start(rt.clock('handling', steps.handling, handlingRule(), handler()), from);
+    board.start(rt.clock('handling', steps.handling, handlingRule(), handler(), top()), from);
 
   /** Every later step is reported to the first-responsible person. */
   async function step(action: string, actor: StepActor, detail: object = {}, notices: Notice[] = []) {
@@ -247,7 +250,7 @@ function complaintCase(input: ComplaintInput) {
     await rt.step(action, actor, detail, [...notices, ...progress]);
   }
 
-  return { input, cal, texts, view, rt, board, receivedAt, receiver, handler, startHandling, step };
+  return { input, cal, texts, view, rt, board, receivedAt, receiver, handler, top, startHandling, step };
 }
 
 function complaintActionLabel(action: string): string {

@@ -81,10 +81,10 @@ export async function keyLoan(input: KeyLoanInput): Promise<KeyLoanOutcome> {
   });
   const detail = { keyId: input.keyId, borrower: input.borrower, purpose: input.purpose, signatureRef: input.signatureRef, emergency: input.emergency };
   if (input.emergency) {
-    board.start(rt.clock('emergencyApproval', steps.emergencyApproval, due.emergencyApproval, role('manager'), [role('executive')]));
+    board.start(rt.clock('emergencyApproval', steps.emergencyApproval, due.emergencyApproval, role('manager'), 'manager', [role('executive')]));
     await rt.step('request', input.requestedBy, detail, [{ recipient: role('manager'), text: texts.emergencyRequest() }]);
   } else if (input.sealed) {
-    board.start(rt.clock('unsealApproval', steps.unsealApproval, due.unsealApproval, role('supervisor'), [role('manager')]));
+    board.start(rt.clock('unsealApproval', steps.unsealApproval, due.unsealApproval, role('supervisor'), 'manager', [role('manager')]));
     await rt.step('request', input.requestedBy, detail, [{ recipient: role('supervisor'), text: texts.unsealRequest() }]);
   } else {
     // The request and the key out, in one write (or the request and the register's refusal).
@@ -209,7 +209,7 @@ function keyLoanCase(input: KeyLoanInput) {
   const custodian = (): Recipient => staff(view.firstReceiver);
   /** A key out: the custodian chases it, then the supervisor and the manager, one interval apart. */
   const chased = (name: 'return' | 'paperwork'): ClockSpec => ({
-    ...rt.clock(name, steps[name], due[name], custodian(), [role('supervisor'), role('manager')]),
+    ...rt.clock(name, steps[name], due[name], custodian(), 'manager', [role('supervisor'), role('manager')]),
     escalateEvery: keyEscalateEvery,
   });
 

@@ -67,7 +67,7 @@ export async function keyReplacement(input: KeyReplacementInput): Promise<KeyRep
         return;
       }
       view.stage = 'managerApproval';
-      board.start(rt.clock('approval', steps.approval, due.approval, role('manager'), [role('executive')]));
+      board.start(rt.clock('approval', steps.approval, due.approval, role('manager'), 'manager', [role('executive')]));
       await rt.step('review', actor, i, [{ recipient: role('manager'), text: texts.toManager(actor.id) }]);
     },
     async approve(actor, i) {
@@ -110,7 +110,7 @@ export async function keyReplacement(input: KeyReplacementInput): Promise<KeyRep
     firstReceiver: input.appliedBy.id,
     openedAt: view.appliedAt,
   });
-  board.start(rt.clock('review', steps.review, due.review, role('supervisor'), [role('manager')]));
+  board.start(rt.clock('review', steps.review, due.review, role('supervisor'), 'manager', [role('manager')]));
   await rt.step('apply', input.appliedBy, { keyId: input.keyId, kind: input.kind, reason: input.reason, fromLoan: input.fromLoan }, [
     { recipient: role('supervisor'), text: texts.toSupervisor() },
   ]);

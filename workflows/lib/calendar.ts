@@ -176,10 +176,12 @@ export type DueRule =
   | `${number} month`
   | `${number} months`
   | `${number} working day`
-  | `${number} working days`;
+  | `${number} working days`
+  | `until ${string}`;
 
 export type ParsedDueRule =
   | { kind: 'elapsed'; ms: number }
+  | { kind: 'until'; atMs: number }
   | { kind: 'elapsedMonths'; months: number }
   | { kind: 'sameDay' }
   | { kind: 'workingDays'; days: number };
@@ -207,6 +209,11 @@ const UNIT_MS: Record<string, number> = {
  * @throws Error naming the text when it is not a known rule.
  */
 export function parseDueRule(text: string): ParsedDueRule {
+  const fixed = /^until (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z)$/.exec(String(text).trim());
+  if (fixed) {
+    const atMs = Date.parse(fixed[1] ?? '');
+    if (Number.isFinite(atMs)) return { kind: 'until', atMs };
+  }
   const norm = String(text).trim().toLowerCase().replace(/\s+/g, ' ');
   if (norm === 'same day') return { kind: 'sameDay' };
 
@@ -223,8 +230,13 @@ export function parseDueRule(text: string): ParsedDueRule {
   }
   throw new Error(
     `Unknown due rule "${text}": expected e.g. '5 minutes', '1 hour', '2 days', '1 week', ` +
-      `'1 month', 'same day' or 'N working days' (N a whole number ≥ 1)`,
+      `'1 month', 'same day', 'N working days' (N a whole number ≥ 1) or 'until <ISO instant>'`,
   );
+}
+
+/** The rule of a deadline fixed to an instant (a date-fixed deadline, see `BusinessCalendar.dueByDate`). */
+export function untilRule(at: Instant): DueRule {
+  return `until ${new Date(toMs(at, 'deadline')).toISOString()}`;
 }
 
 /** zod schema for a due rule written in configuration; output is the original text. */
@@ -409,7 +421,7 @@ export class BusinessCalendar {
   /** 'wall' for elapsed rules (minutes…months), 'business' for 'same day' and working days. */
   basisOf(rule: DueRuleLike): Basis {
     const r = toParsedRule(rule);
-    return r.kind === 'elapsed' || r.kind === 'elapsedMonths' ? 'wall' : 'business';
+    return r.kind === 'elapsed' || r.kind === 'elapsedMonths' || r.kind === 'until' ? 'wall' : 'business';
   }
 
   /** The deadline for something that arrives at `start` under `rule`. */
@@ -419,6 +431,8 @@ export class BusinessCalendar {
     switch (r.kind) {
       case 'elapsed':
         return new Date(s + r.ms);
+      case 'until':
+        return new Date(Math.max(s, r.atMs));
       case 'elapsedMonths':
         return new Date(this.addMonthsMs(s, r.months));
       case 'sameDay':
@@ -457,6 +471,36 @@ export class BusinessCalendar {
     return new Date(this.at(day, 0));
   }
 
+  /*
+   * Deadlines fixed to a date (an event plan "1 month before" the event, filing
+   * "by the 5th", any "N before D"). A date-fixed deadline is an instant, never an
+   * elapsed count rounded to whole minutes, and is never due even a second early:
+   * - "by day D" and "on D": done any time during local day D; due at the end of D,
+   *   the local midnight that starts the next day (23:59:59.999 on D is on time);
+   * - "before D": done by the end of the day before D; due at the local midnight that starts D.
+   * A clock with such a deadline takes `untilRule(due)`.
+   */
+
+  /** "By day D" / "on D": the end of local date D (the midnight that starts the next day). */
+  dueByDate(date: string): Date {
+    return new Date(this.startOfLocalDate(date).getTime() + MS_PER_DAY);
+  }
+
+  /** "Before D": the end of the day before D (the midnight that starts D). */
+  dueBeforeDate(date: string): Date {
+    return this.startOfLocalDate(date);
+  }
+
+  /** The local date 'YYYY-MM-DD' `months` after `date` (negative: before), clamped to the target month's last day. */
+  addMonthsToDate(date: string, months: number): string {
+    return this.localDateOf(this.addMonths(this.startOfLocalDate(date), months));
+  }
+
+  /** The local date 'YYYY-MM-DD' of an instant. */
+  localDateOf(instant: Instant): string {
+    return this.formatDay(this.localDay(toMs(instant)));
+  }
+
   /** Same local date-time `months` later (negative: earlier), clamped to the last day of the target month. */
   addMonths(instant: Instant, months: number): Date {
     return new Date(this.addMonthsMs(toMs(instant), months));
@@ -468,6 +512,7 @@ export class BusinessCalendar {
    * clock that counts from now. A date already (nearly) past gives '1 minute'.
    */
   elapsedRuleUntil(from: Instant, to: Instant): DueRule {
+    // Cases opened before 0.4.0 only (their histories replay on it): new clocks take `untilRule`.
     const minutes = Math.max(1, Math.floor((toMs(to, 'to') - toMs(from, 'from')) / MS_PER_MINUTE));
     return `${minutes} minutes`;
   }

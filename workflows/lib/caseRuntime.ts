@@ -11,13 +11,13 @@
  * step's write (`open()` then `step()`); `queueStep()` adds an entry to the
  * next write (registration and dispatch in one write).
  */
-import { allHandlersFinished, condition, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { BusinessCalendar } from './calendar';
 import type { CaseViewBase } from './caseView';
-import type { ClockSpec } from './clock';
+import { type ClockSpec, minEscalationIntervalMs } from './clock';
 import { ClockBoard, type ClockBoardSnapshot } from './clockBoard';
 import { recordActivities } from './recordActivities';
-import { escalationChain, type Recipient, type StepActor } from './roles';
+import { escalationChain, ladder, type LadderTop, type Recipient, type StepActor } from './roles';
 import { caseAssignee, caseBreached, caseNextDue, caseStage } from './searchAttributes';
 import type { CaseOpening, CaseRecord, CaseRowState, ClockEventRecord, StepEntry, WaitingOn } from './stepRecord';
 import { nowIso, workflowNow } from './time';
@@ -66,8 +66,17 @@ interface UiFields {
   details: string;
 }
 
+/**
+ * Since 0.4.0 a clock's ladder comes from its procedure's policy and ends at the
+ * manager unless the policy says executive, one level per max(allowed time, 30
+ * minutes) (issue 13 rule 2). Cases opened before keep the chain they started with.
+ */
+export const escalationLaddersPatch = 'escalation-ladders-0.4';
+
 export class CaseRuntime<V extends CaseViewBase> {
   readonly board: ClockBoard;
+  /** False only while replaying a case opened before 0.4.0 (its clocks climbed to the executive). */
+  readonly ladders: boolean;
   private closing = false;
   private seq: number;
   private version: number;
@@ -80,6 +89,7 @@ export class CaseRuntime<V extends CaseViewBase> {
   private clocksRunning: Promise<void> | undefined;
 
   constructor(private readonly o: CaseRuntimeOptions<V>) {
+    this.ladders = patched(escalationLaddersPatch);
     this.seq = o.carried?.seq ?? 0;
     this.version = o.carried?.version ?? 0;
     this.board = new ClockBoard(o.cal, o.view.caseId, o.label, (events) => this.recordEvents(events), o.carried?.board);
@@ -108,9 +118,16 @@ export class CaseRuntime<V extends CaseViewBase> {
     return { board: this.board.snapshot(), seq: this.seq, version: this.version };
   }
 
-  /** A clock for a step: its rule, its owner, warnings at the configured fractions, the escalation chain. */
-  clock(name: string, step: string, rule: string, owner: Recipient, escalateTo: readonly Recipient[] = escalationChain): ClockSpec {
-    return { name, step, rule, owner, warnAt: this.o.warnAt, escalateTo };
+  /**
+   * A clock for a step: its rule, its owner, warnings at the configured fractions,
+   * and its ladder from the procedure's policy: up to the manager (default) or
+   * the executive, or the levels given. `before040` is the chain the same clock
+   * had before 0.4.0, for cases opened then.
+   */
+  clock(name: string, step: string, rule: string, owner: Recipient, top: LadderTop | readonly Recipient[] = 'manager', before040: readonly Recipient[] = escalationChain): ClockSpec {
+    if (!this.ladders) return { name, step, rule, owner, warnAt: this.o.warnAt, escalateTo: before040 };
+    const escalateTo = typeof top === 'string' ? ladder(owner, top) : top;
+    return { name, step, rule, owner, warnAt: this.o.warnAt, escalateTo, escalateAtLeastMs: minEscalationIntervalMs };
   }
 
   /** The view with its derived parts refreshed (what queries and updates return). */

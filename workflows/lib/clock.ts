@@ -32,7 +32,16 @@ export interface ClockSpec {
   escalateTo: readonly Recipient[];
   /** Interval between escalation levels; defaults to the step's allowed time. */
   escalateEvery?: string;
+  /**
+   * The shortest interval between levels when `escalateEvery` is not given, in the
+   * clock's basis: the next level one allowed time later, never sooner than this
+   * (`minEscalationIntervalMs` since 0.4.0; absent on clocks started before).
+   */
+  escalateAtLeastMs?: number;
 }
+
+/** The next escalation level comes one allowed time after the last, never sooner than 30 minutes (DOMAIN, issue 13 rule 2). */
+export const minEscalationIntervalMs = 30 * 60_000;
 
 export type ClockEventKind =
   | 'started'
@@ -100,7 +109,7 @@ export function startClock(
   const start = new Date(from);
   const allowedMs = cal.allowedMs(start, spec.rule);
   const basis = cal.basisOf(spec.rule);
-  const escalateEveryMs = spec.escalateEvery ? cal.allowedMs(start, spec.escalateEvery) : allowedMs;
+  const escalateEveryMs = spec.escalateEvery ? cal.allowedMs(start, spec.escalateEvery) : Math.max(allowedMs, spec.escalateAtLeastMs ?? 0);
   const state: ClockState = {
     id,
     spec,

@@ -131,6 +131,17 @@ export class ClockBoard {
     return [...this.clocks.values()].filter((c) => reassignClock(c, from, to)).map((c) => c.spec.name);
   }
 
+  /**
+   * An active clock climbs a different ladder from now on (a complaint graded
+   * major goes up to company leadership); levels already told stay told.
+   */
+  setLadder(name: string, escalateTo: readonly Recipient[]): void {
+    const c = this.clocks.get(name);
+    if (!c || !isActive(c)) return;
+    c.spec = { ...c.spec, escalateTo };
+    this.next = undefined;
+  }
+
   /** True if an active clock is owned by `owner`. */
   hasActiveOwnedBy(owner: Recipient): boolean {
     return [...this.clocks.values()].some((c) => isActive(c) && c.spec.owner === owner);

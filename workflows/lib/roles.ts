@@ -31,8 +31,31 @@ export const staff = (id: string): Recipient => `staff:${id}`;
 export const role = (r: Role): Recipient => `role:${r}`;
 export const owner = (phone: string): Recipient => `owner:${phone}`;
 
-/** Escalation chain on a missed deadline, after the step's owner (三级负责制). */
+/**
+ * The escalation chain of cases opened before 0.4.0 (every clock climbed to the
+ * executive): kept so their histories replay; new clocks take a ladder (below).
+ */
 export const escalationChain: Recipient[] = [role('supervisor'), role('manager'), role('executive')];
+
+/**
+ * Where a missed deadline climbs to (DOMAIN "People and roles"): the executive
+ * level is for major complaints and company approvals; every other clock's
+ * ladder ends at the centre's manager.
+ */
+export type LadderTop = 'manager' | 'executive';
+const ranks: Role[] = ['supervisor', 'manager', 'executive'];
+
+/**
+ * The escalation ladder of a clock its `owner` holds: the levels above the
+ * owner, up to `top`, one per interval. A clock the top itself owns tells the
+ * top of its own breach (recorded, counted) and climbs no further.
+ */
+export function ladder(owner: Recipient, top: LadderTop = 'manager'): Recipient[] {
+  const [kind, who] = owner.split(':') as [string, string];
+  const ownRank = kind === 'role' ? ranks.indexOf(who as Role) : -1;
+  const levels = ranks.slice(ownRank + 1, ranks.indexOf(top) + 1).map(role);
+  return levels.length > 0 ? levels : [role(top)];
+}
 
 export function describeRecipient(r: Recipient): string {
   const [kind, who] = r.split(':') as [string, string];

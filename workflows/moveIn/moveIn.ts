@@ -229,7 +229,7 @@ function moveInCase(input: MoveInInput) {
   const csr = (): Recipient => staff(view.assignee ?? input.receivedBy.id);
   /** The stall clock: restarted on every recorded item or step; the csr at 3 working days, the supervisor at 5. */
   const restartStallClock = () =>
-    board.start({ ...rt.clock('stall', moveInClockSteps.stall, due.stall, csr(), [role('supervisor')]), warnAt: stallWarnAt });
+    board.start({ ...rt.clock('stall', moveInClockSteps.stall, due.stall, csr(), [role('supervisor')], [role('supervisor')]), warnAt: stallWarnAt });
   /** Repairs opened at inspection, by receipt number: finished once their result arrives. */
   const finishedRepairs = new Set<string>();
 

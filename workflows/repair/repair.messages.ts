@@ -6,7 +6,7 @@
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
-import { calendarConfigSchema } from '../lib/calendar';
+import { calendarConfigSchema, dueRuleSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 import { instantInput } from '../lib/instants';
@@ -22,7 +22,8 @@ export const repairWorkflowId = (caseId: string): string => `repair-${caseId}`;
 
 export const repairStages = [
   'awaitingFeeConfirmation', // 2. paid repair: the owner must confirm the quoted fee
-  'dispatching', // 3. service record filled, engineering notified, waiting for a technician
+  'recording', // 3. the csr fills the service record and notifies engineering (since 0.4.0)
+  'dispatching', // 4. service record filled, engineering notified, waiting for a technician
   'inProgress', // 5. a technician has the job
   'awaitingReturnVisit', // 6. done; the csr must visit the owner
   'rework', // 6. the return visit found a problem
@@ -33,6 +34,7 @@ export type RepairStage = (typeof repairStages)[number];
 
 export const repairStageNames: Record<RepairStage, string> = {
   awaitingFeeConfirmation: '待业主确认费用',
+  recording: '待填写服务记录',
   dispatching: '待接单',
   inProgress: '维修中',
   awaitingReturnVisit: '待回访',
@@ -67,6 +69,8 @@ export const repairInputSchema = openRepairSchema.extend({
   calendar: calendarConfigSchema,
   /** Warning points as fractions of each step's allowed time (default 50% and 80%). */
   warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
+  /** How long engineering has to take a job once notified (default '30 minutes', repair.policy.ts). */
+  takeUpWithin: dueRuleSchema.optional(),
   /** History size at which a long-unfinished case continues as new (default in repair.policy.ts). */
   continueAsNewAfterEvents: z.number().int().min(100).max(40_000).optional(),
 });
@@ -78,7 +82,7 @@ const charge = z.strictObject({
   amountFen: fen,
 });
 
-const open: RepairStage[] = ['awaitingFeeConfirmation', 'dispatching', 'inProgress', 'awaitingReturnVisit', 'rework'];
+const open: RepairStage[] = ['awaitingFeeConfirmation', 'recording', 'dispatching', 'inProgress', 'awaitingReturnVisit', 'rework'];
 
 /** Who may do what, in which stage. */
 export const repairActions = {
@@ -87,6 +91,12 @@ export const repairActions = {
     input: z.strictObject({ accepted: z.boolean(), note: optionalText(500) }),
     roles: ['csr', 'supervisor'],
     stages: ['awaitingFeeConfirmation'],
+  },
+  fillServiceRecord: {
+    label: '填写服务记录并通知工程部',
+    input: z.strictObject({ note: optionalText(500) }),
+    roles: ['csr', 'supervisor'],
+    stages: ['recording'],
   },
   respondToOwner: {
     label: '回复业主',
@@ -181,6 +191,8 @@ export interface RepairView extends CaseViewBase {
   firstReceiver: string;
   appointmentAt?: string;
   quote?: { item: string; feeFen: number; accepted?: boolean };
+  /** Registered since 0.4.0: the csr fills the service record (5 minutes), then engineering takes the job (its own clock). */
+  serviceRecordByCsr?: boolean;
   chargesFen: number;
   returnVisits: number;
   reworks: number;

@@ -3,8 +3,10 @@
  * Rules are computed against the business calendar (workflows/lib/calendar.ts).
  */
 export const repairDeadlines = {
-  /** 3. service record filled and a technician takes the job: within 5 minutes (000 §4.2). */
-  dispatch: '5 minutes',
+  /** 3. the csr fills the service record and notifies engineering: within 5 minutes of registering (000 §4.2). */
+  serviceRecord: '5 minutes',
+  /** 4. a technician takes the job (no manual deadline; default 30 minutes, REPAIR_TAKE_UP_WITHIN), owned by engineering. */
+  dispatch: '30 minutes',
   /** 4. the owner hears back from the centre within 1 hour of registering (002). */
   response: '1 hour',
   /** 5. a job is finished the same day, else reported back and followed up. */
@@ -17,8 +19,15 @@ export const repairDeadlines = {
   rework: '1 working day',
 } as const;
 
+/**
+ * Cases registered before 0.4.0: the system filled the service record at
+ * registration and a technician had 5 minutes to take the job.
+ */
+export const repairDeadlinesBefore040 = { dispatch: '5 minutes' } as const;
+
 /** Step names as staff say them (notifications, audit). */
 export const repairSteps = {
+  serviceRecord: '填写服务记录并通知工程部',
   dispatch: '派工接单',
   response: '回复业主',
   completion: '完工',

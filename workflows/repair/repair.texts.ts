@@ -11,7 +11,7 @@ export function repairTexts(input: RepairInput, cal: BusinessCalendar) {
     quote: (item: string, feeFen: number) =>
       `【物业服务中心】您好，您报修的「${input.fault}」属有偿维修项目「${item}」，费用 ${yuan(feeFen)}，请确认后我们安排维修。`,
     feeDeclined: () => `【物业服务中心】您已取消报修 ${input.caseId}，如需维修请随时联系我们。`,
-    dispatch: () => `【派工】${job}，请在5分钟内接单。`,
+    dispatch: (due?: Date) => `【派工】${job}，请于 ${at(due)} 前接单。`,
     declined: (technician: string, reason: string) => `【拒单】${technician} 拒绝了${job}，原因：${reason}。请安排他人。`,
     handedBack: (technician: string, reason: string) => `【退单】${technician} 退回了${job}，原因：${reason}。`,
     assigned: (technician: string) => `【工单】${job} 已由 ${technician} 负责，请按时完工。`,

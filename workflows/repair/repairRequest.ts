@@ -1,17 +1,19 @@
 /**
  * 报修 — the repair request procedure (DOMAIN.md §2), in the manual's order.
  *
- * 1. register → 2. paid repair: quote, owner confirms → 3. service record and
- * engineering notified, a technician takes it within 5 minutes → 4. the owner
- * hears back within 1 hour → 5. completion report with charges, daily follow-up
- * while unfinished → 6. return visit within 2 days, rework within 1 working day
- * → 7. close and file into the owner's file.
+ * 1. register → 2. paid repair: quote, owner confirms → 3. the csr fills the
+ * service record and notifies engineering within 5 minutes → 4. a technician
+ * takes the job (30 minutes, engineering's clock) → the owner hears back within
+ * 1 hour → 5. completion report with charges; a job reported unfinished is
+ * followed up daily, one nobody reported by the end of its day is a breach →
+ * 6. return visit within 2 days, rework within 1 working day → 7. close and
+ * file into the owner's file.
  *
  * The procedure reads from the top; the staff actions that move it on are below
  * it (`repairActionHandlers`), and the case's parts they share (`repairCase`)
  * below them.
  */
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
 import { type CaseCarryOver, CaseRuntime } from '../lib/caseRuntime';
@@ -21,8 +23,13 @@ import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import type { CaseRecord } from '../lib/stepRecord';
 import { nowIso, workflowNow } from '../lib/time';
 import { type RepairAction, repairActions, type RepairInput, type RepairOutcome, repairStageNames, repairState, repairUpdates, type RepairView } from './repair.messages';
-import { historyEventsBeforeContinueAsNew, repairDeadlines, repairSteps } from './repair.policy';
+import { historyEventsBeforeContinueAsNew, repairDeadlines, repairDeadlinesBefore040, repairSteps } from './repair.policy';
 import { repairTexts } from './repair.texts';
+
+/** Since 0.4.0 the csr fills the service record (5 minutes) and engineering has its own clock to take the job (issue 13 rule 1). */
+export const serviceRecordByCsrPatch = 'repair-service-record-by-csr-0.4';
+/** Since 0.4.0 a job reported unfinished ends its completion clock as reported: not a breach (issue 13 rule 3). */
+export const reportedUnfinishedPatch = 'repair-reported-unfinished-0.4';
 
 /** What a long-running case carries over when it continues as new. */
 export interface RepairCarryOver extends CaseCarryOver {
@@ -56,16 +63,22 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     rt.open({ procedure: 'repair', workflowId: workflowInfo().workflowId, unit: input.unit, ownerName: input.ownerName, ownerPhone: input.ownerPhone, summary: input.fault, firstReceiver: input.receivedBy.id, openedAt: view.registeredAt });
     // 4. The owner hears back within 1 hour of registering.
     board.start(clock('response', receiver()));
-    // 3. Within 5 minutes a technician takes it (paused while the owner decides on a quoted fee).
-    board.start(clock('dispatch', role('technician')));
-    rt.queueStep('register', input.receivedBy, { channel: input.channel, paid: input.paid });
+    // 3. Within 5 minutes the csr fills the service record and notifies engineering
+    // (before 0.4.0: a technician took it within 5 minutes); paused while the owner decides on a quoted fee.
+    const first = view.serviceRecordByCsr ? 'serviceRecord' : 'dispatch';
+    board.start(view.serviceRecordByCsr ? clock('serviceRecord', receiver()) : c.takeUpClock());
+    const register = { channel: input.channel, paid: input.paid };
     if (input.paid.kind === 'listed') {
       // 2. Paid repair: quote the fee; work waits for the owner's confirmation.
-      board.pause('dispatch', '等待业主确认费用');
+      rt.queueStep('register', input.receivedBy, register);
+      board.pause(first, '等待业主确认费用');
       await rt.step('quoteFee', input.receivedBy, input.paid, [{ recipient: owner(input.ownerPhone), text: texts.quote(input.paid.item, input.paid.feeFen) }], {
         records: [{ kind: 'charges', charges: [{ key: `${input.caseId}:quote`, kind: 'quote', item: input.paid.item, amountFen: input.paid.feeFen }] }],
       });
+    } else if (view.serviceRecordByCsr) {
+      await rt.step('register', input.receivedBy, register);
     } else {
+      rt.queueStep('register', input.receivedBy, register);
       await c.dispatchToEngineering();
     }
     registered = true;
@@ -129,10 +142,24 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
         await c.close();
         return;
       }
+      if (view.serviceRecordByCsr) {
+        // 3. Now the csr fills the service record and notifies engineering.
+        view.stage = 'recording';
+        board.resume('serviceRecord');
+        await rt.step('confirmFee', actor, i);
+        return;
+      }
       view.stage = 'dispatching';
       board.resume('dispatch');
       rt.queueStep('confirmFee', actor, i);
       await c.dispatchToEngineering();
+    },
+    async fillServiceRecord(actor, i) {
+      // 3. Service record filled, engineering notified: 4. a technician takes the job on engineering's clock.
+      view.stage = 'dispatching';
+      board.stop('serviceRecord');
+      board.start(c.takeUpClock());
+      await c.dispatchToEngineering('fillServiceRecord', actor, i);
     },
     async respondToOwner(actor, i) {
       board.stop('response');
@@ -149,9 +176,9 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
       view.stage = 'dispatching';
       view.assignee = undefined;
       board.stop('completion', 'cancelled', '退单');
-      board.start(clock('dispatch', role('technician')));
+      board.start(c.takeUpClock());
       await rt.step('handBack', actor, i, [
-        { recipient: role('technician'), text: texts.dispatch() },
+        { recipient: role('technician'), text: texts.dispatch(board.dueAt('dispatch')) },
         { recipient: role('supervisor'), text: texts.handedBack(actor.id, i.reason) },
       ]);
     },
@@ -167,9 +194,9 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
       const at = new Date(i.at);
       view.appointmentAt = at.toISOString();
       // No technician can come now: the owner is told and an appointment is booked. A job
-      // nobody has taken must be taken within 5 minutes of the appointment; a job already
-      // taken has its completion clock wait until then.
-      if (view.stage === 'dispatching') board.start(clock('dispatch', role('technician')), at);
+      // nobody has taken must be taken within its take-up time of the appointment; a job
+      // already taken has its completion clock wait until then.
+      if (view.stage === 'dispatching') board.start(c.takeUpClock(), at);
       if (board.isRunning('completion')) board.pause('completion', '业主预约维修时间', at);
       await rt.step('bookAppointment', actor, i, [{ recipient: owner(input.ownerPhone), text: texts.appointment(at) }], {
         records: [serviceRecord({ appointment: at.toISOString() })],
@@ -182,6 +209,8 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
       });
     },
     async reportUnfinished(actor, i) {
+      // Reporting back is the duty: the completion clock ends as reported (late if the day had already ended).
+      if (patched(reportedUnfinishedPatch)) board.stop('completion', 'met', '已报告未完工');
       c.startFollowUps();
       await rt.step('reportUnfinished', actor, i, [{ recipient: receiver(), text: texts.unfinished(i.reason) }]);
     },
@@ -248,13 +277,14 @@ type RepairCase = ReturnType<typeof repairCase>;
 function repairCase(input: RepairInput, carried?: RepairCarryOver) {
   const cal = BusinessCalendar.from(input.calendar);
   const texts = repairTexts(input, cal);
+  const byCsr = carried === undefined && patched(serviceRecordByCsrPatch);
   const view: RepairView = carried?.view ?? {
     caseId: input.caseId,
     procedure: 'repair',
     unit: input.unit,
     ownerName: input.ownerName,
     fault: input.fault,
-    stage: input.paid.kind === 'listed' ? 'awaitingFeeConfirmation' : 'dispatching',
+    stage: input.paid.kind === 'listed' ? 'awaitingFeeConfirmation' : byCsr ? 'recording' : 'dispatching',
     firstReceiver: input.receivedBy.id,
     chargesFen: 0,
     returnVisits: 0,
@@ -265,6 +295,7 @@ function repairCase(input: RepairInput, carried?: RepairCarryOver) {
     breached: false,
     registeredAt: nowIso(),
     quote: input.paid.kind === 'listed' ? { item: input.paid.item, feeFen: input.paid.feeFen } : undefined,
+    serviceRecordByCsr: byCsr || undefined,
   };
   const rt = new CaseRuntime<RepairView>({
     cal,
@@ -279,13 +310,15 @@ function repairCase(input: RepairInput, carried?: RepairCarryOver) {
   const { board } = rt;
   /** The first-responsible csr: the receiver, or whoever the case was reassigned to. */
   const receiver = (): Recipient => staff(view.firstReceiver);
-  const clock = (name: keyof typeof repairDeadlines, owner: Recipient) => rt.clock(name, repairSteps[name], repairDeadlines[name], owner);
+  const clock = (name: keyof typeof repairDeadlines, owner: Recipient, rule: string = repairDeadlines[name]) => rt.clock(name, repairSteps[name], rule, owner);
 
   function waitingOn(): RepairView['waitingOn'] {
     const due = (name: string) => board.dueAt(name)?.toISOString();
     switch (view.stage) {
       case 'awaitingFeeConfirmation':
         return { who: '业主', what: '确认维修费用' };
+      case 'recording':
+        return { who: view.firstReceiver, what: '填写服务记录并通知工程部', dueAt: due('serviceRecord') };
       case 'dispatching':
         return { who: '工程部', what: '接单', dueAt: due('dispatch') };
       case 'inProgress':
@@ -309,9 +342,14 @@ function repairCase(input: RepairInput, carried?: RepairCarryOver) {
     receiver,
     clock,
 
-    /** 3. Service record filled in, engineering notified to take the job. */
-    async dispatchToEngineering(): Promise<void> {
-      await rt.step('dispatch', systemActor, {}, [{ recipient: role('technician'), text: texts.dispatch() }], { records: [{ kind: 'serviceRecord', fault: input.fault }] });
+    /** 3. Service record filled in, engineering notified to take the job (by the csr since 0.4.0; before, by the system at registration). */
+    async dispatchToEngineering(action = 'dispatch', actor: StepActor = systemActor, detail: object = {}): Promise<void> {
+      await rt.step(action, actor, detail, [{ recipient: role('technician'), text: texts.dispatch(board.dueAt('dispatch')) }], { records: [{ kind: 'serviceRecord', fault: input.fault }] });
+    },
+
+    /** 4. Engineering's clock to take the job: its configured time (default 30 minutes; 5 minutes before 0.4.0). */
+    takeUpClock() {
+      return clock('dispatch', role('technician'), view.serviceRecordByCsr ? (input.takeUpWithin ?? repairDeadlines.dispatch) : repairDeadlinesBefore040.dispatch);
     },
 
     /** A technician has the job (took it, or the supervisor assigned it). */
