@@ -130,6 +130,8 @@ async function main(): Promise<void> {
     phones.push(phone(round));
     const caseId = typeof opened.body['caseId'] === 'string' ? opened.body['caseId'] : '';
     if (opened.status === 201) {
+      const filled = await send('POST', `/repairs/${caseId}/actions/fillServiceRecord`, tokens.csr, {});
+      if (filled.status !== 200) fivexx.push(`filling the service record of a fresh repair answered ${filled.status}`);
       for (const at of ['9999-12-31T23:59:59Z', '0001-01-01T00:00:00Z', '1970-01-01T00:00:00Z', '2001-09-09T01:46:40Z', 'tomorrow', '2026-13-01T00:00:00Z', new Date(Date.now() + 400 * 86_400_000).toISOString()]) {
         const r = await send('POST', `/repairs/${caseId}/actions/bookAppointment`, tokens.csr, { at, reason: '业主约定' });
         if (r.status < 400) misleading201++;

@@ -12,7 +12,7 @@
  * waits for the workflow's first task before the first action; --strict fails on
  * the first error instead of retrying the early-update failure described below.
  *
- * Each case: open → respondToOwner (csr) → takeJob (technician) → reportCompletion
+ * Each case: open → fillServiceRecord (csr) → respondToOwner (csr) → takeJob (technician) → reportCompletion
  * (technician, one labour charge) → recordReturnVisit (csr, satisfied) → the workflow's
  * result (closed). Latency is measured per call (open and each action); the wait for
  * the result is not an action and is reported apart. Throughput is cases / wall time

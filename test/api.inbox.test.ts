@@ -41,12 +41,19 @@ const onRecord = (path: string, caseId: string, action: string) =>
     return h.status === 200 && h.body.steps.some((s) => s.action === action);
   });
 
-/** A repair registered by `by` and sent to engineering (on record). */
-async function registerRepair(fault: string, by: Actor = csr, at = unit()): Promise<{ caseId: string; dueAt: { dispatch: string } }> {
-  const opened = await ctx.http.post<{ caseId: string; dueAt: { dispatch: string } }>('/repairs', by, { unit: at, ownerName: '张先生', ownerPhone: '13800000000', channel: 'phone', fault });
+/** A repair registered by `by` (on record), its service record not filled yet. */
+async function registerRepair(fault: string, by: Actor = csr, at = unit()): Promise<{ caseId: string; dueAt: Record<string, string> }> {
+  const opened = await ctx.http.post<{ caseId: string; dueAt: Record<string, string> }>('/repairs', by, { unit: at, ownerName: '张先生', ownerPhone: '13800000000', channel: 'phone', fault });
   expect(opened.status).toBe(201);
-  await onRecord('/repairs', opened.body.caseId, 'dispatch');
+  await onRecord('/repairs', opened.body.caseId, 'register');
   return opened.body;
+}
+
+/** A repair registered by `by` whose service record she filled: engineering notified; `dispatch` is when it must be taken. */
+async function dispatchRepair(fault: string, by: Actor = csr, at = unit()): Promise<{ caseId: string; dispatch: string }> {
+  const { caseId } = await registerRepair(fault, by, at);
+  const filled = (await act('/repairs', caseId, 'fillServiceRecord', by)) as unknown as { clocks: { name: string; dueAt?: string }[] };
+  return { caseId, dispatch: filled.clocks.find((c) => c.name === 'dispatch')?.dueAt as string };
 }
 
 /** A complaint logged by the csr, its intake on record. */
@@ -59,8 +66,17 @@ async function logComplaint(matter: string, content: string): Promise<string> {
 
 describe('the inbox through a repair', () => {
   it('after each step, the case waits in the inbox of whoever acts next, and nobody else', async () => {
-    const opened = await registerRepair('卫生间地漏堵塞');
-    const { caseId } = opened;
+    const registered = await registerRepair('卫生间地漏堵塞');
+    const { caseId } = registered;
+
+    // Registered: the receiving csr fills the service record and notifies engineering; no technician has it yet.
+    expect(await waitingFor(csr, caseId)).toEqual(['fillServiceRecord', 'respondToOwner']);
+    expect(await waitingFor(technician, caseId)).toBeNull();
+    const first = (await inbox(csr)).find((i) => i.caseId === caseId);
+    expect(first).toMatchObject({ stage: 'recording', step: '填写服务记录并通知工程部' });
+    expect(Math.abs(Date.parse(first?.dueAt ?? '') - Date.parse(registered.dueAt.serviceRecord ?? ''))).toBeLessThan(5_000);
+    const filled = (await act('/repairs', caseId, 'fillServiceRecord', csr)) as unknown as { clocks: { name: string; dueAt?: string }[] };
+    const opened = { dueAt: { dispatch: filled.clocks.find((c) => c.name === 'dispatch')?.dueAt as string } };
 
     // Dispatching: any technician may take it; the receiving csr keeps it (首问责任人); the supervisor may assign it.
     expect(await waitingFor(technician, caseId)).toEqual(['declineJob', 'takeJob']);
@@ -91,9 +107,9 @@ describe('the inbox through a repair', () => {
   });
 
   it('lists the soonest due first', async () => {
-    const first = await registerRepair('门锁损坏');
+    const first = await dispatchRepair('门锁损坏');
     await ctx.sys.env.sleep(2 * 60_000);
-    const second = await registerRepair('灯不亮');
+    const second = await dispatchRepair('灯不亮');
     const items = await inbox(technician2);
     const order = items.map((i) => i.caseId).filter((id) => id === first.caseId || id === second.caseId);
     expect(order).toEqual([first.caseId, second.caseId]);
@@ -103,15 +119,19 @@ describe('the inbox through a repair', () => {
 });
 
 describe('each person sees their own step', () => {
-  it("a fresh repair: the technician's line is 派工接单 due in 5 minutes, the receiving csr's is 回复业主 due in 1 hour", async () => {
+  it("a fresh repair: the receiving csr's line is 填写服务记录并通知工程部 due in 5 minutes; once filled, the technician's is 派工接单 due in 30 minutes and hers 回复业主 due in 1 hour", async () => {
     const { caseId } = await registerRepair('水管漏水');
     const now = await ctx.sys.env.currentTimeMs();
     const line = async (who: Actor) => (await inbox(who)).find((i) => i.caseId === caseId);
+    const minutesAhead = (iso: string | null | undefined) => Math.round((Date.parse(iso ?? '') - now) / 60_000);
+    const fresh = await line(csr);
+    expect([fresh?.step, minutesAhead(fresh?.dueAt)]).toEqual(['填写服务记录并通知工程部', 5]);
+    expect(await line(technician)).toBeUndefined();
+    await act('/repairs', caseId, 'fillServiceRecord', csr);
     const forTechnician = await line(technician);
     const forCsr = await line(csr);
     expect([forTechnician?.step, forCsr?.step]).toEqual(['派工接单', '回复业主']);
-    const minutesAhead = (iso: string | null | undefined) => Math.round((Date.parse(iso ?? '') - now) / 60_000);
-    expect([minutesAhead(forTechnician?.dueAt), minutesAhead(forCsr?.dueAt)]).toEqual([5, 60]);
+    expect([minutesAhead(forTechnician?.dueAt), minutesAhead(forCsr?.dueAt)]).toEqual([30, 60]);
   });
 });
 
@@ -222,7 +242,7 @@ describe('the inbox through a complaint', () => {
 describe('the case list', () => {
   it('finds cases by procedure, unit, assignee and overdue', async () => {
     const u = unit();
-    const { caseId } = await registerRepair('窗户漏风', csr, u);
+    const { caseId } = await dispatchRepair('窗户漏风', csr, u);
     const find = async (query: string) => {
       const reply = await ctx.http.get<{ total: number; items: { caseId: string; stage: string }[] }>(`/cases?${query}`, supervisor);
       expect(reply.status).toBe(200);
@@ -232,7 +252,7 @@ describe('the case list', () => {
     expect(await find(`procedure=complaint&unit=${u}`)).toEqual([]);
     expect(await find(`unit=${u}&overdue=true`)).toEqual([]);
 
-    await ctx.sys.env.sleep(2 * HOUR); // nobody took it: the 5-minute dispatch and the 1-hour response are missed
+    await ctx.sys.env.sleep(2 * HOUR); // nobody took it: the 30-minute take-up and the 1-hour response are missed
     await eventually(async () => (await find(`unit=${u}&overdue=true`)).includes(caseId));
 
     await act('/repairs', caseId, 'takeJob', technician2);

@@ -82,8 +82,8 @@ describe('a forbidden action on a real case', () => {
     const history = () => ctx.http.get<{ steps: unknown[]; deadlines: unknown[] }>(`/repairs/${caseId}/history`);
     const before = await eventually(async () => {
       const h = await history();
-      // Registered and sent to engineering: the workflow's own first steps are on record.
-      return h.status === 200 && (h.body.steps as { action: string }[]).some((st) => st.action === 'dispatch') ? h.body : undefined;
+      // Registered: the workflow's own first step is on record.
+      return h.status === 200 && (h.body.steps as { action: string }[]).some((st) => st.action === 'register') ? h.body : undefined;
     });
     const stateBefore = (await ctx.http.get(`/repairs/${caseId}`)).body;
     let refused = 0;

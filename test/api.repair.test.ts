@@ -39,7 +39,7 @@ interface Opened {
   caseId: string;
   workflowId: string;
   stage: string;
-  dueAt: { response: string; dispatch: string | null };
+  dueAt: Record<string, string | null>;
 }
 
 async function open(extra: Record<string, unknown> = {}): Promise<Opened> {
@@ -64,10 +64,18 @@ const historyWith = (caseId: string, last: string) =>
 
 /**
  * Staff act once the front desk has finished registering: the workflow's own
- * steps (register, quote or dispatch) are in the trail. An action sent sooner
- * is recorded before them (see the report).
+ * steps (register, or register and quote) are in the trail.
  */
-const registered = (caseId: string, last: 'dispatch' | 'quoteFee' = 'dispatch') => historyWith(caseId, last);
+const registered = (caseId: string, last: 'register' | 'quoteFee' = 'register') => historyWith(caseId, last);
+
+/** A repair registered, its service record filled and engineering notified by the csr: a technician can take it. */
+async function openDispatched(): Promise<Opened> {
+  const opened = await open();
+  await registered(opened.caseId);
+  const filled = await action(opened.caseId, 'fillServiceRecord', csr, {});
+  expect([filled.status, filled.body.stage]).toEqual([200, 'dispatching']);
+  return opened;
+}
 
 const issuePaths = (body: ErrorReply) => (body.issues ?? []).map((i) => i.path.join('.'));
 
@@ -99,31 +107,33 @@ describe('POST /repairs', () => {
     const { caseId, workflowId, stage, dueAt } = reply.body;
     expect(caseId).toMatch(new RegExp(`^BX${localDate(new Date(before)).replace(/-/g, '')}-[0-9A-Z]{6}$`));
     expect(workflowId).toBe(repairWorkflowId(caseId));
-    expect(stage).toBe('dispatching');
+    expect(stage).toBe('recording');
     // Registration time is the server's clock during the request (it runs in real time):
     // the bounds below pin it between the readings taken around the request.
-    const response = Date.parse(dueAt.response);
-    const dispatch = Date.parse(dueAt.dispatch as string);
+    const response = Date.parse(dueAt.response as string);
+    const serviceRecord = Date.parse(dueAt.serviceRecord as string);
     expect(response - 3_600_000).toBeGreaterThanOrEqual(before);
     expect(response - 3_600_000).toBeLessThanOrEqual(after);
-    expect(dispatch - 300_000).toBe(response - 3_600_000);
+    expect(serviceRecord - 300_000).toBe(response - 3_600_000);
+    expect(dueAt.dispatch).toBeUndefined();
 
     // The answer is the workflow's own: its clocks' due times exactly, and the
     // registration (with engineering notified) is on record when it arrives.
     const view = (await get<RepairView>(`/repairs/${caseId}`)).body;
     expect(view.clocks.find((c) => c.name === 'response')?.dueAt).toBe(dueAt.response);
-    expect(view.clocks.find((c) => c.name === 'dispatch')?.dueAt).toBe(dueAt.dispatch);
+    expect(view.clocks.find((c) => c.name === 'serviceRecord')?.dueAt).toBe(dueAt.serviceRecord);
+    expect(view.waitingOn).toEqual({ who: csr.id, what: '填写服务记录并通知工程部', dueAt: dueAt.serviceRecord });
     expect(Date.parse(view.registeredAt)).toBe(response - 3_600_000);
     const trail = await get<{ steps: { action: string }[] }>(`/repairs/${caseId}/history`);
-    expect(trail.body.steps.map((s) => s.action)).toEqual(['register', 'dispatch']);
-    expect((await ctx.sys.db.case.findUniqueOrThrow({ where: { id: caseId } })).nextDueAt?.toISOString()).toBe(dueAt.dispatch);
+    expect(trail.body.steps.map((s) => s.action)).toEqual(['register']);
+    expect((await ctx.sys.db.case.findUniqueOrThrow({ where: { id: caseId } })).nextDueAt?.toISOString()).toBe(dueAt.serviceRecord);
 
     // What a supervisor sees in the Temporal UI.
     const described = await ctx.sys.env.client.workflow.getHandle(workflowId).describe();
     expect(described.typedSearchAttributes.get(caseProcedure)).toBe('repair');
     expect(described.typedSearchAttributes.get(caseUnit)).toBe(body.unit);
     expect(described.typedSearchAttributes.get(caseBreached)).toBe(false);
-    expect(described.typedSearchAttributes.get(caseStage)).toBe('dispatching');
+    expect(described.typedSearchAttributes.get(caseStage)).toBe('recording');
     // Its summary and details come from the repair's contract, with the owner's name and phone masked.
     expect(await described.staticSummary()).toBe(`报修 ${caseId} · ${body.unit} · ${body.fault}`);
     const details = (await described.staticDetails()) ?? '';
@@ -190,10 +200,27 @@ describe('POST /repairs', () => {
     await expectNoCaseFor(body.unit);
   });
 
+  it('when a technician takes a job whose service record the csr has not filled yet, then 409; once she fills it, engineering has 30 minutes to take it', async () => {
+    const { caseId } = await open();
+    await registered(caseId);
+    const tooEarly = await action(caseId, 'takeJob', technician);
+    expect(tooEarly.status).toBe(409);
+    expect(tooEarly.body).toEqual({ code: 'InvalidStage', message: '当前阶段「待填写服务记录」不能执行「接单」' });
+    expect((await action(caseId, 'fillServiceRecord', technician, {})).status).toBe(403);
+    const filled = await action(caseId, 'fillServiceRecord', csr, { note: '已电话通知工程部' });
+    expect(filled.status).toBe(200);
+    const history = await historyWith(caseId, 'fillServiceRecord');
+    const at = Date.parse(history.steps.find((s) => s.action === 'fillServiceRecord')?.at as string);
+    expect(filled.body.clocks.find((c) => c.name === 'dispatch')?.dueAt).toBe(new Date(at + 30 * 60_000).toISOString());
+    expect(filled.body.waitingOn).toMatchObject({ who: '工程部', what: '接单' });
+    expect(history.steps.find((s) => s.action === 'fillServiceRecord')).toMatchObject({ label: '填写服务记录并通知工程部', actor: csr });
+    expect((await action(caseId, 'takeJob', technician)).status).toBe(200);
+  });
+
   it('when a paid listed repair is registered, then it waits for the owner to confirm the fee, and when the owner declines, then the case is cancelled', async () => {
     const opened = await open({ paid: { kind: 'listed', item: '更换水龙头', feeFen: 8_000 } });
     expect(opened.stage).toBe('awaitingFeeConfirmation');
-    expect(opened.dueAt.dispatch).toBeNull();
+    expect(opened.dueAt.serviceRecord).toBeNull();
     // The Temporal UI shows the stage the workflow set, not one the API predicted.
     const described = await ctx.sys.env.client.workflow.getHandle(opened.workflowId).describe();
     expect(described.typedSearchAttributes.get(caseStage)).toBe('awaitingFeeConfirmation');
@@ -238,8 +265,7 @@ describe('GET /repairs/:caseId and /history', () => {
 
 describe('POST /repairs/:caseId/actions/:action', () => {
   it('when a repair goes open → respond → take → complete with charges → satisfied return visit, then the case is closed, its trail lists every step with its actor, charges and the owner file are persisted', async () => {
-    const { caseId } = await open();
-    await registered(caseId);
+    const { caseId } = await openDispatched();
 
     const responded = await action(caseId, 'respondToOwner', csr, { channel: 'phone', note: '已回电，师傅马上到' });
     expect(responded.status).toBe(200);
@@ -269,7 +295,7 @@ describe('POST /repairs/:caseId/actions/:action', () => {
     expect(history.outcome).toBe('closed');
     expect(history.steps.map((s) => [s.seq, s.action, s.actor.id])).toEqual([
       [1, 'register', csr.id],
-      [2, 'dispatch', 'system'],
+      [2, 'fillServiceRecord', csr.id],
       [3, 'respondToOwner', csr.id],
       [4, 'takeJob', technician.id],
       [5, 'reportCompletion', technician.id],
@@ -283,6 +309,7 @@ describe('POST /repairs/:caseId/actions/:action', () => {
     expect(history.deadlines).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ clock: 'response', kind: 'met' }),
+        expect.objectContaining({ clock: 'serviceRecord', kind: 'met' }),
         expect.objectContaining({ clock: 'dispatch', kind: 'met' }),
         expect.objectContaining({ clock: 'returnVisit', kind: 'met' }),
       ]),
@@ -296,20 +323,20 @@ describe('POST /repairs/:caseId/actions/:action', () => {
   });
 
   it('when a csr takes a job, then 403 and the case is unchanged', async () => {
-    const { caseId } = await open();
+    const { caseId } = await openDispatched();
     const reply = await action(caseId, 'takeJob', csr);
     expect(reply.status).toBe(403);
     expect(reply.body).toEqual({ code: 'Forbidden', message: '角色「客服员」无权执行「接单」' });
     const state = (await get<RepairView>(`/repairs/${caseId}`)).body;
     expect(state.stage).toBe('dispatching');
     expect(state.assignee).toBeUndefined();
-    const history = await registered(caseId);
+    const history = await historyWith(caseId, 'fillServiceRecord');
     await settle();
     expect((await get<CaseHistory>(`/repairs/${caseId}/history`)).body.steps).toHaveLength(history.steps.length);
   });
 
   it('when another technician reports completion of a job someone else took, then 403 from the workflow', async () => {
-    const { caseId } = await open();
+    const { caseId } = await openDispatched();
     expect((await action(caseId, 'takeJob', technician)).status).toBe(200);
     const reply = await action(caseId, 'reportCompletion', technician2, { workDone: '已修好' });
     expect(reply.status).toBe(403);
@@ -330,8 +357,8 @@ describe('POST /repairs/:caseId/actions/:action', () => {
   });
 
   it('when an appointment is in year 9999, in 1970 or more than 10 minutes ago, then 400 naming its window, nothing is recorded, and the case still takes its next action', async () => {
-    const { caseId } = await open();
-    const before = await registered(caseId);
+    const { caseId } = await openDispatched();
+    const before = await historyWith(caseId, 'fillServiceRecord');
     const now = await ctx.sys.env.currentTimeMs();
     for (const at of ['9999-12-31T23:59:59Z', '1970-01-01T00:00:00Z', new Date(now - 11 * 60_000).toISOString()]) {
       const reply = await post<ErrorReply>(`/repairs/${caseId}/actions/bookAppointment`, csr, { at, reason: '业主约的时间' });
@@ -362,10 +389,10 @@ describe('POST /repairs/:caseId/actions/:action', () => {
   });
 
   it('when a completion is reported while the case is still dispatching, then 409 InvalidStage', async () => {
-    const { caseId } = await open();
+    const { caseId } = await openDispatched();
     const reply = await action(caseId, 'reportCompletion', technician, { workDone: '已修好' });
     expect(reply.status).toBe(409);
-    expect(reply.body).toEqual({ code: 'InvalidStage', message: '当前阶段「dispatching」不能执行「完工报告」' });
+    expect(reply.body).toEqual({ code: 'InvalidStage', message: '当前阶段「待接单」不能执行「完工报告」' });
     expect((await get<RepairView>(`/repairs/${caseId}`)).body.stage).toBe('dispatching');
   });
 

@@ -23,8 +23,9 @@ describe('GET /reports/monthly', () => {
       opened.push(reply.body.caseId);
     }
     const [first] = opened as [string];
-    await eventually(async () => (await ctx.http.get<{ steps: { action: string }[] }>(`/repairs/${first}/history`)).body.steps?.some((s) => s.action === 'dispatch'));
+    await eventually(async () => (await ctx.http.get<{ steps: { action: string }[] }>(`/repairs/${first}/history`)).body.steps?.some((s) => s.action === 'register'));
     for (const [action, input, who] of [
+      ['fillServiceRecord', {}, csr],
       ['takeJob', {}, technician],
       ['reportCompletion', { workDone: '更换水管', charges: [] }, technician],
       ['recordReturnVisit', { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false }, csr],

@@ -11,7 +11,7 @@ import { act, caseIdOf, csr, clockEvents, expectSameInstant, MINUTE, openRepair,
 const system = useTimeSkippingSystem();
 
 describe('the scenario driver', () => {
-  it('reads a waiting case from its history: nothing outstanding, its one timer due at the 50% warning of the csr's 5-minute service record', async () => {
+  it("reads a waiting case from its history: nothing outstanding, its one timer due at the 50% warning of the csr's 5-minute service record", async () => {
     const h = await openRepair(system().env);
     const state = await system().env.settle(h.workflowId);
     const opened = (await clockEvents(system().db, caseIdOf(h), 'serviceRecord'))[0]?.at.getTime();

@@ -18,8 +18,8 @@ import type { benchSkeleton } from './skeleton';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export type Step = 'open' | 'respondToOwner' | 'takeJob' | 'reportCompletion' | 'recordReturnVisit';
-export const steps: Step[] = ['open', 'respondToOwner', 'takeJob', 'reportCompletion', 'recordReturnVisit'];
+export type Step = 'open' | 'fillServiceRecord' | 'respondToOwner' | 'takeJob' | 'reportCompletion' | 'recordReturnVisit';
+export const steps: Step[] = ['open', 'fillServiceRecord', 'respondToOwner', 'takeJob', 'reportCompletion', 'recordReturnVisit'];
 export type PathName = 'skeleton' | 'bare' | 'api';
 export const paths: PathName[] = ['skeleton', 'bare', 'api'];
 export const pathLabels: Record<PathName, string> = { skeleton: 'no-op skeleton', bare: 'bare client', api: 'HTTP API' };
@@ -38,14 +38,16 @@ export const registration = {
 
 /** The raw action bodies, as a client sends them over HTTP. */
 export const actionBodies = {
+  fillServiceRecord: {},
   respondToOwner: { channel: 'phone', note: '已回电，师傅马上到' },
   takeJob: {},
   reportCompletion: { workDone: '更换阀芯', charges: [{ kind: 'labour', item: '人工', amountFen: 3000 }] },
   recordReturnVisit: { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false },
 } as const;
 export type ActionStep = keyof typeof actionBodies;
-export const actionSteps: ActionStep[] = ['respondToOwner', 'takeJob', 'reportCompletion', 'recordReturnVisit'];
+export const actionSteps: ActionStep[] = ['fillServiceRecord', 'respondToOwner', 'takeJob', 'reportCompletion', 'recordReturnVisit'];
 export const actorOf: Record<ActionStep, Actor> = {
+  fillServiceRecord: csr,
   respondToOwner: csr,
   takeJob: technician,
   reportCompletion: technician,
@@ -158,6 +160,7 @@ export async function awaitClosed(ctx: Ctx, caseId: string, times: CaseTimes): P
 
 export function expectStage(view: RepairView, step: ActionStep, caseId: string): void {
   const expected: Record<ActionStep, RepairView['stage']> = {
+    fillServiceRecord: 'dispatching',
     respondToOwner: 'dispatching',
     takeJob: 'inProgress',
     reportCompletion: 'awaitingReturnVisit',

@@ -20,7 +20,7 @@ export interface PhaseResult {
   ourCpuSec: number;
 }
 
-export const emptyLatency = (): Record<Step, number[]> => ({ open: [], respondToOwner: [], takeJob: [], reportCompletion: [], recordReturnVisit: [] });
+export const emptyLatency = (): Record<Step, number[]> => ({ open: [], fillServiceRecord: [], respondToOwner: [], takeJob: [], reportCompletion: [], recordReturnVisit: [] });
 
 export async function runPhase(ctx: Ctx, path: PathName, cases: number, concurrency: number, guard: Promise<void>): Promise<PhaseResult> {
   return (await runCases(ctx, () => path, cases, concurrency, guard))[path];

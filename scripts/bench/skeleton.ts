@@ -1,14 +1,14 @@
 /**
  * The bench's baseline: a no-op procedure with the repair's shape and nothing
  * else — registration (opened by update-with-start, as the procedures open) and
- * the same 4 staff actions as updates, one activity per step that writes nothing. Run by the same worker on the same server in the
+ * the same 5 staff actions as updates, one activity per step that writes nothing. Run by the same worker on the same server in the
  * same run as the repair, it is what "CPU per case" and "action latency" of the
  * repair are measured against (the cost of Temporal itself).
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 
-export const skeletonSteps = ['respondToOwner', 'takeJob', 'reportCompletion', 'recordReturnVisit'] as const;
+export const skeletonSteps = ['fillServiceRecord', 'respondToOwner', 'takeJob', 'reportCompletion', 'recordReturnVisit'] as const;
 export type SkeletonStep = (typeof skeletonSteps)[number];
 
 export const skeletonUpdates = Object.fromEntries(skeletonSteps.map((s) => [s, defineUpdate<{ stage: string }, [unknown]>(`skeleton.${s}`)])) as Record<

@@ -8,7 +8,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { CaseViewBase } from './caseView';
-import { type Actor, type Role, roles } from './roles';
+import { type Actor, type Role, roleNames, roles } from './roles';
 
 export interface ActionRule<S extends z.ZodType = z.ZodType, Stage extends string = string> {
   /** What staff see in the audit trail and error messages. */
@@ -69,14 +69,17 @@ function checkRole(table: ActionTable, action: string, req: ActionRequest): Acti
   const actor = actorSchema.safeParse(req.actor);
   if (!actor.success) throw ApplicationFailure.nonRetryable('操作人身份无效', rejection.invalidInput);
   if (!rule.roles.includes(req.actor.role)) {
-    throw ApplicationFailure.nonRetryable(`角色「${req.actor.role}」无权执行「${rule.label}」`, rejection.forbidden);
+    throw ApplicationFailure.nonRetryable(`角色「${roleNames[req.actor.role] ?? req.actor.role}」无权执行「${rule.label}」`, rejection.forbidden);
   }
   return rule;
 }
 
-function checkStage(rule: ActionRule, stage: string): void {
+/** How staff call a stage ('待接单'), for the messages of refused actions; the stage's id when not given. */
+export type StageName = (stage: string) => string;
+
+function checkStage(rule: ActionRule, stage: string, stageName: StageName = (s) => s): void {
   if (!rule.stages.includes(stage)) {
-    throw ApplicationFailure.nonRetryable(`当前阶段「${stage}」不能执行「${rule.label}」`, rejection.invalidStage);
+    throw ApplicationFailure.nonRetryable(`当前阶段「${stageName(stage)}」不能执行「${rule.label}」`, rejection.invalidStage);
   }
 }
 
@@ -90,9 +93,9 @@ export function checkRoleAndInput(table: ActionTable, action: string, req: Actio
 }
 
 /** Full check used by update validators: role, input, and whether the stage allows it. */
-export function checkAction(table: ActionTable, action: string, stage: string, req: ActionRequest): void {
+export function checkAction(table: ActionTable, action: string, stage: string, req: ActionRequest, stageName?: StageName): void {
   checkRoleAndInput(table, action, req);
-  checkStage(table[action], stage);
+  checkStage(table[action], stage, stageName);
 }
 
 /**
@@ -101,8 +104,8 @@ export function checkAction(table: ActionTable, action: string, stage: string, r
  * re-checking it here would run on replay too, where a table made stricter since would refuse
  * an input that history holds as accepted, and break the case's replay.
  */
-export function recheckAction(table: ActionTable, action: string, stage: string, req: ActionRequest): void {
-  checkStage(checkRole(table, action, req), stage);
+export function recheckAction(table: ActionTable, action: string, stage: string, req: ActionRequest, stageName?: StageName): void {
+  checkStage(checkRole(table, action, req), stage, stageName);
 }
 
 /**

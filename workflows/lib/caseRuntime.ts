@@ -104,6 +104,11 @@ export class CaseRuntime<V extends CaseViewBase> {
     return this.o.label;
   }
 
+  /** How staff call a stage of the case: '待接单'. */
+  stageName(stage: string): string {
+    return this.o.stageName(stage as V['stage']) ?? stage;
+  }
+
   /** True once the case is closing: nothing changes hands any more. */
   get ended(): boolean {
     return this.closing;

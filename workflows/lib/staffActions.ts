@@ -36,8 +36,9 @@ export function handleStaffActions<T extends ActionTable, View extends CaseViewB
     await condition(opts.ready);
     return opts.runtime.current();
   });
+  const stageName = (stage: string) => opts.runtime.stageName(stage);
   const check = (name: keyof T & string, req: ActionRequest) => {
-    checkAction(opts.table, name, opts.stage(), req);
+    checkAction(opts.table, name, opts.stage(), req, stageName);
     opts.authorize?.(name, req.actor, req.input);
   };
   for (const name of Object.keys(opts.table) as (keyof T & string)[]) {
@@ -48,7 +49,7 @@ export function handleStaffActions<T extends ActionTable, View extends CaseViewB
         if (!opts.ready()) {
           await condition(opts.ready);
           // The case may have moved on meanwhile (not the input: see recheckAction).
-          recheckAction(opts.table, name, opts.stage(), req);
+          recheckAction(opts.table, name, opts.stage(), req, stageName);
           opts.authorize?.(name, req.actor, req.input);
         }
         const input = handlerInput(opts.table[name], req.input);
