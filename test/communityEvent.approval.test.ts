@@ -5,7 +5,7 @@
  */
 import { actOnCommunityEvent, communityEventIdOf, communityEventOf, planCommunityEvent } from './support/communityEventScenario';
 import { executive, manager } from './support/complaintScenario';
-import { clockTo, csr, eventually, HOUR, local, localDate, MINUTE, rejectionOf, supervisor } from './support/scenario';
+import { clockTo, csr, eventually, HOUR, local, localDate, rejectionOf, supervisor } from './support/scenario';
 import { useTimeSkippingSystem } from './support/temporal';
 
 const system = useTimeSkippingSystem();

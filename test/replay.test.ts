@@ -99,12 +99,12 @@ async function decrypted(history: temporal.api.history.v1.IHistory): Promise<tem
   const walk = async (node: unknown): Promise<unknown> => {
     if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return node;
     if (Array.isArray(node)) return Promise.all(node.map(walk));
-    if (isEncrypted(node as { metadata?: Record<string, Uint8Array> })) return (await codec.decode([node as temporal.api.common.v1.IPayload]))[0];
+    if (isEncrypted(node)) return (await codec.decode([node]))[0];
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(node)) out[k] = await walk(v);
     return out;
   };
-  return (await walk(History.toObject(History.fromObject(history), { defaults: false }) as unknown)) as temporal.api.history.v1.IHistory;
+  return (await walk(History.toObject(History.fromObject(history), { defaults: false }))) as temporal.api.history.v1.IHistory;
 }
 
 async function replay(histories: { workflowId: string; history: temporal.api.history.v1.IHistory }[]) {

@@ -106,7 +106,7 @@ export class CaseRuntime<V extends CaseViewBase> {
 
   /** How staff call a stage of the case: '待接单'. */
   stageName(stage: string): string {
-    return this.o.stageName(stage as V['stage']) ?? stage;
+    return this.o.stageName(stage) ?? stage;
   }
 
   /** True once the case is closing: nothing changes hands any more. */
