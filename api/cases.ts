@@ -147,14 +147,14 @@ function inboxLine(row: InboxRow, stageName: string): { step: string; dueAt: str
 }
 
 /** Per procedure, the stages in which `role` has an action, and those actions. */
-function actionsOf(role: Role): Map<string, Map<string, { action: string; label: string }[]>> {
-  const byProcedure = new Map<string, Map<string, { action: string; label: string }[]>>();
+function actionsOf(role: Role): Map<string, Map<string, { action: string; label: string; anytime?: boolean }[]>> {
+  const byProcedure = new Map<string, Map<string, { action: string; label: string; anytime?: boolean }[]>>();
   for (const [procedure, table] of Object.entries(procedureActionTables)) {
-    const byStage = new Map<string, { action: string; label: string }[]>();
+    const byStage = new Map<string, { action: string; label: string; anytime?: boolean }[]>();
     const rules: ActionTable = table;
     for (const [action, rule] of Object.entries(rules)) {
       if (!rule.roles.includes(role)) continue;
-      for (const stage of rule.stages) byStage.set(stage, [...(byStage.get(stage) ?? []), { action, label: rule.label }]);
+      for (const stage of rule.stages) byStage.set(stage, [...(byStage.get(stage) ?? []), { action, label: rule.label, ...(rule.anytime ? { anytime: true } : {}) }]);
     }
     if (byStage.size) byProcedure.set(procedure, byStage);
   }
@@ -172,8 +172,8 @@ const inStages = (procedure: string, stages: string[], breachedOnly = false) =>
  * leadership: what only a role above the front desk can decide (grading, approvals, sign-off),
  * and every case with a missed deadline they may act on.
  */
-function inboxFilter(actor: Actor, mine: Map<string, Map<string, { action: string; label: string }[]>>): Prisma.Sql {
-  const stagesWith = (pick: (actions: { action: string }[], procedure: string) => boolean, breachedOnly = false) =>
+function inboxFilter(actor: Actor, mine: Map<string, Map<string, { action: string; label: string; anytime?: boolean }[]>>): Prisma.Sql {
+  const stagesWith = (pick: (actions: { action: string; anytime?: boolean }[], procedure: string) => boolean, breachedOnly = false) =>
     [...mine].flatMap(([procedure, byStage]) => {
       const stages = [...byStage].filter(([, actions]) => pick(actions, procedure)).map(([stage]) => stage);
       return stages.length ? [inStages(procedure, stages, breachedOnly)] : [];
@@ -188,7 +188,7 @@ function inboxFilter(actor: Actor, mine: Map<string, Map<string, { action: strin
       return Prisma.sql`${any} AND (c."assignee" = ${actor.id} OR c."assignee" IS NULL)`;
     default: {
       const frontDeskMay = (procedure: string, action: string) => mayAct('csr', procedure, action);
-      return anyOf([...stagesWith((actions, procedure) => actions.some((a) => !frontDeskMay(procedure, a.action))), ...stagesWith(() => true, true)]);
+      return anyOf([...stagesWith((actions, procedure) => actions.some((a) => !a.anytime && !frontDeskMay(procedure, a.action))), ...stagesWith(() => true, true)]);
     }
   }
 }

@@ -58,6 +58,19 @@ describe('POST /complaints', () => {
     expect(state.body.firstReceiver).toBe('csr-li');
   });
 
+  it('when the receiver promises the customer an answer by a time (首问承诺), then it is a deadline of the case; a promise in 9999 is 400 and logs nothing', async () => {
+    const now = await ctx.sys.env.currentTimeMs();
+    const promisedReplyAt = new Date(now + 4 * 3_600_000).toISOString();
+    const reply = await ctx.http.post<Logged & { dueAt: Record<string, string> }>('/complaints', csr, { ...complaint(), promisedReplyAt });
+    expect(reply.status).toBe(201);
+    expect(reply.body.dueAt.promise).toBe(promisedReplyAt);
+    const u = `5-1-${randomUUID().slice(0, 6)}`;
+    const bad = await ctx.http.post<{ code: string; issues: { path: string[] }[] }>('/complaints', csr, { ...complaint(u), promisedReplyAt: '9999-01-01T00:00:00Z' });
+    expect([bad.status, bad.body.issues.map((i) => i.path.join('.'))]).toEqual([400, ['promisedReplyAt']]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await ctx.sys.db.case.count({ where: { unit: u } })).toBe(0);
+  });
+
   it('when a technician tries to log a complaint, then 403', async () => {
     const reply = await ctx.http.post('/complaints', technician, complaint());
     expect(reply.status).toBe(403);

@@ -203,24 +203,24 @@ describe('an inbox of more than a thousand open cases', () => {
 describe('the inbox through a complaint', () => {
   it('verification with the receiver, grading with the supervisor only, sign-off with the manager, the reply and visit back with the receiver', async () => {
     const caseId = await logComplaint('噪音扰民', '楼上装修晚上十点后仍在施工');
-    expect(await waitingFor(csr, caseId)).toEqual(['respond', 'verify']);
+    expect(await waitingFor(csr, caseId)).toEqual(['promiseReply', 'respond', 'verify']);
     expect(await waitingFor(otherCsr, caseId)).toBeNull();
     expect(await waitingFor(supervisor, caseId)).toBeNull();
 
     await act('/complaints', caseId, 'verify', csr, { valid: true });
-    expect(await waitingFor(supervisor, caseId)).toEqual(['grade', 'respond']);
+    expect(await waitingFor(supervisor, caseId)).toEqual(['grade', 'promiseReply', 'respond']);
     expect(await waitingFor(manager, caseId)).toBeNull();
 
     await act('/complaints', caseId, 'grade', supervisor, { grade: 'complex', route: 'inScope', method: '协调施工时间' });
-    expect(await waitingFor(csr, caseId)).toEqual(['recordHandling', 'respond']);
+    expect(await waitingFor(csr, caseId)).toEqual(['promiseReply', 'recordHandling', 'respond']);
     expect(await waitingFor(supervisor, caseId)).toBeNull();
 
     await act('/complaints', caseId, 'recordHandling', csr, { resolution: '已约谈装修户，限定施工时间' });
     expect(await waitingFor(manager, caseId)).toEqual(['respond', 'signOff']);
-    expect(await waitingFor(csr, caseId)).toEqual(['respond']);
+    expect(await waitingFor(csr, caseId)).toEqual(['promiseReply', 'respond']);
 
     await act('/complaints', caseId, 'signOff', manager, { approved: true });
-    expect(await waitingFor(csr, caseId)).toEqual(['replyToCustomer', 'respond']);
+    expect(await waitingFor(csr, caseId)).toEqual(['promiseReply', 'replyToCustomer', 'respond']);
     expect(await waitingFor(manager, caseId)).toBeNull();
 
     await act('/complaints', caseId, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
@@ -228,6 +228,9 @@ describe('the inbox through a complaint', () => {
 
     await act('/complaints', caseId, 'recordReturnVisit', csr, { satisfied: true });
     expect(await waitingFor(csr, caseId)).toBeNull();
+    expect(await waitingFor(supervisor, caseId)).toEqual(['recordAnalysis']);
+    await act('/complaints', caseId, 'recordAnalysis', supervisor, { cause: '装修管理不到位', prevention: '装修前书面告知施工时间' });
+    expect(await waitingFor(supervisor, caseId)).toBeNull();
   });
 
   it('a complaint transferred to another department waits in that department, not with engineering', async () => {

@@ -111,23 +111,47 @@ describe('4. handling deadlines by grade and route', () => {
     expect(view.stage).toBe('replying');
   });
 
-  it('a major complaint goes to the executive, needs a corrective plan before handling, and is visited by the manager', async () => {
-    const h = await openComplaint(system().env, { matter: '项目经理服务态度' });
+  it('a major complaint is the manager\'s to handle in person and visit; it closes only with a corrective-action report and a company-wide notice', async () => {
+    const h = await openComplaint(system().env, { matter: '电梯困人' });
     const caseId = complaintIdOf(h);
     await actOn(h, 'verify', csr, valid);
-    await actOn(h, 'grade', supervisor, { grade: 'major', route: 'inScope', method: '上报公司' });
-    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:executive' && m.text.includes('重大投诉'))).toBe(true);
-    expect(await rejectionOf(actOn(h, 'recordHandling', csr, { resolution: 'x' }))).toBe('InvalidStage');
-    await actOn(h, 'recordCorrectivePlan', executive, { plan: '项目经理书面检讨，服务培训' });
-    await actOn(h, 'recordHandling', supervisor, { resolution: '已约谈项目经理并致歉' });
-    const view = await actOn(h, 'replyToCustomer', csr, { channel: 'visit', satisfied: true });
+    let view = await actOn(h, 'grade', supervisor, { grade: 'major', route: 'inScope', method: '经理出面处理' });
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:manager' && m.text.includes('重大投诉'))).toBe(true);
+    expect(view.clocks.find((c) => c.name === 'handling')?.owner).toBe('role:manager');
+    expect(view.waitingOn?.who).toBe('服务中心经理');
+    // Centre-level: no plan from the company.
+    expect(await rejectionOf(actOn(h, 'recordCorrectivePlan', executive, { plan: 'x' }))).toBe('InvalidStage');
+    await actOn(h, 'recordHandling', manager, { resolution: '经理上门致歉，电梯全面检修' });
+    view = await actOn(h, 'replyToCustomer', csr, { channel: 'visit', satisfied: true });
     expect(view.clocks.find((c) => c.name === 'returnVisit')?.owner).toBe('role:manager');
     expect(await rejectionOf(actOn(h, 'recordReturnVisit', csr, { satisfied: true }))).toBe('Forbidden');
-    await actOn(h, 'recordReturnVisit', manager, { satisfied: true, note: '客户认可' });
+    view = await actOn(h, 'recordReturnVisit', manager, { satisfied: true, note: '客户认可' });
+    expect(view.stage).toBe('awaitingAnalysis');
+    const analysis = { cause: '维保不到位', prevention: '每周巡检电梯', caseStudy: true };
+    expect(await rejectionOf(actOn(h, 'recordAnalysis', supervisor, analysis))).toBe('InvalidInput');
+    await actOn(h, 'recordAnalysis', supervisor, { ...analysis, correctiveReport: '纠正措施：更换维保单位', companyNotice: '各项目立即排查电梯维保' });
     const result = await resultOf(h);
-    expect(result.view.correctivePlan).toContain('培训');
+    expect(result.view.analysis).toMatchObject({ cause: '维保不到位', caseStudy: true, by: supervisor.id });
+    const told = system().channel.sent.filter((m) => m.caseId === caseId && m.text.includes('全公司公告')).map((m) => m.recipient);
+    expect(told.sort()).toEqual(['role:csr', 'role:department', 'role:executive', 'role:manager', 'role:supervisor', 'role:technician']);
     const filed = await system().db.ownerFileEntry.findFirst({ where: { kind: 'complaint', ref: caseId } });
     expect(filed?.summary).toContain('重大');
+  });
+
+  it('a claim for compensation goes to company leadership whatever its grade: the quality dept plans the correction before handling and makes the visit', async () => {
+    const h = await openComplaint(system().env, { matter: '水管爆裂泡坏地板' });
+    const caseId = complaintIdOf(h);
+    await actOn(h, 'verify', csr, valid);
+    const view = await actOn(h, 'grade', supervisor, { grade: 'general', route: 'inScope', method: '上报公司', companyLevel: 'compensation' });
+    expect(view.companyLevel).toBe('compensation');
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:executive' && m.text.includes('涉及经济赔偿'))).toBe(true);
+    expect(await rejectionOf(actOn(h, 'recordHandling', csr, { resolution: 'x' }))).toBe('InvalidStage');
+    await actOn(h, 'recordCorrectivePlan', executive, { plan: '评估损失，按合同赔偿' });
+    await actOn(h, 'recordHandling', csr, { resolution: '已按方案赔偿' });
+    const replied = await actOn(h, 'replyToCustomer', csr, { channel: 'visit', satisfied: true });
+    expect(replied.clocks.find((c) => c.name === 'returnVisit')?.owner).toBe('role:executive');
+    expect(await rejectionOf(actOn(h, 'recordReturnVisit', manager, { satisfied: true }))).toBe('Forbidden');
+    expect((await actOn(h, 'recordReturnVisit', executive, { satisfied: true })).stage).toBe('awaitingAnalysis');
   });
 });
 
@@ -155,6 +179,71 @@ describe('5. reply and the unsatisfied loop', () => {
     expect(view.stage).toBe('awaitingReturnVisit');
     const handling = (await clockEvents(system().db, caseId, 'handling')).filter((e) => e.kind === 'started');
     expect(handling).toHaveLength(3);
+    // After the second unsatisfied round the manager is told.
+    const toManager = system().channel.sent.filter((m) => m.caseId === caseId && m.recipient === 'role:manager' && m.text.includes('一跟到底'));
+    expect(toManager.map((m) => m.text.includes('2轮'))).toEqual([true]);
+  });
+
+  it('一跟到底: an unsatisfied return visit sends it back to handling with fresh deadlines and counts as 回访不合格; satisfied, it waits for the cause analysis before it closes', async () => {
+    const wed10 = await nextLocal(system().env, 3, '10:00');
+    await clockTo(system().env, wed10);
+    const h = await openComplaint(system().env);
+    const caseId = complaintIdOf(h);
+    await actOn(h, 'verify', csr, valid);
+    await actOn(h, 'grade', supervisor, inScope);
+    await actOn(h, 'recordHandling', csr, { resolution: '已清理' });
+    await actOn(h, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
+    await clockTo(system().env, local(`${localDate(wed10, 1)}T20:00`));
+    let view = await actOn(h, 'recordReturnVisit', csr, { satisfied: false, note: '第二天又脏了' });
+    expect([view.stage, view.round, view.unsatisfiedVisits]).toEqual(['handling', 2, 1]);
+    // Sent back after hours on Thursday: due by the end of Friday.
+    expect(view.clocks.find((c) => c.name === 'handling')?.dueAt).toBe(local(`${localDate(wed10, 2)}T17:30`).toISOString());
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'staff:csr-li' && m.text.includes('第2轮'))).toBe(true);
+    await actOn(h, 'recordHandling', csr, { resolution: '增加保洁频次' });
+    await actOn(h, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
+    view = await actOn(h, 'recordReturnVisit', csr, { satisfied: true });
+    expect(view.stage).toBe('awaitingAnalysis');
+    expect(view.waitingOn).toMatchObject({ who: '客服主管', what: '原因分析与预防措施' });
+    expect(await rejectionOf(actOn(h, 'recordAnalysis', csr, { cause: 'x', prevention: 'y' }))).toBe('Forbidden');
+    await actOn(h, 'recordAnalysis', supervisor, { cause: '保洁排班不足', prevention: '高峰时段加班次' });
+    const result = await resultOf(h);
+    expect([result.outcome, result.view.unsatisfiedVisits, result.view.analysis?.caseStudy]).toEqual(['closed', 1, false]);
+  });
+
+  it('only the manager closes a complaint the customer still rejects, with the reason; the analysis still comes first', async () => {
+    const h = await openComplaint(system().env);
+    await actOn(h, 'verify', csr, valid);
+    await actOn(h, 'grade', supervisor, inScope);
+    await actOn(h, 'recordHandling', csr, { resolution: '已清理' });
+    await actOn(h, 'replyToCustomer', csr, { channel: 'phone', satisfied: false, note: '要求赔礼道歉' });
+    expect(await rejectionOf(actOn(h, 'closeUnresolved', supervisor, { reason: '诉求超出服务范围' }))).toBe('Forbidden');
+    expect(await rejectionOf(actOn(h, 'closeUnresolved', manager, { reason: '' }))).toBe('InvalidInput');
+    const view = await actOn(h, 'closeUnresolved', manager, { reason: '诉求超出物业服务范围，已书面说明' });
+    expect([view.stage, view.unresolvedReason]).toEqual(['awaitingAnalysis', '诉求超出物业服务范围，已书面说明']);
+    expect(view.clocks.find((c) => c.name === 'handling')?.status).toBe('cancelled');
+    await actOn(h, 'recordAnalysis', supervisor, { cause: '沟通不到位', prevention: '首次答复附书面说明' });
+    expect((await resultOf(h)).view.satisfied).toBe(false);
+  });
+});
+
+describe('2. the promised answer (首问承诺)', () => {
+  it('an answer promised for 15:00 and not given by then breaches to the supervisor at 15:00; a promise revised in time is reported to the supervisor at once and counts anew', async () => {
+    const mon10 = await nextLocal(system().env, 1, '10:00');
+    await clockTo(system().env, mon10);
+    const promised = local(`${localDate(mon10)}T15:00`);
+    const kept = await openComplaint(system().env, { promisedReplyAt: promised.toISOString() });
+    const broken = await openComplaint(system().env, { promisedReplyAt: promised.toISOString() });
+    expect((await complaintOf(broken)).clocks.find((c) => c.name === 'promise')?.dueAt).toBe(promised.toISOString());
+    await actOn(kept, 'verify', csr, valid);
+    const later = local(`${localDate(mon10, 1)}T11:00`);
+    expect(await rejectionOf(actOn(kept, 'promiseReply', csr, { at: later.toISOString() }))).toBe('InvalidInput');
+    const revised = await actOn(kept, 'promiseReply', csr, { at: later.toISOString(), reason: '需等维修单位报价' });
+    expect(revised.clocks.find((c) => c.name === 'promise')?.dueAt).toBe(later.toISOString());
+    expect(system().channel.sent.some((m) => m.caseId === complaintIdOf(kept) && m.recipient === 'role:supervisor' && m.text.includes('需等维修单位报价'))).toBe(true);
+    await clockTo(system().env, local(`${localDate(mon10)}T16:00`));
+    const events = await eventsUntil(complaintIdOf(broken), 'promise', 'breached');
+    expect(events.find((e) => e.kind === 'breached')).toMatchObject({ recipient: 'role:supervisor', at: promised });
+    expect((await clockEvents(system().db, complaintIdOf(kept), 'promise')).filter((e) => e.kind === 'breached')).toEqual([]);
   });
 });
 
@@ -174,7 +263,7 @@ describe('6. return visits', () => {
     expect(events.find((e) => e.kind === 'breached')?.recipient).toBe('role:supervisor');
   });
 
-  it('a repeat complaint is flagged, reworked within 24 hours and visited within 24 hours', async () => {
+  it('a repeat complaint is flagged; its rework and its special return visit are both due 24 hours after it was logged', async () => {
     const h = await openComplaint(system().env, { repeatOf: 'C-earlier' });
     const received = new Date((await complaintOf(h)).receivedAt).getTime();
     await actOn(h, 'verify', csr, valid);
@@ -186,8 +275,7 @@ describe('6. return visits', () => {
     expect(view.repeatOf).toBe('C-earlier');
     const toSupervisor = system().channel.sent.find((m) => m.caseId === complaintIdOf(h) && m.recipient === 'role:supervisor');
     expect(toSupervisor?.text).toContain('重复投诉');
-    const started = (await clockEvents(system().db, complaintIdOf(h), 'returnVisit'))[0];
-    expect(new Date(rv?.dueAt ?? 0).getTime() - (started?.at.getTime() ?? 0)).toBe(24 * HOUR);
+    expect(new Date(rv?.dueAt ?? 0).getTime()).toBe(received + 24 * HOUR);
   });
 });
 
@@ -207,13 +295,13 @@ describe('escalation on a missed deadline', () => {
     ]);
   });
 
-  it('a major complaint not handled by the end of its day climbs past the manager to company leadership', async () => {
+  it('a complaint against the manager not handled by the end of its day climbs past the manager to company leadership, one level per allowed time', async () => {
     const tue10 = await nextLocal(system().env, 2, '10:00');
     await clockTo(system().env, tue10);
-    const h = await openComplaint(system().env);
+    const h = await openComplaint(system().env, { matter: '项目经理服务态度' });
     const caseId = complaintIdOf(h);
     await actOn(h, 'verify', csr, valid);
-    await actOn(h, 'grade', supervisor, { grade: 'major', route: 'inScope', method: '上报公司' });
+    await actOn(h, 'grade', supervisor, { grade: 'general', route: 'inScope', method: '上报公司', companyLevel: 'againstManager' });
     await clockTo(system().env, local(`${localDate(tue10, 3)}T12:00`));
     const events = await eventsUntil(caseId, 'handling', 'escalated', 2);
     // Same day from Tuesday 10:00: due 17:30, 7.5 business hours allowed; each further level 7.5 business hours later.
@@ -221,6 +309,19 @@ describe('escalation on a missed deadline', () => {
     const levels = events.filter((e) => e.kind === 'breached' || e.kind === 'escalated');
     expect(levels.map((e) => e.recipient)).toEqual(['role:supervisor', 'role:manager', 'role:executive']);
     const expected = [local(`${localDate(tue10)}T17:30`), local(`${localDate(tue10, 1)}T16:00`), local(`${localDate(tue10, 2)}T14:30`)];
-    levels.forEach((e, n) => expect(Math.abs(e.at.getTime() - (expected[n]).getTime())).toBeLessThan(3_000));
+    levels.forEach((e, n) => expect(Math.abs(e.at.getTime() - (expected[n] as Date).getTime())).toBeLessThan(3_000));
+  });
+
+  it('a major complaint the manager has not handled by the end of its day is reported to company leadership at the close', async () => {
+    const tue10 = await nextLocal(system().env, 2, '10:00');
+    await clockTo(system().env, tue10);
+    const h = await openComplaint(system().env, { matter: '电梯困人' });
+    const caseId = complaintIdOf(h);
+    await actOn(h, 'verify', csr, valid);
+    await actOn(h, 'grade', supervisor, { grade: 'major', route: 'inScope', method: '经理出面处理' });
+    await clockTo(system().env, local(`${localDate(tue10, 1)}T09:00`));
+    const events = await eventsUntil(caseId, 'handling', 'breached');
+    expect(events.filter((e) => e.kind === 'breached').map((e) => [e.recipient, e.at.toISOString()])).toEqual([['role:executive', local(`${localDate(tue10)}T17:30`).toISOString()]]);
+    expect(events.filter((e) => e.kind === 'warning').map((e) => e.recipient)).toEqual(['role:manager', 'role:manager']);
   });
 });

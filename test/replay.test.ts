@@ -62,13 +62,17 @@ async function finishedCases(): Promise<Record<string, { workflowId: string; res
   const major = await openComplaint(system().env);
   await actOn(major, 'verify', csr, { valid: true });
   await system().env.sleep(90 * 60_000); // response and grading breached
-  await actOn(major, 'grade', supervisor, { grade: 'major', route: 'inScope', method: '上报' });
+  await actOn(major, 'grade', supervisor, { grade: 'major', route: 'inScope', method: '上报', companyLevel: 'againstManager' });
   await actOn(major, 'recordCorrectivePlan', executive, { plan: '整改' });
   await actOn(major, 'recordHandling', supervisor, { resolution: '已处理' });
   await actOn(major, 'replyToCustomer', csr, { channel: 'phone', satisfied: false });
   await actOn(major, 'recordHandling', supervisor, { resolution: '再次处理' });
   await actOn(major, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
-  await actOn(major, 'recordReturnVisit', manager, { satisfied: true });
+  await actOn(major, 'recordReturnVisit', executive, { satisfied: false });
+  await actOn(major, 'recordHandling', supervisor, { resolution: '第三次处理' });
+  await actOn(major, 'replyToCustomer', csr, { channel: 'phone', satisfied: true });
+  await actOn(major, 'recordReturnVisit', executive, { satisfied: true });
+  await actOn(major, 'recordAnalysis', supervisor, { cause: '经理态度', prevention: '培训', caseStudy: true, correctiveReport: '纠正', companyNotice: '公告' });
 
   const key = await keyInCabinet(system().db);
   const loan = await openLoan(system().env, key);

@@ -23,7 +23,7 @@ export const cleaning: Actor = { id: 'clean-he', role: 'department' };
 
 export async function openComplaint(
   env: ScenarioEnv,
-  opts: { calendar?: CalendarConfig; repeatOf?: string; matter?: string; receivedBy?: Actor } = {},
+  opts: { calendar?: CalendarConfig; repeatOf?: string; matter?: string; receivedBy?: Actor; promisedReplyAt?: string } = {},
 ): Promise<ComplaintHandle> {
   const caseId = `C${randomUUID().slice(0, 8)}`;
   return env.client.workflow.start('customerComplaint', {
@@ -43,6 +43,7 @@ export async function openComplaint(
         receivedBy: opts.receivedBy ?? csr,
         calendar: opts.calendar ?? testCalendar(),
         repeatOf: opts.repeatOf,
+        promisedReplyAt: opts.promisedReplyAt,
       },
     ],
   }) as Promise<ComplaintHandle>;

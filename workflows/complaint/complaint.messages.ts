@@ -6,6 +6,7 @@ import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
+import { instantInput } from '../lib/instants';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 import { maskName, maskPhone } from '../lib/mask';
@@ -22,7 +23,8 @@ export const complaintStages = [
   'handling', // 4. being handled (in scope, or by the department it was transferred to)
   'awaitingSignOff', // 4. complex: the level above signs off the answer
   'replying', // 5. reply to the customer, ask whether satisfied
-  'awaitingReturnVisit', // 6. return visit
+  'awaitingReturnVisit', // 6. return visit; unsatisfied: back to handling (回访不合格)
+  'awaitingAnalysis', // 11. the supervisor records the cause and prevention (since 0.4.0)
   'closed', // 7. filed in the owner's file
   'invalid', // 2. not valid: explained, recorded, closed
 ] as const;
@@ -35,6 +37,7 @@ export const complaintStageNames: Record<ComplaintStage, string> = {
   awaitingSignOff: '待上级审核',
   replying: '待答复客户',
   awaitingReturnVisit: '待回访',
+  awaitingAnalysis: '待原因分析',
   closed: '已结案',
   invalid: '无效投诉',
 };
@@ -42,6 +45,14 @@ export const complaintStageNames: Record<ComplaintStage, string> = {
 export const grades = ['general', 'complex', 'major'] as const;
 export type Grade = (typeof grades)[number];
 export const gradeNames: Record<Grade, string> = { general: '一般', complex: '复杂', major: '重大' };
+
+/**
+ * At any grade, what goes to company leadership (应上报公司领导解决): a claim for
+ * compensation (经济赔偿/补偿) or a complaint against the centre's manager.
+ */
+export const companyLevelReasons = ['compensation', 'againstManager'] as const;
+export type CompanyLevelReason = (typeof companyLevelReasons)[number];
+export const companyLevelNames: Record<CompanyLevelReason, string> = { compensation: '涉及经济赔偿/补偿', againstManager: '针对项目经理的投诉' };
 
 
 /** 1. Receive and log it. `matter` names what it is about, so a repeat can be recognised. */
@@ -52,6 +63,8 @@ export const openComplaintSchema = z.strictObject({
   channel: z.enum(['phone', 'visit', 'letter', 'online']),
   matter: text(60),
   content: text(2000),
+  /** 首问承诺: when the receiver promised the customer an answer; a deadline of its own. */
+  promisedReplyAt: instantInput().optional(),
 });
 export type OpenComplaint = z.infer<typeof openComplaintSchema>;
 
@@ -100,6 +113,8 @@ export const complaintActions = {
       route: z.enum(['inScope', 'transferred']),
       department: text(40).optional(),
       method: text(1000),
+      /** Compensation claimed, or a complaint against the manager: company leadership handles it, whatever the grade. */
+      companyLevel: z.enum(companyLevelReasons).optional(),
     }).refine((g) => g.route === 'inScope' || (g.department ?? '') !== '', {
       message: '转交其他部门时须注明部门',
       path: ['department'],
@@ -141,6 +156,34 @@ export const complaintActions = {
     roles: ['csr', 'supervisor', 'manager', 'executive'],
     stages: ['awaitingReturnVisit'],
   },
+  promiseReply: {
+    label: '承诺答复时间',
+    /** Sets the answer promised to the customer (首问承诺), or changes it: a change needs the reason and is reported to the supervisor at once. */
+    input: z.strictObject({ at: instantInput(), reason: optionalText(500) }),
+    roles: ['csr', 'supervisor'],
+    stages: ['verifying', 'grading', 'handling', 'awaitingSignOff', 'replying'],
+  },
+  closeUnresolved: {
+    label: '经理决定结案',
+    input: z.strictObject({ reason: text(1000) }),
+    roles: ['manager'],
+    stages: ['handling', 'replying', 'awaitingReturnVisit'],
+    anytime: true,
+  },
+  recordAnalysis: {
+    label: '原因分析与预防措施',
+    input: z.strictObject({
+      cause: text(1000),
+      prevention: text(1000),
+      /** Kept as a case study (形成案例), listed in the monthly report. */
+      caseStudy: z.boolean().default(false),
+      /** Major complaints: the corrective-action report (纠正措施报告) and the company-wide notice (全公司公告). */
+      correctiveReport: optionalText(2000),
+      companyNotice: optionalText(2000),
+    }),
+    roles: ['supervisor'],
+    stages: ['awaitingAnalysis'],
+  },
 } as const satisfies ActionTable<ComplaintStage>;
 
 export type ComplaintAction = keyof typeof complaintActions;
@@ -163,6 +206,17 @@ export interface ComplaintView extends CaseViewBase {
   resolution?: string;
   satisfied?: boolean;
   receivedAt: string;
+  /** Logged since 0.4.0: 一跟到底 (an unsatisfied visit reopens handling), analysis before closing, company-level routing. */
+  rules040?: boolean;
+  /** Why company leadership handles it (any grade). */
+  companyLevel?: CompanyLevelReason;
+  /** 首问承诺: the answer promised to the customer by then. */
+  promisedReplyAt?: string;
+  /** Return visits that found the customer unsatisfied (回访不合格). */
+  unsatisfiedVisits?: number;
+  /** The manager closed it with the customer still not satisfied, for this reason. */
+  unresolvedReason?: string;
+  analysis?: { cause: string; prevention: string; caseStudy: boolean; correctiveReport?: string; companyNotice?: string; by: string };
 }
 
 export const complaintState = defineQuery<ComplaintView>('complaint.state');

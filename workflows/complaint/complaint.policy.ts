@@ -17,10 +17,15 @@ export const complaintDeadlines = {
   correctivePlan: '1 working day',
   /** 6. return visit within 3 days of handling, for every complaint (100%). */
   returnVisit: '3 days',
-  /** 6. a repeat complaint: special return visit and rework within 24 hours. */
+  /** 6. a repeat complaint: special return visit and rework within 24 hours of receipt (003 回访率 5). */
   repeatRework: '24 hours',
   repeatReturnVisit: '24 hours',
+  /** 11. cause analysis and prevention measures before it closes (default: within 1 working day of the satisfied visit). */
+  analysis: '1 working day',
 } as const;
+
+/** 8. After this many unsatisfied rounds (reply or return visit) the manager is told, and at every one after (default). */
+export const unsatisfiedRoundsBeforeManager = 2;
 
 export const complaintSteps = {
   response: '回复客户',
@@ -29,6 +34,8 @@ export const complaintSteps = {
   signOff: '上级审核答复',
   correctivePlan: '制定纠正措施',
   returnVisit: '投诉回访',
+  promise: '首问承诺答复',
+  analysis: '原因分析与预防措施',
 } as const;
 
 /** How far back a complaint from the same unit about the same matter counts as a repeat. */

@@ -16,5 +16,11 @@ export function complaintTexts(input: ComplaintInput, cal: BusinessCalendar) {
     handleAgain: (round: number) => `【重新处理】${c} 客户不满意，第${round}轮处理已开始，请在时限内完成。`,
     returnVisitDue: (due?: Date) => `【投诉回访】${c} 已答复客户，请于 ${at(due)} 前回访。`,
     progress: (step: string, who: string) => `【投诉进展】${c}：${who} 已完成「${step}」。`,
+    majorToManager: () => `【重大投诉】${c} 已定为重大投诉，请服务中心经理出面处理，并逐级上报。`,
+    companyLevel: (why: string) => `【上报公司】${c}（${why}）须上报公司领导解决，请品质部制定纠正措施并回访。`,
+    unsatisfiedRounds: (rounds: number) => `【一跟到底】${c} 客户已${rounds}轮不满意，请经理关注；如需在客户不满意时结案，须由经理决定并注明原因。`,
+    promiseRevised: (when: Date, reason: string) => `【承诺变更】${c} 原承诺答复时间无法兑现（${reason}），已与客户改约至 ${at(when)}。`,
+    analysisDue: (due?: Date) => `【原因分析】${c} 已回访，请于 ${at(due)} 前记录原因分析与预防措施后结案。`,
+    companyNotice: (notice: string) => `【全公司公告】重大投诉 ${input.caseId}（${input.matter}）：${notice}`,
   };
 }

@@ -13,12 +13,12 @@
  * it (`complaintActionHandlers`), and the case's parts they share
  * (`complaintCase`) below them.
  */
-import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
-import { BusinessCalendar } from '../lib/calendar';
+import { BusinessCalendar, untilRule } from '../lib/calendar';
 import { CaseRuntime, type Notice } from '../lib/caseRuntime';
 import { defaultWarnAt } from '../lib/clock';
-import { type Actor, escalationChain, ladder, type LadderTop, owner as customer, type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
+import { type Actor, escalationChain, ladder, type LadderTop, owner as customer, type Recipient, role, roles, staff, type StepActor, systemActor } from '../lib/roles';
 import { caseRepeat, complaintGrade } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { workflowNow } from '../lib/time';
@@ -31,10 +31,20 @@ import {
   complaintState,
   complaintUpdates,
   type ComplaintView,
+  companyLevelNames,
   gradeNames,
 } from './complaint.messages';
-import { complaintDeadlines as due, complaintSteps as steps } from './complaint.policy';
+import { complaintDeadlines as due, complaintSteps as steps, unsatisfiedRoundsBeforeManager } from './complaint.policy';
 import { complaintTexts } from './complaint.texts';
+
+/**
+ * Since 0.4.0 (issue 13 rules 8-12): an unsatisfied return visit reopens handling
+ * (回访不合格) and only the manager closes it unsatisfied; the supervisor records
+ * the cause and prevention before it closes; a major complaint is the manager's,
+ * compensation and complaints against the manager go to company leadership; a
+ * repeat's special visit counts from its receipt; the promised answer is a clock.
+ */
+export const complaintFidelityPatch = 'complaint-fidelity-0.4';
 
 export async function customerComplaint(input: ComplaintInput): Promise<ComplaintOutcome> {
   const c = complaintCase(input);
@@ -46,7 +56,7 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
     updates: complaintUpdates,
     stage: () => view.stage,
     ready: () => registered,
-    authorize: (action, actor) => assertAllowed(view, action, actor),
+    authorize: (action, actor, raw) => assertAllowed(view, action, actor, raw),
     handlers: complaintActionHandlers(c),
     runtime: rt,
   });
@@ -54,8 +64,9 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
 
   const finished = () => view.stage === 'closed' || view.stage === 'invalid';
 
-  // 1. Receive and log it; the customer hears back within 1 hour.
+  // 1. Receive and log it; the customer hears back within 1 hour, and has the answer by the time promised (首问承诺).
   board.start(rt.clock('response', steps.response, due.response, receiver()));
+  if (view.rules040 && input.promisedReplyAt) board.start(rt.clock('promise', steps.promise, untilRule(new Date(input.promisedReplyAt)), receiver()));
   rt.open({
     procedure: 'complaint',
     workflowId: workflowInfo().workflowId,
@@ -92,7 +103,7 @@ export async function customerComplaint(input: ComplaintInput): Promise<Complain
 // ---- staff actions (updates): validators reject before history; handlers move the case on ----
 
 function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof complaintActions> {
-  const { input, view, rt, board, texts, receivedAt, receiver, handler, top, startHandling, step } = c;
+  const { input, view, rt, board, texts, receivedAt, receiver, handler, top, returnVisitor, startHandling, handleAgain, toAnalysis, step } = c;
   return {
     async verify(actor, i) {
       if (!i.valid) {
@@ -100,6 +111,7 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
         view.stage = 'invalid';
         view.invalidReason = i.reason;
         board.stop('response');
+        board.stop('promise');
         await step('verify', actor, i, [{ recipient: customer(input.customerPhone), text: texts.invalid(i.explanation) }]);
         return;
       }
@@ -121,11 +133,19 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
       view.stage = 'handling';
       board.stop('grading');
       upsertSearchAttributes([{ key: complaintGrade, value: i.grade }]);
+      view.companyLevel = view.rules040 ? i.companyLevel : undefined;
       if (i.route === 'transferred') startHandling(receivedAt); // the department's 3 days, from the receipt
-      else if (i.grade === 'major' && rt.ladders) board.setLadder('handling', ladder(handler(), top()));
+      else if (top() === 'executive' && rt.ladders) board.retarget('handling', { owner: handler(), escalateTo: ladder(handler(), top()) });
       const notices: Notice[] = [];
       if (i.route === 'transferred') notices.push({ recipient: role('department'), text: texts.transferred(i.department ?? '') });
-      if (i.grade === 'major') {
+      if (view.rules040) {
+        // 重大投诉由项目经理出面解决; compensation and complaints against the manager go to company leadership.
+        if (i.grade === 'major' && !view.companyLevel) notices.push({ recipient: role('manager'), text: texts.majorToManager() });
+        if (view.companyLevel) {
+          board.start(rt.clock('correctivePlan', steps.correctivePlan, due.correctivePlan, role('executive'), 'executive', []));
+          notices.push({ recipient: role('executive'), text: texts.companyLevel(companyLevelNames[view.companyLevel]) });
+        }
+      } else if (i.grade === 'major') {
         // Major: escalate to the executive; the quality dept sets a corrective plan.
         board.start(rt.clock('correctivePlan', steps.correctivePlan, due.correctivePlan, role('executive'), 'executive', []));
         notices.push({ recipient: role('executive'), text: texts.major() });
@@ -163,39 +183,87 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
     },
     async replyToCustomer(actor, i) {
       view.satisfied = i.satisfied;
+      board.stop('promise');
       if (!i.satisfied) {
         // Not satisfied: handling starts again, with fresh deadlines.
-        view.round += 1;
-        view.stage = 'handling';
-        startHandling();
-        await step('replyToCustomer', actor, i, [{ recipient: handler(), text: texts.handleAgain(view.round) }]);
+        await handleAgain('replyToCustomer', actor, i);
         return;
       }
       view.stage = 'awaitingReturnVisit';
-      const visitor = view.grade === 'major' ? role('manager') : receiver();
+      const visitor = returnVisitor();
+      // A repeat complaint's special visit is due 24 hours after the repeat was logged (before 0.4.0: after the reply).
       const rule = input.repeatOf ? due.repeatReturnVisit : due.returnVisit;
-      board.start(rt.clock('returnVisit', steps.returnVisit, rule, visitor, top()));
+      board.start(rt.clock('returnVisit', steps.returnVisit, rule, visitor, top()), view.rules040 && input.repeatOf ? receivedAt : undefined);
       await step('replyToCustomer', actor, i, [{ recipient: visitor, text: texts.returnVisitDue(board.dueAt('returnVisit')) }]);
     },
     async recordReturnVisit(actor, i) {
       board.stop('returnVisit');
       view.satisfied = i.satisfied;
+      if (!view.rules040) {
+        view.stage = 'closed';
+        await step('recordReturnVisit', actor, i);
+        return;
+      }
+      if (!i.satisfied) {
+        // 一跟到底: an unsatisfied visit (回访不合格) sends it back to handling; it never closes unsatisfied.
+        view.unsatisfiedVisits = (view.unsatisfiedVisits ?? 0) + 1;
+        await handleAgain('recordReturnVisit', actor, i);
+        return;
+      }
+      await toAnalysis('recordReturnVisit', actor, i);
+    },
+    async promiseReply(actor, i) {
+      // 首问承诺; a promise that cannot be kept is reported to the superior at once (the customer agreed the new time).
+      const revised = view.promisedReplyAt !== undefined;
+      const at = new Date(i.at);
+      view.promisedReplyAt = at.toISOString();
+      board.start(rt.clock('promise', steps.promise, untilRule(at), receiver()));
+      await step('promiseReply', actor, i, revised ? [{ recipient: role('supervisor'), text: texts.promiseRevised(at, i.reason) }] : []);
+    },
+    async closeUnresolved(actor, i) {
+      // Only the manager closes a complaint the customer still rejects, with the reason; the analysis still comes first.
+      view.unresolvedReason = i.reason;
+      for (const name of ['handling', 'signOff', 'returnVisit', 'promise']) board.stop(name, 'cancelled', '经理决定结案');
+      await toAnalysis('closeUnresolved', actor, i);
+    },
+    async recordAnalysis(actor, i) {
+      view.analysis = { ...i, by: actor.id };
+      board.stop('analysis');
       view.stage = 'closed';
-      await step('recordReturnVisit', actor, i);
+      // A major complaint ends with its corrective-action report and a company-wide notice.
+      const notices = view.grade === 'major' && i.companyNotice ? roles.map((r) => ({ recipient: role(r), text: texts.companyNotice(i.companyNotice) })) : [];
+      await step('recordAnalysis', actor, i, notices);
     },
   };
 }
 
-/** Rules beyond the table: major complaints are visited by a manager or the quality dept; plans only for major ones. */
-function assertAllowed(view: ComplaintView, action: ComplaintAction, actor: Actor) {
+/**
+ * Rules beyond the table: major complaints are visited by a manager or the quality dept (company-level ones by
+ * the quality dept); a corrective plan is the company's (for major ones before 0.4.0); a major complaint's
+ * analysis carries its corrective-action report and company-wide notice.
+ */
+function assertAllowed(view: ComplaintView, action: ComplaintAction, actor: Actor, input: unknown) {
+  const needsPlan = view.rules040 ? view.companyLevel !== undefined : view.grade === 'major';
+  if (action === 'recordReturnVisit' && view.companyLevel && actor.role !== 'executive') {
+    throw ApplicationFailure.nonRetryable('上报公司的投诉由品质部回访', rejection.forbidden);
+  }
   if (action === 'recordReturnVisit' && view.grade === 'major' && !['manager', 'executive'].includes(actor.role)) {
     throw ApplicationFailure.nonRetryable('重大投诉须由经理或品质部回访', rejection.forbidden);
   }
-  if (action === 'recordCorrectivePlan' && view.grade !== 'major') {
-    throw ApplicationFailure.nonRetryable('只有重大投诉需要制定纠正措施', rejection.invalidStage);
+  if (action === 'recordCorrectivePlan' && !needsPlan) {
+    throw ApplicationFailure.nonRetryable(view.rules040 ? '只有上报公司的投诉需要品质部制定纠正措施' : '只有重大投诉需要制定纠正措施', rejection.invalidStage);
   }
-  if (action === 'recordHandling' && view.grade === 'major' && view.correctivePlan === undefined) {
-    throw ApplicationFailure.nonRetryable('重大投诉须先由品质部制定纠正措施', rejection.invalidStage);
+  if (action === 'recordHandling' && needsPlan && view.correctivePlan === undefined) {
+    throw ApplicationFailure.nonRetryable(view.rules040 ? '上报公司的投诉须先由品质部制定纠正措施' : '重大投诉须先由品质部制定纠正措施', rejection.invalidStage);
+  }
+  if (action === 'promiseReply' && view.promisedReplyAt !== undefined && !(input as { reason?: string } | null)?.reason?.trim()) {
+    throw ApplicationFailure.nonRetryable('变更已承诺的答复时间须说明原因（reason）', rejection.invalidInput);
+  }
+  if (action === 'recordAnalysis' && view.grade === 'major') {
+    const i = input as { correctiveReport?: string; companyNotice?: string } | null;
+    if (!i?.correctiveReport?.trim() || !i.companyNotice?.trim()) {
+      throw ApplicationFailure.nonRetryable('重大投诉结案须附纠正措施报告（correctiveReport）和全公司公告（companyNotice）', rejection.invalidInput);
+    }
   }
 }
 
@@ -219,6 +287,8 @@ function complaintCase(input: ComplaintInput) {
     clocks: [],
     breached: false,
     receivedAt: receivedAt.toISOString(),
+    rules040: patched(complaintFidelityPatch) || undefined,
+    promisedReplyAt: input.promisedReplyAt ? new Date(input.promisedReplyAt).toISOString() : undefined,
   };
   const rt = new CaseRuntime<ComplaintView>({
     cal,
@@ -233,10 +303,13 @@ function complaintCase(input: ComplaintInput) {
   /** The first-responsible person: the receiver, or whoever the case was reassigned to. */
   const receiver = (): Recipient => staff(view.firstReceiver);
 
-  /** The handler of the current round: the first receiver in scope, the department when transferred. */
-  const handler = () => (view.route === 'transferred' ? role('department') : receiver());
-  /** A major complaint's clocks climb to company leadership; every other one's end at the manager. */
-  const top = (): LadderTop => (view.grade === 'major' ? 'executive' : 'manager');
+  /** The handler of the current round: the department when transferred; in scope, the manager in person for a major complaint (since 0.4.0), else the first receiver. */
+  const handler = (): Recipient =>
+    view.route === 'transferred' ? role('department') : view.rules040 && view.grade === 'major' && !view.companyLevel ? role('manager') : receiver();
+  /** A major or company-level complaint's clocks climb to company leadership; every other one's end at the manager. */
+  const top = (): LadderTop => (view.grade === 'major' || view.companyLevel ? 'executive' : 'manager');
+  /** The return visit: the quality dept for company-level complaints, the manager for major ones, else the first receiver. */
+  const returnVisitor = (): Recipient => (view.companyLevel ? role('executive') : view.grade === 'major' ? role('manager') : receiver());
   const handlingRule = () =>
     input.repeatOf ? due.repeatRework : view.route === 'transferred' ? due.handlingTransferred : due.handlingInScope;
   /** Round 1 counts from the receipt; a round the customer sent back counts from then. */
@@ -250,7 +323,25 @@ function complaintCase(input: ComplaintInput) {
     await rt.step(action, actor, detail, [...notices, ...progress]);
   }
 
-  return { input, cal, texts, view, rt, board, receivedAt, receiver, handler, top, startHandling, step };
+  /** 8. Not satisfied (at the reply, or the return visit): handling again with fresh deadlines; the manager hears of every round from the second. */
+  async function handleAgain(action: string, actor: StepActor, detail: object) {
+    view.round += 1;
+    view.stage = 'handling';
+    startHandling();
+    const notices: Notice[] = [{ recipient: handler(), text: texts.handleAgain(view.round) }];
+    const unsatisfied = view.round - 1;
+    if (view.rules040 && unsatisfied >= unsatisfiedRoundsBeforeManager && handler() !== role('manager')) notices.push({ recipient: role('manager'), text: texts.unsatisfiedRounds(unsatisfied) });
+    await step(action, actor, detail, notices);
+  }
+
+  /** 11. Before it closes, the supervisor records the cause and the prevention measures. */
+  async function toAnalysis(action: string, actor: StepActor, detail: object) {
+    view.stage = 'awaitingAnalysis';
+    board.start(rt.clock('analysis', steps.analysis, due.analysis, role('supervisor')));
+    await step(action, actor, detail, [{ recipient: role('supervisor'), text: texts.analysisDue(board.dueAt('analysis')) }]);
+  }
+
+  return { input, cal, texts, view, rt, board, receivedAt, receiver, handler, top, returnVisitor, startHandling, handleAgain, toAnalysis, step };
 }
 
 function complaintActionLabel(action: string): string {
@@ -265,13 +356,19 @@ function waitingOn(v: ComplaintView, dueAt: (clock: string) => Date | undefined)
     case 'grading':
       return { who: '客服主管', what: '定级', dueAt: by('grading') };
     case 'handling':
-      return { who: v.route === 'transferred' ? (v.department ?? '相关部门') : v.firstReceiver, what: '处理', dueAt: by('handling') };
+      return {
+        who: v.route === 'transferred' ? (v.department ?? '相关部门') : v.rules040 && v.grade === 'major' && !v.companyLevel ? '服务中心经理' : v.firstReceiver,
+        what: '处理',
+        dueAt: by('handling'),
+      };
     case 'awaitingSignOff':
       return { who: '服务中心经理', what: '审核答复', dueAt: by('signOff') };
     case 'replying':
       return { who: v.firstReceiver, what: '答复客户' };
     case 'awaitingReturnVisit':
-      return { who: v.grade === 'major' ? '服务中心经理' : v.firstReceiver, what: '回访', dueAt: by('returnVisit') };
+      return { who: v.companyLevel ? '品质部' : v.grade === 'major' ? '服务中心经理' : v.firstReceiver, what: '回访', dueAt: by('returnVisit') };
+    case 'awaitingAnalysis':
+      return { who: '客服主管', what: '原因分析与预防措施', dueAt: by('analysis') };
     default:
       return undefined;
   }

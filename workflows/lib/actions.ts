@@ -16,6 +16,8 @@ export interface ActionRule<S extends z.ZodType = z.ZodType, Stage extends strin
   input: S;
   roles: readonly Role[];
   stages: readonly Stage[];
+  /** A decision a role may take whenever the stage allows (the manager closing a complaint unsatisfied), not a step the case waits on: it puts no case in an inbox. */
+  anytime?: boolean;
 }
 
 export type ActionTable<Stage extends string = string> = Record<string, ActionRule<z.ZodType, Stage>>;

@@ -132,13 +132,14 @@ export class ClockBoard {
   }
 
   /**
-   * An active clock climbs a different ladder from now on (a complaint graded
-   * major goes up to company leadership); levels already told stay told.
+   * An active clock changes owner or ladder from now on, its timing untouched (a
+   * complaint graded major is the manager's to handle and climbs to company
+   * leadership); warnings and levels already sent stay sent.
    */
-  setLadder(name: string, escalateTo: readonly Recipient[]): void {
+  retarget(name: string, change: { owner?: Recipient; escalateTo?: readonly Recipient[] }): void {
     const c = this.clocks.get(name);
     if (!c || !isActive(c)) return;
-    c.spec = { ...c.spec, escalateTo };
+    c.spec = { ...c.spec, ...change };
     this.next = undefined;
   }
 
