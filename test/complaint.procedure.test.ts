@@ -309,7 +309,7 @@ describe('escalation on a missed deadline', () => {
     const levels = events.filter((e) => e.kind === 'breached' || e.kind === 'escalated');
     expect(levels.map((e) => e.recipient)).toEqual(['role:supervisor', 'role:manager', 'role:executive']);
     const expected = [local(`${localDate(tue10)}T17:30`), local(`${localDate(tue10, 1)}T16:00`), local(`${localDate(tue10, 2)}T14:30`)];
-    levels.forEach((e, n) => expect(Math.abs(e.at.getTime() - (expected[n] as Date).getTime())).toBeLessThan(3_000));
+    levels.forEach((e, n) => expect(Math.abs(e.at.getTime() - (expected[n]).getTime())).toBeLessThan(3_000));
   });
 
   it('a major complaint the manager has not handled by the end of its day is reported to company leadership at the close', async () => {
