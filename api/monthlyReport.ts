@@ -2,7 +2,8 @@
  * 月度报表 — the monthly report DOMAIN.md asks for, as a pure module (no route):
  * cases per procedure; deadlines met and missed per step, with warnings and
  * escalations; return-visit rates against the required rate; repeat complaints;
- * units with the same repair three or more times. Read from the records the
+ * units with the same repair three or more times; unsatisfied return visits
+ * (回访不合格); the complaints kept as case studies. Read from the records the
  * workflows write (Case, DeadlineEvent, AuditEntry) through Prisma only, so it
  * runs unchanged on SQLite and PostgreSQL.
  *
@@ -19,6 +20,8 @@ import { localIso, monthBounds, monthSchema } from './report/period';
 import { repeatComplaints } from './report/repeatComplaints';
 import { repeatedRepairs } from './report/repeatedRepairs';
 import { returnVisitRates } from './report/returnVisits';
+import { caseStudies } from './report/caseStudies';
+import { unsatisfiedVisits } from './report/unsatisfiedVisits';
 import type { MonthlyReport } from './report/types';
 
 export type * from './report/types';
@@ -33,12 +36,14 @@ export type MonthlyReportQuery = z.infer<typeof monthlyReportQuerySchema>;
 
 export async function monthlyReport(db: Db, calendar: BusinessCalendar, month: string): Promise<MonthlyReport> {
   const bounds = monthBounds(calendar, month);
-  const [cases, deadlines, returnVisits, repeats, repeated] = await Promise.all([
+  const [cases, deadlines, returnVisits, repeats, repeated, unsatisfied, studies] = await Promise.all([
     caseCounts(db, bounds),
     deadlineStats(db, bounds),
     returnVisitRates(db, bounds),
     repeatComplaints(db, calendar, bounds),
     repeatedRepairs(db, calendar, bounds),
+    unsatisfiedVisits(db, calendar, bounds),
+    caseStudies(db, calendar, bounds),
   ]);
   return {
     month,
@@ -50,5 +55,7 @@ export async function monthlyReport(db: Db, calendar: BusinessCalendar, month: s
     returnVisits,
     repeatComplaints: repeats,
     repeatedRepairs: repeated,
+    unsatisfiedVisits: unsatisfied,
+    caseStudies: studies,
   };
 }

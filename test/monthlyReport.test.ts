@@ -52,7 +52,7 @@ async function repair(
   caseId: string,
   unit: string,
   fault: string,
-  p: { registered: string; responded?: string; completed?: string; visited?: string },
+  p: { registered: string; responded?: string; completed?: string; problemVisit?: string; visited?: string },
 ) {
   const c = open(caseId, 'repair', unit, fault, p.registered);
   await c.step('register', csr, local(p.registered), { channel: 'phone', paid: { kind: 'free' } });
@@ -65,9 +65,14 @@ async function repair(
   await c.step('reportCompletion', { id: 'tech-zhao', role: 'technician' }, local(p.completed), { workDone: '已修复' });
   await c.startClock('returnVisit', repairSteps.returnVisit, repairDeadlines.returnVisit, local(p.completed));
   if (!p.visited) return c;
+  if (p.problemVisit) {
+    // 回访不合格: the visit found a problem; the rework was done and the second visit satisfied.
+    const problem = { satisfied: false, rating: 2, feeConfirmed: true, problemFound: true, note: '仍滴水' };
+    await c.step('recordReturnVisit', csr, local(p.problemVisit), problem, undefined, [{ kind: 'returnVisit', round: 1, visitor: csr.id, ...problem }]);
+  }
   await c.stopClock('returnVisit', local(p.visited));
   const visit = { satisfied: true, rating: 5, feeConfirmed: true, problemFound: false, note: '满意' };
-  await c.step('recordReturnVisit', csr, local(p.visited), visit, undefined, [{ kind: 'returnVisit', round: 1, visitor: csr.id, ...visit }]);
+  await c.step('recordReturnVisit', csr, local(p.visited), visit, undefined, [{ kind: 'returnVisit', round: p.problemVisit ? 2 : 1, visitor: csr.id, ...visit }]);
   await c.step('close', { id: 'system', role: 'system' }, local(p.visited), { outcome: 'closed' }, 'closed');
   return c;
 }
@@ -75,7 +80,7 @@ async function repair(
 /** A complaint: received (a repeat names the earlier one), answered to satisfaction, visited, closed. */
 async function complaint(
   caseId: string,
-  p: { received: string; repeatOf?: string; responded?: string; replied?: string; visited?: string },
+  p: { received: string; repeatOf?: string; responded?: string; replied?: string; unsatisfiedVisit?: string; visited?: string; caseStudy?: boolean },
 ) {
   const c = open(caseId, 'complaint', '5-1-501', `${noiseMatter}：楼上每晚十点后施工`, p.received);
   await c.step('receive', csr, local(p.received), { channel: 'phone', matter: noiseMatter, repeatOf: p.repeatOf });
@@ -89,8 +94,11 @@ async function complaint(
   await c.step('replyToCustomer', csr, local(p.replied), { satisfied: true });
   await c.startClock('returnVisit', complaintSteps.returnVisit, rule, local(p.replied));
   if (!p.visited) return c;
+  if (p.unsatisfiedVisit) await c.step('recordReturnVisit', csr, local(p.unsatisfiedVisit), { satisfied: false, note: '夜间仍有施工' });
   await c.stopClock('returnVisit', local(p.visited));
   await c.step('recordReturnVisit', csr, local(p.visited), { satisfied: true });
+  const analysis = { cause: '装修管理不到位', prevention: '装修前书面告知施工时间', caseStudy: p.caseStudy ?? false };
+  await c.step('recordAnalysis', { id: 'sup-wang', role: 'supervisor' }, local(p.visited), analysis);
   await c.step('close', { id: 'system', role: 'system' }, local(p.visited), { outcome: 'closed' }, 'closed');
   return c;
 }
@@ -108,6 +116,7 @@ async function seedNovember() {
     registered: '2030-11-10T09:00',
     responded: '2030-11-10T09:20',
     completed: '2030-11-10T15:00',
+    problemVisit: '2030-11-10T16:00',
     visited: '2030-11-11T09:00',
   });
   const kitchenLate = await repair(ids.kitchenLate, '1-1-101', '厨房水龙头漏水', {
@@ -129,7 +138,7 @@ async function seedNovember() {
   // Complaints from 5-1-501 about night-time renovation noise.
   // Received on 31 October at 20:00, answered the next morning: breached and escalated in October.
   await complaint(ids.lateOctComplaint, { received: '2030-10-31T20:00', repeatOf: id('TS-OLD'), responded: '2030-11-01T09:00' });
-  await complaint(ids.noise, { received: '2030-11-03T10:00', replied: '2030-11-04T10:00', visited: '2030-11-05T10:00' });
+  await complaint(ids.noise, { received: '2030-11-03T10:00', replied: '2030-11-04T10:00', unsatisfiedVisit: '2030-11-04T15:00', visited: '2030-11-05T10:00', caseStudy: true });
   await complaint(ids.noiseAgain, {
     received: '2030-11-15T10:00',
     repeatOf: ids.noise,
@@ -313,6 +322,23 @@ describe('the monthly report as CSV', () => {
       `1-1-101,厨房水龙头漏水,3,${ids.kitchenOct}、${ids.kitchenNov}、${ids.kitchenLate}`,
     ]);
     expect(lines).toContain('社区活动,参加人员,20,2,2,10.0%,10.0%,10.0%,是');
+    expect(after('六、回访不合格')).toEqual(['业务,受理编号,房号,回访时间,回访人,回访记录', `报修,${ids.kitchenNov},1-1-101,2030-11-10 16:00,csr-li,仍滴水`]);
+    expect(after('七、投诉案例')).toEqual(['受理编号,房号,投诉事项,原因分析,预防措施,记录人,记录时间', `${ids.noise},5-1-501,"装修噪音, ""夜间""施工",装修管理不到位,装修前书面告知施工时间,sup-wang,2030-11-05 10:00`]);
+  });
+});
+
+describe('回访不合格 and the complaint cases (003 回访的统计)', () => {
+  it('lists every return visit of the month that found the customer unsatisfied or a problem, repairs first, and no satisfied one', () => {
+    expect(report.unsatisfiedVisits.map((r) => [r.procedure, r.caseId, r.at, r.note])).toEqual([
+      ['repair', ids.kitchenNov, '2030-11-10T16:00:00+08:00', '仍滴水'],
+      ['complaint', ids.noise, '2030-11-04T15:00:00+08:00', '夜间仍有施工'],
+    ]);
+  });
+
+  it('lists the complaints kept as case studies with their cause and prevention, not the analyses kept only on the case', () => {
+    expect(report.caseStudies).toEqual([
+      { caseId: ids.noise, unit: '5-1-501', matter: noiseMatter, cause: '装修管理不到位', prevention: '装修前书面告知施工时间', recordedBy: 'sup-wang', at: '2030-11-05T10:00:00+08:00' },
+    ]);
   });
 });
 

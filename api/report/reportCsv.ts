@@ -52,5 +52,15 @@ export function monthlyReportCsv(report: MonthlyReport): string {
       ['房号', '报修内容', '次数', '受理编号'],
       report.repeatedRepairs.map((r) => [r.unit, r.fault, r.count, r.caseIds.join('、')]),
     ),
+    ...section(
+      '六、回访不合格',
+      ['业务', '受理编号', '房号', '回访时间', '回访人', '回访记录'],
+      report.unsatisfiedVisits.map((r) => [procedureName(r.procedure), r.caseId, r.unit, localMinute(r.at), r.visitor, r.note]),
+    ),
+    ...section(
+      '七、投诉案例',
+      ['受理编号', '房号', '投诉事项', '原因分析', '预防措施', '记录人', '记录时间'],
+      report.caseStudies.map((r) => [r.caseId, r.unit, r.matter, r.cause, r.prevention, r.recordedBy, localMinute(r.at)]),
+    ),
   ]);
 }

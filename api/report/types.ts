@@ -81,10 +81,34 @@ export interface RepeatedRepairRow {
   caseIds: string[];
 }
 
+/** 6. A return visit that found the customer unsatisfied or a problem (回访不合格). */
+export interface UnsatisfiedVisitRow {
+  procedure: string;
+  caseId: string;
+  unit: string;
+  /** When the visit was recorded (local, with offset). */
+  at: string;
+  visitor: string;
+  note: string;
+}
+
+/** 7. A complaint kept as a case study (案例): its cause and the prevention measures. */
+export interface CaseStudyRow {
+  caseId: string;
+  unit: string;
+  matter: string;
+  cause: string;
+  prevention: string;
+  recordedBy: string;
+  at: string;
+}
+
 export interface MonthlyReport extends ReportPeriod {
   cases: CaseCountRow[];
   deadlines: DeadlineRow[];
   returnVisits: ReturnVisitRow[];
   repeatComplaints: RepeatComplaintRow[];
   repeatedRepairs: RepeatedRepairRow[];
+  unsatisfiedVisits: UnsatisfiedVisitRow[];
+  caseStudies: CaseStudyRow[];
 }
