@@ -58,6 +58,8 @@ export const permissionTable = {
   },
   reports: {
     monthly: { label: '查看月度报表', roles: leadership },
+    handOver: { label: '月度报表书面报经理', roles: ['supervisor'] },
+    acknowledge: { label: '经理签收月度报表', roles: ['manager'] },
   },
 } as const satisfies Record<string, Record<string, Permission>>;
 

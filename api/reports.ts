@@ -1,13 +1,39 @@
-/** `GET /reports/monthly?month=YYYY-MM[&format=csv]`: the month's figures per DOMAIN.md, as JSON or CSV for a spreadsheet. */
+/**
+ * `GET /reports/monthly?month=YYYY-MM[&format=csv]`: the month's figures per DOMAIN.md, as JSON or CSV
+ * for a spreadsheet, with whether the report was handed to the manager in writing and acknowledged:
+ * `POST /reports/monthly/:month/handover` (the supervisor) and `…/acknowledge` (the manager), each once.
+ */
+import { z } from 'zod';
+import { isUniqueViolation } from '../activities/keys';
 import type { Db } from '../db/client';
+import { optionalText } from '../workflows/lib/freeText';
 import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
-import { parseOr400 } from './errors';
+import { conflict, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { monthlyReport, monthlyReportCsv, monthlyReportQuerySchema } from './monthlyReport';
+import { monthSchema } from './report/period';
 import { authorize, permissionTable } from './permissions';
 import type { Routes } from './routes';
 
-export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarConfig }): Routes {
+const handoverBodySchema = z.strictObject({ note: optionalText(1000) });
+const monthParams = { month: monthSchema };
+
+/** Whether the month's report went to the manager in writing, and when the manager acknowledged it. */
+export interface ReportHandoverState {
+  month: string;
+  handedBy: string;
+  handedAt: string;
+  note: string;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+}
+
+async function handoverOf(db: Db, month: string): Promise<ReportHandoverState | null> {
+  const row = await db.reportHandover.findUnique({ where: { month } });
+  return row && { ...row, handedAt: row.handedAt.toISOString(), acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null };
+}
+
+export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarConfig; now: () => Date | Promise<Date> }): Routes {
   const perm = permissionTable.reports.monthly;
   routes.get(
     '/monthly',
@@ -30,7 +56,54 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
           .send(monthlyReportCsv(report));
         return;
       }
-      res.json(report);
+      res.json({ ...report, handover: await handoverOf(deps.db, query.month) });
+    },
+  );
+  routes.post(
+    '/monthly/:month/handover',
+    {
+      summary: `${permissionTable.reports.handOver.label}: the supervisor hands the month's report (its analysis) to the manager in writing, once`,
+      params: monthParams,
+      body: handoverBodySchema,
+      roles: permissionTable.reports.handOver.roles,
+      success: { status: 201, description: 'Handed over: who and when' },
+      errors: [400, 403, 409],
+    },
+    async (req, res) => {
+      const actor = actorOf(res);
+      authorize(actor, 'reports', 'handOver');
+      const month = parseOr400(monthSchema, req.params['month'], '月份格式：YYYY-MM');
+      const body = parseOr400(handoverBodySchema, req.body ?? {}, '报送内容有误');
+      const at = await deps.now();
+      try {
+        await deps.db.reportHandover.create({ data: { month, handedBy: actor.id, handedAt: at, note: body.note } });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw conflict(`${month} 月度报表已报送经理`, 'AlreadyHandedOver');
+        throw err;
+      }
+      res.status(201).json(await handoverOf(deps.db, month));
+    },
+  );
+  routes.post(
+    '/monthly/:month/acknowledge',
+    {
+      summary: `${permissionTable.reports.acknowledge.label}: the manager acknowledges the report handed over, once`,
+      params: monthParams,
+      roles: permissionTable.reports.acknowledge.roles,
+      success: { status: 200, description: 'Acknowledged: who and when' },
+      errors: [400, 403, 409],
+    },
+    async (req, res) => {
+      const actor = actorOf(res);
+      authorize(actor, 'reports', 'acknowledge');
+      const month = parseOr400(monthSchema, req.params['month'], '月份格式：YYYY-MM');
+      const at = await deps.now();
+      const { count } = await deps.db.reportHandover.updateMany({ where: { month, acknowledgedAt: null }, data: { acknowledgedBy: actor.id, acknowledgedAt: at } });
+      if (count === 0) {
+        const row = await handoverOf(deps.db, month);
+        throw row ? conflict(`${month} 月度报表已由 ${row.acknowledgedBy ?? ''} 签收`, 'AlreadyAcknowledged') : conflict(`${month} 月度报表尚未报送经理`, 'NotHandedOver');
+      }
+      res.json(await handoverOf(deps.db, month));
     },
   );
   return routes;

@@ -37,6 +37,8 @@ function probeOf(area: string, action: string): (actor: Actor) => Promise<Reply<
     'cases.reassign': (actor) => request('POST', '/cases/reassign', actor, { unexpected: 1 }),
     'cases.stuck': (actor) => request('GET', '/cases/stuck?unexpected=1', actor),
     'reports.monthly': (actor) => request('GET', '/reports/monthly?month=2026-13', actor),
+    'reports.handOver': (actor) => request('POST', '/reports/monthly/2026-13/handover', actor, {}),
+    'reports.acknowledge': (actor) => request('POST', '/reports/monthly/2026-13/acknowledge', actor, {}),
   };
   const probe = others[`${area}.${action}`];
   if (!probe) throw new Error(`no route probe for permission ${area}.${action}: add one here`);

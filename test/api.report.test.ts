@@ -7,6 +7,7 @@
 import type { MonthlyReport } from '../api/monthlyReport';
 import { useStaffHttp } from './support/http';
 import { csr, eventually, localDate, supervisor, technician } from './support/scenario';
+import { manager } from './support/complaintScenario';
 
 const ctx = useStaffHttp(supervisor);
 
@@ -53,6 +54,29 @@ describe('GET /reports/monthly', () => {
     const bytes = Buffer.from(await csv.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM: Excel reads it as UTF-8
     expect(bytes.toString('utf8')).toContain(unit);
+  });
+
+  it('the supervisor hands the report to the manager in writing once; the manager acknowledges it once; the report shows who and when', async () => {
+    // A month of its own per run: on a shared database (PostgreSQL in CI) an earlier run's handover stays.
+    const month = `2099-${String(1 + (Date.now() % 12)).padStart(2, '0')}`;
+    await ctx.sys.db.reportHandover.deleteMany({ where: { month } });
+    expect((await ctx.http.post<{ code: string }>(`/reports/monthly/${month}/acknowledge`, manager, {})).body.code).toBe('NotHandedOver');
+    expect((await ctx.http.post(`/reports/monthly/${month}/handover`, manager, {})).status).toBe(403);
+    expect((await ctx.http.post(`/reports/monthly/2099-13/handover`, supervisor, {})).status).toBe(400);
+    const handed = await ctx.http.post<{ handedBy: string; handedAt: string; acknowledgedAt: string | null }>(`/reports/monthly/${month}/handover`, supervisor, { note: '回访不合格两起，附分析' });
+    expect(handed.status).toBe(201);
+    expect([handed.body.handedBy, handed.body.acknowledgedAt]).toEqual([supervisor.id, null]);
+    const again = await ctx.http.post<{ code: string }>(`/reports/monthly/${month}/handover`, supervisor, {});
+    expect([again.status, again.body.code]).toEqual([409, 'AlreadyHandedOver']);
+    expect((await ctx.http.post(`/reports/monthly/${month}/acknowledge`, supervisor, {})).status).toBe(403);
+    const [first, second] = await Promise.all([
+      ctx.http.post<{ acknowledgedBy: string; code?: string }>(`/reports/monthly/${month}/acknowledge`, manager, {}),
+      ctx.http.post<{ acknowledgedBy: string; code?: string }>(`/reports/monthly/${month}/acknowledge`, manager, {}),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const report = await ctx.http.get<{ handover: { handedBy: string; note: string; acknowledgedBy: string; acknowledgedAt: string } }>(`/reports/monthly?month=${month}`, supervisor);
+    expect(report.body.handover).toMatchObject({ handedBy: supervisor.id, note: '回访不合格两起，附分析', acknowledgedBy: manager.id });
+    expect(Date.parse(report.body.handover.acknowledgedAt)).toBeGreaterThanOrEqual(Date.parse(handed.body.handedAt));
   });
 
   it('refuses the front desk (403) and a malformed month (400)', async () => {
