@@ -339,6 +339,33 @@ describe('6. return visit and rework', () => {
     expect(row?.closedAt).not.toBeNull();
   });
 
+  it('a rework with a special reason (如无特殊原因): the technician asks for a later moment, the supervisor approves it, and the rework is due then, recorded', async () => {
+    const thu10 = await nextLocal(system().env, 4, '10:00');
+    await clockTo(system().env, thu10);
+    const h = await openDispatchedRepair(system().env);
+    const caseId = caseIdOf(h);
+    await act(h, 'takeJob', technician, {});
+    await act(h, 'reportCompletion', technician, { workDone: '更换阀芯', charges: [] });
+    let view = await act(h, 'recordReturnVisit', csr, { satisfied: false, rating: 2, problemFound: true, note: '阀门型号不对' });
+    // One working day: Friday 10:00.
+    expectSameInstant(view.clocks.find((c) => c.name === 'rework')?.dueAt, local(`${localDate(thu10, 1)}T10:00`));
+    const monday17 = local(`${localDate(thu10, 4)}T17:00`);
+    expect(await rejectionOf(act(h, 'requestReworkExtension', technician, { reason: '配件需厂家发货', until: local(`${localDate(thu10, 1)}T09:00`).toISOString() }))).toBe('InvalidInput');
+    expect(await rejectionOf(act(h, 'decideReworkExtension', supervisor, { approved: true }))).toBe('InvalidStage');
+    await act(h, 'requestReworkExtension', technician, { reason: '配件需厂家发货', until: monday17.toISOString() });
+    expect(system().channel.sent.some((m) => m.caseId === caseId && m.recipient === 'role:supervisor' && m.text.includes('配件需厂家发货'))).toBe(true);
+    expect(await rejectionOf(act(h, 'requestReworkExtension', technician, { reason: '再等等', until: monday17.toISOString() }))).toBe('InvalidStage');
+    expect(await rejectionOf(act(h, 'decideReworkExtension', csr, { approved: true }))).toBe('Forbidden');
+    view = await act(h, 'decideReworkExtension', supervisor, { approved: true, comment: '同意' });
+    expect(view.clocks.find((c) => c.name === 'rework')?.dueAt).toBe(monday17.toISOString());
+    expect(view.reworkExtension).toMatchObject({ reason: '配件需厂家发货', until: monday17.toISOString(), requestedBy: technician.id, decision: { approved: true, by: supervisor.id } });
+    // Friday 10:00 passes without a breach; Monday 17:00 would be the deadline.
+    await clockTo(system().env, local(`${localDate(thu10, 1)}T12:00`));
+    const events = await clockEvents(system().db, caseId, 'rework');
+    expect(events.filter((e) => e.kind === 'breached')).toEqual([]);
+    expect(events.map((e) => e.kind)).toEqual(['started', 'cancelled', 'started']);
+  });
+
   it('a job taken on a make-up working Saturday is due for completion by 17:30 that Saturday', async () => {
     const saturday = await nextLocal(system().env, 6, '09:00');
     await clockTo(system().env, saturday);

@@ -170,6 +170,19 @@ export const repairActions = {
     roles: ['csr', 'supervisor', 'manager'],
     stages: ['awaitingReturnVisit'],
   },
+  requestReworkExtension: {
+    label: '申请延期返修',
+    /** 如无特殊原因: the special reason, and the moment the rework can be done by instead. */
+    input: z.strictObject({ reason: text(500), until: instantInput() }),
+    roles: ['technician'],
+    stages: ['rework'],
+  },
+  decideReworkExtension: {
+    label: '审批延期返修',
+    input: z.strictObject({ approved: z.boolean(), comment: optionalText(500) }),
+    roles: ['supervisor'],
+    stages: ['rework'],
+  },
   reportReworkDone: {
     label: '返修完成',
     input: z.strictObject({ workDone: text(1000) }),
@@ -193,6 +206,8 @@ export interface RepairView extends CaseViewBase {
   quote?: { item: string; feeFen: number; accepted?: boolean };
   /** Registered since 0.4.0: the csr fills the service record (5 minutes), then engineering takes the job (its own clock). */
   serviceRecordByCsr?: boolean;
+  /** The rework's special reason and the later due moment asked for; the supervisor's decision. */
+  reworkExtension?: { reason: string; until: string; requestedBy: string; decision?: { approved: boolean; by: string; comment: string } };
   chargesFen: number;
   returnVisits: number;
   reworks: number;

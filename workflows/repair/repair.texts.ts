@@ -23,5 +23,8 @@ export function repairTexts(input: RepairInput, cal: BusinessCalendar) {
       `【物业服务中心】您报修的「${input.fault}」已维修完毕${totalFen > 0 ? `，费用合计 ${yuan(totalFen)}` : ''}。感谢您的支持！`,
     returnVisitDue: (due?: Date) => `【回访】${job} 已完工，请于 ${at(due)} 前回访业主。`,
     rework: (due?: Date) => `【返修】${job} 回访发现问题，请于 ${at(due)} 前返修完毕。`,
+    reworkExtensionRequested: (technician: string, reason: string, until: Date) => `【延期返修申请】${job}：${technician} 因「${reason}」申请延至 ${at(until)} 返修完毕，请审批。`,
+    reworkExtensionDecided: (approved: boolean, due: Date | undefined, comment: string) =>
+      approved ? `【延期返修】${job} 延期申请已批准，请于 ${at(due)} 前返修完毕。` : `【延期返修】${job} 延期申请未获批准${comment ? `（${comment}）` : ''}，请于 ${at(due)} 前返修完毕。`,
   };
 }

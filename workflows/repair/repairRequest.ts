@@ -15,7 +15,7 @@
  */
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
-import { BusinessCalendar } from '../lib/calendar';
+import { BusinessCalendar, untilRule } from '../lib/calendar';
 import { type CaseCarryOver, CaseRuntime } from '../lib/caseRuntime';
 import { defaultWarnAt } from '../lib/clock';
 import { type Actor, owner, type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
@@ -51,6 +51,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
     authorize: (name, actor, input) => {
       assertAssignee(view, name, actor);
       assertFeeConfirmation(view, name, input);
+      assertReworkExtension(view, name, input);
     },
     handlers: repairActionHandlers(c),
     runtime: rt,
@@ -114,7 +115,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
 
 /** Only the technician who has the job reports on it (the supervisor reassigns instead). */
 function assertAssignee(view: RepairView, name: RepairAction, actor: Actor) {
-  const own: RepairAction[] = ['handBack', 'confirmOnSiteFee', 'reportUnfinished', 'reportCompletion', 'reportReworkDone'];
+  const own: RepairAction[] = ['handBack', 'confirmOnSiteFee', 'reportUnfinished', 'reportCompletion', 'requestReworkExtension', 'reportReworkDone'];
   if (own.includes(name) && view.assignee && actor.id !== view.assignee) {
     throw ApplicationFailure.nonRetryable(`该工单由 ${view.assignee} 负责`, rejection.forbidden);
   }
@@ -126,6 +127,17 @@ function assertFeeConfirmation(view: RepairView, name: RepairAction, input: unkn
   if (typeof (input as { feeConfirmed?: unknown } | null)?.feeConfirmed !== 'boolean') {
     throw ApplicationFailure.nonRetryable(`有偿维修（收费 ${(view.chargesFen / 100).toFixed(2)} 元）的回访须确认费用（feeConfirmed）`, rejection.invalidInput);
   }
+}
+
+/** 6. One extension request at a time, decided once; the later moment must be later than the rework's due. */
+function assertReworkExtension(view: RepairView, name: RepairAction, input: unknown) {
+  const pending = view.reworkExtension !== undefined && view.reworkExtension.decision === undefined;
+  if (name === 'decideReworkExtension' && !pending) throw ApplicationFailure.nonRetryable('没有待审批的延期返修申请', rejection.invalidStage);
+  if (name !== 'requestReworkExtension') return;
+  if (pending) throw ApplicationFailure.nonRetryable('已有延期返修申请待主管审批', rejection.invalidStage);
+  const due = view.clocks.find((c) => c.name === 'rework')?.dueAt;
+  const until = Date.parse((input as { until?: string } | null)?.until ?? '');
+  if (due !== undefined && !(until > Date.parse(due))) throw ApplicationFailure.nonRetryable(`延期后的时间须晚于原返修时限（${due}）`, rejection.invalidInput);
 }
 
 // ---- staff actions (updates): validators reject before history; handlers move the case on ----
@@ -260,6 +272,18 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
       const fixer = view.assignee ? staff(view.assignee) : role('technician');
       board.start(clock('rework', fixer));
       await rt.step('recordReturnVisit', actor, i, [{ recipient: fixer, text: texts.rework(board.dueAt('rework')) }], { records: [visit] });
+    },
+    async requestReworkExtension(actor, i) {
+      view.reworkExtension = { reason: i.reason, until: new Date(i.until).toISOString(), requestedBy: actor.id };
+      await rt.step('requestReworkExtension', actor, i, [{ recipient: role('supervisor'), text: texts.reworkExtensionRequested(actor.id, i.reason, new Date(i.until)) }]);
+    },
+    async decideReworkExtension(actor, i) {
+      const ext = view.reworkExtension as NonNullable<RepairView['reworkExtension']>;
+      ext.decision = { approved: i.approved, by: actor.id, comment: i.comment };
+      const fixer = view.assignee ? staff(view.assignee) : role('technician');
+      // Approved: the rework is due at the later moment, counted from now (a breach already recorded stays recorded).
+      if (i.approved) board.start(clock('rework', fixer, untilRule(new Date(ext.until))));
+      await rt.step('decideReworkExtension', actor, i, [{ recipient: fixer, text: texts.reworkExtensionDecided(i.approved, board.dueAt('rework'), i.comment) }]);
     },
     async reportReworkDone(actor, i) {
       view.stage = 'awaitingReturnVisit';
