@@ -163,20 +163,25 @@ export function createArchiveActivities(db: Db) {
   return {
     /** 客户档案资料明细表: what was filed per household in [from, until). */
     async ownerFileInventory(p: { from: string; until: string }): Promise<InventoryLine[]> {
-      const rows = await db.ownerFileEntry.groupBy({
-        by: ['unit', 'kind'],
-        where: { filedAt: { gte: new Date(p.from), lt: new Date(p.until) } },
-        _count: { _all: true },
-        orderBy: [{ unit: 'asc' }, { kind: 'asc' }],
-      });
-      const lines = new Map<string, InventoryLine>();
-      for (const r of rows) {
-        const line = lines.get(r.unit) ?? { unit: r.unit, total: 0, byKind: {} };
-        line.byKind[r.kind] = r._count._all;
-        line.total += r._count._all;
-        lines.set(r.unit, line);
-      }
-      return [...lines.values()];
+      return ownerFileInventoryOf(db, new Date(p.from), new Date(p.until));
     },
   };
+}
+
+/** What the owner files gained in [from, until), per household and kind (客户档案资料明细表). */
+export async function ownerFileInventoryOf(db: Db, from: Date, until: Date): Promise<InventoryLine[]> {
+  const rows = await db.ownerFileEntry.groupBy({
+    by: ['unit', 'kind'],
+    where: { filedAt: { gte: from, lt: until } },
+    _count: { _all: true },
+    orderBy: [{ unit: 'asc' }, { kind: 'asc' }],
+  });
+  const lines = new Map<string, InventoryLine>();
+  for (const r of rows) {
+    const line = lines.get(r.unit) ?? { unit: r.unit, total: 0, byKind: {} };
+    line.byKind[r.kind] = r._count._all;
+    line.total += r._count._all;
+    lines.set(r.unit, line);
+  }
+  return [...lines.values()];
 }

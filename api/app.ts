@@ -23,6 +23,7 @@ import { docsPage, openApiDocument } from './openapi';
 import { permissionTable } from './permissions';
 import { repairRoutes } from './repairs';
 import { reportRoutes } from './reports';
+import { monthlyFilingRoutes } from './filings';
 import { type LogLine, requestContext } from './requestContext';
 import { type Operation, Routes } from './routes';
 
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): Express & { locals: { operations: Oper
   archiveRoutes(staff.child('/archives', 'ownerArchive'), withClock);
   moveInRoutes(staff.child('/move-ins', 'moveIn'), withClock);
   communityEventRoutes(staff.child('/events', 'communityEvent'), withClock);
+  monthlyFilingRoutes(staff.child('/filings', 'monthlyFiling'), withClock);
   reportRoutes(staff.child('/reports', 'reports'), withClock);
   app.use(staff.router);
 

@@ -4,7 +4,7 @@
  * taken out and not back the same day, and the monthly inventory.
  */
 import { randomUUID } from 'node:crypto';
-import type { MonthlyFilingReport } from '../workflows/monthlyFiling/monthlyFiling.messages';
+import { type MonthlyFilingOutcome, type MonthlyFilingReport, monthlyFilingCaseId, monthlyFilingContract, monthlyFilingState, monthlyFilingUpdates } from '../workflows/monthlyFiling/monthlyFiling.messages';
 import { cleaning, manager } from './support/complaintScenario';
 import { accessIdOf, accessOf, actOnAccess, openArchiveAccess } from './support/custodyScenario';
 import {
@@ -18,6 +18,7 @@ import {
   rejectionOf,
   resultOf,
   supervisor,
+  technician as technicianActor,
   testCalendar,
 } from './support/scenario';
 import { taskQueue, useTimeSkippingSystem } from './support/temporal';
@@ -137,5 +138,27 @@ describe('monthly filing (run as its schedule would)', () => {
       expect(sent[0]?.text).toContain(report.dueBy);
       expect(sent[1]?.text).toContain(`${a} 3 份（投诉记录 1，报修记录 2）`);
     }
+
+    // The month's filing case: the csr's clock, due at the end of the 5th (never a second early), missed → the supervisor.
+    const dueBy = report.dueBy;
+    const filing = system().env.client.workflow.getHandle(monthlyFilingContract.workflowId(monthlyFilingCaseId(dueBy)));
+    const view = await eventually(async () => {
+      const v = await filing.query(monthlyFilingState).catch(() => undefined);
+      return v && v.clocks.length > 0 ? v : undefined;
+    });
+    expect([view.stage, view.month, view.expected.entries >= 4]).toEqual(['filing', report.month, true]);
+    const endOfThe5th = new Date(local(`${dueBy}T00:00`).getTime() + 24 * 3600_000);
+    expect(view.clocks.find((c) => c.name === 'filing')).toMatchObject({ owner: 'role:csr', dueAt: endOfThe5th.toISOString() });
+    await clockTo(system().env, new Date(endOfThe5th.getTime() + 10 * 60_000));
+    const caseId = monthlyFilingCaseId(dueBy);
+    const events = await eventually(async () => {
+      const e = await system().db.deadlineEvent.findMany({ where: { caseId, clock: 'filing' }, orderBy: { id: 'asc' } });
+      return e.some((x) => x.kind === 'breached') ? e : undefined;
+    });
+    expect(events.find((e) => e.kind === 'breached')).toMatchObject({ recipient: 'role:supervisor', at: endOfThe5th });
+    expect(await rejectionOf(filing.executeUpdate(monthlyFilingUpdates.recordFiling, { args: [{ actor: technicianActor, input: { households: 2, entries: 4 } }] }))).toBe('Forbidden');
+    const filed = await filing.executeUpdate(monthlyFilingUpdates.recordFiling, { args: [{ actor: csr, input: { households: 2, entries: 4, note: '明细表已更新' } }] });
+    expect(filed.filed).toMatchObject({ households: 2, entries: 4, by: csr.id });
+    expect((await resultOf<MonthlyFilingOutcome>(filing)).outcome).toBe('filed');
   });
 });

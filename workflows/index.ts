@@ -9,5 +9,6 @@ export { keyReplacement } from './keys/keyReplacement';
 export { weeklyKeyAudit } from './keys/weeklyKeyAudit';
 export { archiveAccess } from './archiveAccess/archiveAccess';
 export { monthlyFiling } from './monthlyFiling/monthlyFiling';
+export { monthlyFilingCase } from './monthlyFiling/monthlyFilingCase';
 export { moveIn } from './moveIn/moveIn';
 export { communityEvent } from './communityEvent/communityEvent';

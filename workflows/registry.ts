@@ -10,6 +10,7 @@ import { complaintContract } from './complaint/complaint.messages';
 import { keyLoanContract } from './keys/keyLoan.messages';
 import { keyReplacementContract } from './keys/keyReplacement.messages';
 import type { ProcedureContract } from './lib/contract';
+import { monthlyFilingContract } from './monthlyFiling/monthlyFiling.messages';
 import { moveInContract } from './moveIn/moveIn.messages';
 import { repairContract } from './repair/repair.messages';
 
@@ -21,6 +22,7 @@ export const procedureContracts = [
   archiveAccessContract,
   moveInContract,
   communityEventContract,
+  monthlyFilingContract,
 ] as const;
 
 export type Procedure = (typeof procedureContracts)[number]['procedure'];

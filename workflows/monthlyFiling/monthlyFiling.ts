@@ -2,14 +2,18 @@
  * 月度归档 (DOMAIN.md §5): by the 5th of each month the previous month's papers
  * are filed and the archive inventory (客户档案资料明细表) updated. Started by a
  * Temporal Schedule at the start of the month (scripts/schedules.ts): reminds
- * the csr and the supervisor and sends what was filed per household.
+ * the csr and the supervisor, sends what was filed per household, and (since
+ * 0.4.0) opens the month's filing case, the csr's clock (monthlyFilingCase.ts).
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { BusinessCalendar } from '../lib/calendar';
 import { role } from '../lib/roles';
+import { caseBreached, caseProcedure, caseUnit } from '../lib/searchAttributes';
 import { nowIso, workflowNow } from '../lib/time';
-import { filingDayOfMonth, type MonthlyFilingInput, type MonthlyFilingReport } from './monthlyFiling.messages';
+import { filingPeriodOf, type MonthlyFilingCaseInput, monthlyFilingCaseId, monthlyFilingContract, type MonthlyFilingInput, type MonthlyFilingReport } from './monthlyFiling.messages';
+import type { monthlyFilingCase } from './monthlyFilingCase';
 import { monthlyFilingTexts as texts } from './monthlyFiling.texts';
 
 const { ownerFileInventory, sendNotices } = proxyActivities<Activities>({
@@ -17,21 +21,16 @@ const { ownerFileInventory, sendNotices } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-const pad = (n: number) => String(n).padStart(2, '0');
+/** Since 0.4.0 the schedule's run opens the month's filing case (issue 13 rule 14). */
+export const monthlyFilingCasePatch = 'monthly-filing-case-0.4';
 
 export async function monthlyFiling(input: MonthlyFilingInput): Promise<MonthlyFilingReport> {
   const cal = BusinessCalendar.from(input.calendar);
-  const today = cal.formatLocal(workflowNow()); // 'YYYY-MM-DD HH:mm', local
-  const [y, m] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
-  const [py, pm] = m === 1 ? [y - 1, 12] : [y, m - 1];
-  const offset = cal.config.utcOffsetMinutes;
-  const zone = `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-  const from = new Date(`${py}-${pad(pm)}-01T00:00:00${zone}`);
-  const until = new Date(`${y}-${pad(m)}-01T00:00:00${zone}`);
-  const lines = await ownerFileInventory({ from: from.toISOString(), until: until.toISOString() });
+  const period = filingPeriodOf(cal, new Date(workflowNow()));
+  const lines = await ownerFileInventory({ from: period.from.toISOString(), until: period.until.toISOString() });
   const report: MonthlyFilingReport = {
-    month: `${py}-${pad(pm)}`,
-    dueBy: `${y}-${pad(m)}-${pad(filingDayOfMonth)}`,
+    month: period.month,
+    dueBy: period.dueBy,
     households: lines.length,
     entries: lines.reduce((n, l) => n + l.total, 0),
     lines: lines.map((l) => ({ unit: l.unit, total: l.total, byKind: l.byKind as Record<string, number> })),
@@ -41,5 +40,29 @@ export async function monthlyFiling(input: MonthlyFilingInput): Promise<MonthlyF
     { recipient, text: texts.inventory(report) },
   ]);
   await sendNotices({ key: `monthlyFiling:${workflowInfo().runId}`, at: nowIso(), notices });
+  if (patched(monthlyFilingCasePatch)) {
+    const caseInput: MonthlyFilingCaseInput = {
+      caseId: monthlyFilingCaseId(period.dueBy),
+      month: report.month,
+      dueBy: report.dueBy,
+      expected: { households: report.households, entries: report.entries },
+      calendar: input.calendar,
+    };
+    try {
+      await startChild<typeof monthlyFilingCase>('monthlyFilingCase', {
+        workflowId: monthlyFilingContract.workflowId(caseInput.caseId),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [
+          { key: caseProcedure, value: monthlyFilingContract.procedure },
+          { key: caseUnit, value: monthlyFilingContract.startUi.unit(caseInput) },
+          { key: caseBreached, value: false },
+        ],
+        args: [caseInput],
+      });
+    } catch (err) {
+      // A catch-up run of the same month (or a supervisor who opened it by hand): the case is already open.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
   return report;
 }
