@@ -197,6 +197,7 @@ describe('the monthly report of November 2030', () => {
       { procedure: 'moveIn', opened: 0, closed: 0, openAtMonthEnd: 0 },
       // Planned in September, closed in November.
       { procedure: 'communityEvent', opened: 0, closed: 1, openAtMonthEnd: 0 },
+      { procedure: 'monthlyFiling', opened: 0, closed: 0, openAtMonthEnd: 0 },
     ]);
   });
 
