@@ -49,6 +49,8 @@ export interface KeyAuditReport {
   returnedDamagedOrLost: number;
   openLoans: { caseId: string; keyId: string; borrower: string; loanedAt: string }[];
   missing: KeyAuditFinding[];
+  /** Every key of the register, for the physical check (since 0.4.0). */
+  register?: { keyId: string; unit: string; part: string; status: KeyStatus }[];
 }
 
 type Row = { id: string; unit: string; part: string; label: string; status: string; holder: string | null; copies: number };
@@ -194,6 +196,7 @@ export function createKeyActivities(db: Db) {
         returnedDamagedOrLost: week.filter((l) => l.condition === 'damaged' || l.condition === 'lost').length,
         openLoans: open.map((l) => ({ caseId: l.caseId, keyId: l.keyId, borrower: l.borrower, loanedAt: l.loanedAt.toISOString() })),
         missing,
+        register: keys.map((k) => ({ keyId: k.id, unit: k.unit, part: k.part, status: k.status as KeyStatus })),
       };
     },
   };

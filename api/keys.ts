@@ -5,7 +5,9 @@
  * (`/keys/replacements`), each a case with the shared case routes.
  */
 import { z } from 'zod';
-import { keyRegister } from '../activities/keys';
+import { createKeyActivities, keyRegister } from '../activities/keys';
+import { keyCheckContract, type KeyCheckInput } from '../workflows/keys/keyCheck.messages';
+import { keyAuditWindow } from '../workflows/keys/weeklyKeyAudit.messages';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor } from '../workflows/lib/roles';
 import {
@@ -112,6 +114,32 @@ export async function applyForKeyReplacement(deps: CustodyDeps, actor: Actor, bo
   return started;
 }
 
+/** A key check opened by a supervisor: the register as it stands now, the last week's usage. */
+export async function openKeyCheck(deps: CustodyDeps, actor: Actor, body: unknown): Promise<OpenedCase> {
+  authorize(actor, 'keyCheck', 'open');
+  parseOr400(keyCheckContract.openSchema, body ?? {}, '开启钥匙查验的内容有误');
+  const now = await deps.now();
+  const cal = new BusinessCalendar(deps.calendar);
+  const since = new Date(now.getTime() - cal.allowedMs(now, keyAuditWindow));
+  const report = await createKeyActivities(deps.db).keyAudit({ since: since.toISOString(), until: now.toISOString() });
+  return startCase({
+    client: deps.client,
+    taskQueue: deps.taskQueue,
+    cal,
+    now,
+    request: deps.request,
+    contract: keyCheckContract,
+    input: (caseId): KeyCheckInput => ({
+      caseId,
+      keys: report.register ?? [],
+      usage: { since: since.toISOString(), until: now.toISOString(), loans: report.loansInWeek, emergencyLoans: report.emergencyLoansInWeek, returnedDamagedOrLost: report.returnedDamagedOrLost },
+      openedBy: actor,
+      calendar: deps.calendar,
+      warnAt: deps.warnAt,
+    }),
+  });
+}
+
 const unitQuerySchema = z.strictObject({ unit: z.string().trim().min(1, '请指定房号（?unit=）').max(40) });
 
 export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
@@ -129,6 +157,13 @@ export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
     open: applyForKeyReplacement,
   });
   addCaseRoutes(replacements, deps, keyReplacementContract);
+  const checks = routes.child('/checks', 'keyCheck');
+  addOpenRoute(checks, deps, {
+    api: keyCheckContract,
+    summary: 'Opens a physical key check by hand (the weekly schedule opens one): every key of the register, checked at its hook.',
+    open: openKeyCheck,
+  });
+  addCaseRoutes(checks, deps, keyCheckContract);
 
   const register = permissionTable.keyRegister;
   routes.post(

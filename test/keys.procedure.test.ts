@@ -3,6 +3,7 @@
  * reminders and escalation, emergency loans, sealed keys, damaged returns and
  * replacement, the register refusing a second loan, the weekly audit.
  */
+import { expectedFinding, keyCheckContract, keyCheckState, keyCheckUpdates, type KeyFinding, weeklyKeyCheckCaseId } from '../workflows/keys/keyCheck.messages';
 import { clockTo, csr, eventsUntil as eventsUntilIn, eventually, expectSameInstant, fridayLocal, HOUR, local, localDate, MINUTE, nextLocal, rejectionOf, resultOf, supervisor, testCalendar } from './support/scenario';
 import { manager } from './support/complaintScenario';
 import { actOnLoan, actOnReplacement, keyInCabinet, loanIdOf, loanOf, openLoan, replacementHandle, replacementOf } from './support/custodyScenario';
@@ -185,5 +186,29 @@ describe('weekly key audit (run as its schedule would)', () => {
     expect(toManager).toHaveLength(1);
     expect(toManager[0]?.text).toContain(ghost.id);
     expect(toManager[0]?.text).toContain(lostKey.id);
+
+    // Then the physical check (对照查验): a case for the front-desk csr, due the same day; every key at its hook.
+    const check = system().env.client.workflow.getHandle(keyCheckContract.workflowId(weeklyKeyCheckCaseId(localDate(new Date(await system().env.currentTimeMs())))));
+    const view = await eventually(async () => {
+      const v = await check.query(keyCheckState).catch(() => undefined);
+      return v && v.clocks.length > 0 ? v : undefined;
+    });
+    expect(view.checklist.map((k) => k.keyId)).toEqual(expect.arrayContaining([ghost.id, lostKey.id]));
+    expect(view.clocks.find((c) => c.name === 'check')?.owner).toBe('role:csr');
+    const asRegistered = view.checklist.map((k) => ({ keyId: k.keyId, found: expectedFinding[k.status][0] as KeyFinding }));
+    const recordCheck = (results: { keyId: string; found: KeyFinding; note?: string }[]) => check.executeUpdate(keyCheckUpdates.recordKeyCheck, { args: [{ actor: csr, input: { results } }] });
+    // Every key, once: a list that leaves one out, or names one twice, is refused.
+    expect(await rejectionOf(recordCheck(asRegistered.slice(1)))).toBe('InvalidInput');
+    expect(await rejectionOf(recordCheck([...asRegistered, asRegistered[0] as (typeof asRegistered)[number]]))).toBe('InvalidInput');
+    // The ghost key (registered out, no loan) is at its hook after all; the lost key stays missing as registered.
+    const found = asRegistered.map((r) => (r.keyId === ghost.id ? { ...r, found: 'present' as KeyFinding, note: '实际在柜' } : r));
+    const done = await recordCheck(found);
+    expect(done.checked?.by).toBe(csr.id);
+    expect(done.checked?.discrepancies.map((d) => [d.keyId, d.register, d.found])).toEqual([[ghost.id, 'onLoan', 'present']]);
+    const checkId = weeklyKeyCheckCaseId(localDate(new Date(await system().env.currentTimeMs())));
+    const atOnce = await eventually(() => system().channel.sent.find((m) => m.caseId === checkId && m.recipient === 'role:manager'));
+    expect(atOnce.text).toContain(ghost.id);
+    expect(atOnce.text).not.toContain(lostKey.id);
+    expect(system().channel.sent.some((m) => m.caseId === checkId && m.recipient === 'role:supervisor' && m.text.includes('本周钥匙使用'))).toBe(true);
   });
 });

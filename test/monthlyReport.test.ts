@@ -198,6 +198,7 @@ describe('the monthly report of November 2030', () => {
       // Planned in September, closed in November.
       { procedure: 'communityEvent', opened: 0, closed: 1, openAtMonthEnd: 0 },
       { procedure: 'monthlyFiling', opened: 0, closed: 0, openAtMonthEnd: 0 },
+      { procedure: 'keyCheck', opened: 0, closed: 0, openAtMonthEnd: 0 },
     ]);
   });
 

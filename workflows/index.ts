@@ -7,6 +7,7 @@ export { customerComplaint } from './complaint/customerComplaint';
 export { keyLoan } from './keys/keyLoan';
 export { keyReplacement } from './keys/keyReplacement';
 export { weeklyKeyAudit } from './keys/weeklyKeyAudit';
+export { keyCheck } from './keys/keyCheck';
 export { archiveAccess } from './archiveAccess/archiveAccess';
 export { monthlyFiling } from './monthlyFiling/monthlyFiling';
 export { monthlyFilingCase } from './monthlyFiling/monthlyFilingCase';

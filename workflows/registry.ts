@@ -7,6 +7,7 @@
 import { archiveAccessContract } from './archiveAccess/archiveAccess.messages';
 import { communityEventContract } from './communityEvent/communityEvent.messages';
 import { complaintContract } from './complaint/complaint.messages';
+import { keyCheckContract } from './keys/keyCheck.messages';
 import { keyLoanContract } from './keys/keyLoan.messages';
 import { keyReplacementContract } from './keys/keyReplacement.messages';
 import type { ProcedureContract } from './lib/contract';
@@ -23,6 +24,7 @@ export const procedureContracts = [
   moveInContract,
   communityEventContract,
   monthlyFilingContract,
+  keyCheckContract,
 ] as const;
 
 export type Procedure = (typeof procedureContracts)[number]['procedure'];
