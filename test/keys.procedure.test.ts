@@ -195,11 +195,11 @@ describe('weekly key audit (run as its schedule would)', () => {
     });
     expect(view.checklist.map((k) => k.keyId)).toEqual(expect.arrayContaining([ghost.id, lostKey.id]));
     expect(view.clocks.find((c) => c.name === 'check')?.owner).toBe('role:csr');
-    const asRegistered = view.checklist.map((k) => ({ keyId: k.keyId, found: expectedFinding[k.status][0] as KeyFinding }));
+    const asRegistered = view.checklist.map((k) => ({ keyId: k.keyId, found: expectedFinding[k.status][0] }));
     const recordCheck = (results: { keyId: string; found: KeyFinding; note?: string }[]) => check.executeUpdate(keyCheckUpdates.recordKeyCheck, { args: [{ actor: csr, input: { results } }] });
     // Every key, once: a list that leaves one out, or names one twice, is refused.
     expect(await rejectionOf(recordCheck(asRegistered.slice(1)))).toBe('InvalidInput');
-    expect(await rejectionOf(recordCheck([...asRegistered, asRegistered[0] as (typeof asRegistered)[number]]))).toBe('InvalidInput');
+    expect(await rejectionOf(recordCheck([...asRegistered, asRegistered[0]]))).toBe('InvalidInput');
     // The ghost key (registered out, no loan) is at its hook after all; the lost key stays missing as registered.
     const found = asRegistered.map((r) => (r.keyId === ghost.id ? { ...r, found: 'present' as KeyFinding, note: '实际在柜' } : r));
     const done = await recordCheck(found);
