@@ -23,6 +23,8 @@ import { docsPage, openApiDocument } from './openapi';
 import { permissionTable } from './permissions';
 import { repairRoutes } from './repairs';
 import { reportRoutes } from './reports';
+import { loadPriceList } from '../config/loadPriceList';
+import type { PriceList } from '../workflows/repair/priceList';
 import { monthlyFilingRoutes } from './filings';
 import { type LogLine, requestContext } from './requestContext';
 import { type Operation, Routes } from './routes';
@@ -36,6 +38,8 @@ export interface AppDeps {
   warnAt?: number[];
   /** How long engineering has to take a repair once notified (default 30 minutes, repair.policy.ts). */
   repairTakeUpWithin?: string;
+  /** The paid-repair price list; default config/priceList.json (PRICE_LIST_FILE / PRICE_LIST_JSON), validated when the app is made. */
+  priceList?: PriceList;
   /** Clock for registration times and due dates; tests pass the Temporal test server's clock. */
   now?: () => Date | Promise<Date>;
   /** Where unexpected errors are logged (one JSON object each); stderr by default. */
@@ -59,7 +63,7 @@ export function createApp(deps: AppDeps): Express & { locals: { operations: Oper
   app.use(express.json({ limit: '64kb' }));
 
   const book: Operation[] = [];
-  const withClock = { ...deps, now: deps.now ?? (() => new Date()) };
+  const withClock = { ...deps, now: deps.now ?? (() => new Date()), priceList: deps.priceList ?? loadPriceList() };
 
   const open = new Routes('', 'system', book);
   healthRoutes(open, deps);

@@ -10,6 +10,7 @@ import { caseOpened } from '../workflows/lib/actions';
 import type { BusinessCalendar, CalendarConfig } from '../workflows/lib/calendar';
 import type { CaseViewBase } from '../workflows/lib/caseView';
 import type { ProcedureContract } from '../workflows/lib/contract';
+import type { PriceList } from '../workflows/repair/priceList';
 import { caseBreached, caseProcedure, caseUnit } from '../workflows/lib/searchAttributes';
 import { fromTemporalError } from './temporalErrors';
 
@@ -23,6 +24,8 @@ export interface OpenCaseDeps {
   warnAt?: number[];
   /** How long engineering has to take a repair once notified (REPAIR_TAKE_UP_WITHIN; default in repair.policy.ts). */
   repairTakeUpWithin?: string;
+  /** The paid-repair price list (config/priceList.json), validated at boot. */
+  priceList: PriceList;
   /** The registration time (in tests: the Temporal test server's clock). */
   now: () => Date | Promise<Date>;
   /** Set per request: the receipt number reserved for it (Idempotency-Key) and its request id. */

@@ -169,6 +169,21 @@ describe('POST /repairs', () => {
     await expectNoCaseFor(body.unit);
   });
 
+  it('when a listed-price repair names an item of the price list, then its fee is the list\'s; an item not on the list or another fee is 400 and nothing is written', async () => {
+    const listed = await open({ paid: { kind: 'listed', item: '更换门锁' } });
+    expect((await get<RepairView>(`/repairs/${listed.caseId}`)).body.quote).toEqual({ item: '更换门锁', feeFen: 12_000 });
+    const unknown = registration({ paid: { kind: 'listed', item: '更换整体橱柜' } });
+    const refused = await post<ErrorReply>('/repairs', csr, unknown);
+    expect([refused.status, issuePaths(refused.body)]).toEqual([400, ['paid.item']]);
+    expect(JSON.stringify(refused.body.issues)).toContain('不在有偿维修收费标准中');
+    await expectNoCaseFor(unknown.unit);
+    const cheaper = registration({ paid: { kind: 'listed', item: '更换门锁', feeFen: 100 } });
+    const wrongFee = await post<ErrorReply>('/repairs', csr, cheaper);
+    expect([wrongFee.status, issuePaths(wrongFee.body)]).toEqual([400, ['paid.feeFen']]);
+    expect(JSON.stringify(wrongFee.body.issues)).toContain('120.00');
+    await expectNoCaseFor(cheaper.unit);
+  });
+
   it('when the body is not valid JSON, then 400 MalformedJson', async () => {
     const reply = await request('POST', '/repairs', csr, undefined, '{"unit": "3-2-1101",');
     expect(reply.status).toBe(400);
@@ -397,7 +412,7 @@ describe('POST /repairs/:caseId/actions/:action', () => {
   });
 
   it('when an action arrives after the case closed, then 409 工单已结束', async () => {
-    const opened = await open({ paid: { kind: 'listed', item: '换锁芯', feeFen: 5_000 } });
+    const opened = await open({ paid: { kind: 'listed', item: '更换门锁' } });
     await registered(opened.caseId, 'quoteFee');
     expect((await action(opened.caseId, 'confirmFee', supervisor, { accepted: false })).status).toBe(200);
     await resultOf(ctx.sys.env.client.workflow.getHandle(opened.workflowId));

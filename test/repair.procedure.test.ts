@@ -100,6 +100,34 @@ describe('2. a paid repair waits for the owner to confirm the fee', () => {
     expect(quote.map((c) => [c.kind, c.amountFen])).toEqual([['quote', 8000]]);
   });
 
+  it('a price known only on site that the owner has not agreed yet stops the completion clock until the owner agrees; the job is then due that much later', async () => {
+    const tue9 = await nextLocal(system().env, tuesday, '09:00');
+    await clockTo(system().env, tue9);
+    const h = await openDispatchedRepair(system().env, { paid: { kind: 'onSite' } });
+    const caseId = caseIdOf(h);
+    await act(h, 'takeJob', technician, {});
+    await clockTo(system().env, local(`${localDate(tue9)}T10:00`));
+    let view = await act(h, 'confirmOnSiteFee', technician, { item: '更换角阀', feeFen: 4000, ownerAgreed: false });
+    expect(view.clocks.find((c) => c.name === 'completion')).toMatchObject({ status: 'paused', pauseReason: '等待业主确认现场报价' });
+    expect(await rejectionOf(act(h, 'reportCompletion', technician, { workDone: 'x', charges: [] }))).toBe('InvalidStage');
+    await clockTo(system().env, local(`${localDate(tue9)}T12:00`));
+    view = await act(h, 'recordOwnerFeeAnswer', csr, { agreed: true });
+    // Two hours waited on the owner: due 19:30 would be after hours, so the 2 business hours run into Wednesday 10:30.
+    expectSameInstant(view.clocks.find((c) => c.name === 'completion')?.dueAt, local(`${localDate(tue9, 1)}T10:30`));
+    expect(await rejectionOf(act(h, 'recordOwnerFeeAnswer', csr, { agreed: true }))).toBe('InvalidStage');
+    expect((await clockEvents(system().db, caseId, 'completion')).map((e) => e.kind)).toEqual(['started', 'paused', 'resumed']);
+  });
+
+  it('an owner who refuses the price quoted on site ends the job with the reason, recorded and told to the csr', async () => {
+    const h = await openDispatchedRepair(system().env, { paid: { kind: 'onSite' } });
+    await act(h, 'takeJob', technician, {});
+    await act(h, 'confirmOnSiteFee', technician, { item: '更换角阀', feeFen: 4000, ownerAgreed: false });
+    const view = await act(h, 'recordOwnerFeeAnswer', technician, { agreed: false, reason: '业主自行购买配件' });
+    expect([view.stage, view.quote?.refusedReason]).toEqual(['cancelled', '业主自行购买配件']);
+    expect((await resultOf(h)).outcome).toBe('cancelled');
+    expect(system().channel.sent.some((m) => m.caseId === caseIdOf(h) && m.recipient === 'staff:csr-li' && m.text.includes('业主自行购买配件'))).toBe(true);
+  });
+
   it('an owner who declines the fee cancels the case and is told so', async () => {
     const h = await openRepair(system().env, { paid: { kind: 'listed', item: '疏通下水道', feeFen: 5000 } });
     await act(h, 'confirmFee', csr, { accepted: false, note: '业主自行处理' });

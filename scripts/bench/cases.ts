@@ -199,7 +199,7 @@ export async function bareCase(ctx: Ctx): Promise<CaseTimes> {
   const caseId = newCaseId(repairContract.prefix, cal, now);
   const input = ctx.openInput;
   // As the API opens it (the same start operation): one update-with-start that answers once registration is on record.
-  const start = caseStartOperation({ taskQueue: ctx.taskQueue, cal, now, contract: repairContract }, { ...input, caseId, receivedBy: csr, calendar: ctx.calendar } satisfies RepairInput, 'FAIL');
+  const start = caseStartOperation({ taskQueue: ctx.taskQueue, cal, now, contract: repairContract }, { ...input, paid: { kind: 'free' }, caseId, receivedBy: csr, calendar: ctx.calendar } satisfies RepairInput, 'FAIL');
   await timed(times, 'open', () => ctx.client.workflow.executeUpdateWithStart(caseOpened, { startWorkflowOperation: start }));
   const handle = await start.workflowHandle();
   await settle(ctx, caseId, times);

@@ -45,10 +45,17 @@ export const repairStageNames: Record<RepairStage, string> = {
 
 const fen = z.number().int().min(0).max(10_000_000);
 
-/** 有偿维修: a listed price quoted at registration, or a price agreed on site. */
+/** 有偿维修 as the case carries it: a listed price quoted at registration (the fee from the price list), or a price agreed on site. */
 export const paidRepairSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('free') }),
   z.strictObject({ kind: z.literal('listed'), item: text(100), feeFen: fen }),
+  z.strictObject({ kind: z.literal('onSite') }),
+]);
+
+/** 有偿维修 as the front desk sends it: a listed repair names an item of the price list; its fee comes from the list (a fee sent must match it). */
+export const openPaidRepairSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('free') }),
+  z.strictObject({ kind: z.literal('listed'), item: text(100), feeFen: fen.optional() }),
   z.strictObject({ kind: z.literal('onSite') }),
 ]);
 
@@ -59,11 +66,12 @@ export const openRepairSchema = z.strictObject({
   ownerPhone: z.string().regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确'),
   fault: text(500),
   channel: z.enum(['phone', 'visit', 'online']),
-  paid: paidRepairSchema.default({ kind: 'free' }),
+  paid: openPaidRepairSchema.default({ kind: 'free' }),
 });
 export type OpenRepair = z.infer<typeof openRepairSchema>;
 
 export const repairInputSchema = openRepairSchema.extend({
+  paid: paidRepairSchema,
   caseId: text(40),
   receivedBy: actorSchema,
   calendar: calendarConfigSchema,
@@ -136,8 +144,16 @@ export const repairActions = {
   },
   confirmOnSiteFee: {
     label: '现场确认费用',
+    /** The price found on site, shown to the owner before the work; not agreed yet (since 0.4.0): the completion clock waits for the owner's answer. */
     input: z.strictObject({ item: text(100), feeFen: fen, ownerAgreed: z.boolean() }),
     roles: ['technician'],
+    stages: ['inProgress'],
+  },
+  recordOwnerFeeAnswer: {
+    label: '业主答复现场报价',
+    /** Agreed: the work goes on and its clock resumes; refused: the job ends with the reason, and the csr is told. */
+    input: z.strictObject({ agreed: z.boolean(), reason: optionalText(300) }),
+    roles: ['technician', 'csr', 'supervisor'],
     stages: ['inProgress'],
   },
   reportUnfinished: {
@@ -203,7 +219,7 @@ export interface RepairView extends CaseViewBase {
   stage: RepairStage;
   firstReceiver: string;
   appointmentAt?: string;
-  quote?: { item: string; feeFen: number; accepted?: boolean };
+  quote?: { item: string; feeFen: number; accepted?: boolean; onSite?: boolean; refusedReason?: string };
   /** Registered since 0.4.0: the csr fills the service record (5 minutes), then engineering takes the job (its own clock). */
   serviceRecordByCsr?: boolean;
   /** The rework's special reason and the later due moment asked for; the supervisor's decision. */

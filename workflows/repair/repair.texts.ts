@@ -10,6 +10,7 @@ export function repairTexts(input: RepairInput, cal: BusinessCalendar) {
   return {
     quote: (item: string, feeFen: number) =>
       `【物业服务中心】您好，您报修的「${input.fault}」属有偿维修项目「${item}」，费用 ${yuan(feeFen)}，请确认后我们安排维修。`,
+    onSiteFeeRefused: (item: string, feeFen: number, reason: string) => `【业主拒绝报价】${job}：业主不同意现场报价「${item}」${yuan(feeFen)}${reason ? `（${reason}）` : ''}，维修已终止，请向业主做好解释。`,
     feeDeclined: () => `【物业服务中心】您已取消报修 ${input.caseId}，如需维修请随时联系我们。`,
     dispatch: (due?: Date) => `【派工】${job}，请于 ${at(due)} 前接单。`,
     declined: (technician: string, reason: string) => `【拒单】${technician} 拒绝了${job}，原因：${reason}。请安排他人。`,

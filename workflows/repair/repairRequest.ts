@@ -28,6 +28,8 @@ import { repairTexts } from './repair.texts';
 
 /** Since 0.4.0 the csr fills the service record (5 minutes) and engineering has its own clock to take the job (issue 13 rule 1). */
 export const serviceRecordByCsrPatch = 'repair-service-record-by-csr-0.4';
+/** Since 0.4.0 an on-site price the owner has not agreed yet pauses the completion clock until the owner answers (issue 13 rule 4). */
+export const onSiteFeeAnswerPatch = 'repair-onsite-fee-answer-0.4';
 /** Since 0.4.0 a job reported unfinished ends its completion clock as reported: not a breach (issue 13 rule 3). */
 export const reportedUnfinishedPatch = 'repair-reported-unfinished-0.4';
 
@@ -52,6 +54,7 @@ export async function repairRequest(input: RepairInput, carried?: RepairCarryOve
       assertAssignee(view, name, actor);
       assertFeeConfirmation(view, name, input);
       assertReworkExtension(view, name, input);
+      assertOwnerFeeAnswer(view, name);
     },
     handlers: repairActionHandlers(c),
     runtime: rt,
@@ -127,6 +130,13 @@ function assertFeeConfirmation(view: RepairView, name: RepairAction, input: unkn
   if (typeof (input as { feeConfirmed?: unknown } | null)?.feeConfirmed !== 'boolean') {
     throw ApplicationFailure.nonRetryable(`有偿维修（收费 ${(view.chargesFen / 100).toFixed(2)} 元）的回访须确认费用（feeConfirmed）`, rejection.invalidInput);
   }
+}
+
+/** 2. The owner's answer to an on-site price is awaited only once one was quoted; meanwhile the job is not reported done. */
+function assertOwnerFeeAnswer(view: RepairView, name: RepairAction) {
+  const awaiting = view.quote?.onSite === true && view.quote.accepted === undefined;
+  if (name === 'recordOwnerFeeAnswer' && !awaiting) throw ApplicationFailure.nonRetryable('没有待业主确认的现场报价', rejection.invalidStage);
+  if (name === 'reportCompletion' && awaiting) throw ApplicationFailure.nonRetryable('业主尚未确认现场报价，不能报完工', rejection.invalidStage);
 }
 
 /** 6. One extension request at a time, decided once; the later moment must be later than the rework's due. */
@@ -215,10 +225,28 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
       });
     },
     async confirmOnSiteFee(actor, i) {
-      view.quote = { item: i.item, feeFen: i.feeFen, accepted: i.ownerAgreed };
+      // The price known only on site: shown to the owner before the work. Not agreed yet (since 0.4.0), the
+      // completion clock waits for the owner's answer (recordOwnerFeeAnswer).
+      const awaitAnswer = !i.ownerAgreed && patched(onSiteFeeAnswerPatch);
+      view.quote = { item: i.item, feeFen: i.feeFen, accepted: awaitAnswer ? undefined : i.ownerAgreed, ...(awaitAnswer ? { onSite: true } : {}) };
+      if (awaitAnswer) board.pause('completion', '等待业主确认现场报价');
       await rt.step('confirmOnSiteFee', actor, i, [], {
         records: [{ kind: 'charges', charges: [{ key: `${input.caseId}:onsite:${rt.nextSeq}`, kind: 'quote', item: i.item, amountFen: i.feeFen }] }],
       });
+    },
+    async recordOwnerFeeAnswer(actor, i) {
+      const quote = view.quote as NonNullable<RepairView['quote']>;
+      quote.accepted = i.agreed;
+      if (i.agreed) {
+        board.resume('completion');
+        await rt.step('recordOwnerFeeAnswer', actor, i);
+        return;
+      }
+      // Refused: the job ends with the owner's reason, recorded and told to the csr.
+      quote.refusedReason = i.reason;
+      view.stage = 'cancelled';
+      rt.queueStep('recordOwnerFeeAnswer', actor, i, [{ recipient: receiver(), text: texts.onSiteFeeRefused(quote.item, quote.feeFen, i.reason) }]);
+      await c.close();
     },
     async reportUnfinished(actor, i) {
       // Reporting back is the duty: the completion clock ends as reported (late if the day had already ended).
