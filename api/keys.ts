@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { createKeyActivities, keyRegister } from '../activities/keys';
-import { keyCheckContract, type KeyCheckInput } from '../workflows/keys/keyCheck.messages';
+import { keyCheckContract, keyCheckInputOf } from '../workflows/keys/keyCheck.messages';
 import { keyAuditWindow } from '../workflows/keys/weeklyKeyAudit.messages';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor } from '../workflows/lib/roles';
@@ -129,14 +129,7 @@ export async function openKeyCheck(deps: CustodyDeps, actor: Actor, body: unknow
     now,
     request: deps.request,
     contract: keyCheckContract,
-    input: (caseId): KeyCheckInput => ({
-      caseId,
-      keys: report.register ?? [],
-      usage: { since: since.toISOString(), until: now.toISOString(), loans: report.loansInWeek, emergencyLoans: report.emergencyLoansInWeek, returnedDamagedOrLost: report.returnedDamagedOrLost },
-      openedBy: actor,
-      calendar: deps.calendar,
-      warnAt: deps.warnAt,
-    }),
+    input: (caseId) => keyCheckInputOf(caseId, report, { since, until: now }, { openedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt }),
   });
 }
 

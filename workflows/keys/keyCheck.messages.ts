@@ -52,6 +52,17 @@ export const keyCheckInputSchema = z.strictObject({
 });
 export type KeyCheckInput = z.infer<typeof keyCheckInputSchema>;
 
+/** A check's input from the weekly audit's report: the register to check and the week's usage. */
+export function keyCheckInputOf(
+  caseId: string,
+  report: { register?: RegisterKey[]; loansInWeek: number; emergencyLoansInWeek: number; returnedDamagedOrLost: number },
+  week: { since: Date; until: Date },
+  rest: Pick<KeyCheckInput, 'calendar' | 'warnAt' | 'openedBy'>,
+): KeyCheckInput {
+  const usage = { since: week.since.toISOString(), until: week.until.toISOString(), loans: report.loansInWeek, emergencyLoans: report.emergencyLoansInWeek, returnedDamagedOrLost: report.returnedDamagedOrLost };
+  return { caseId, keys: report.register ?? [], usage, ...rest };
+}
+
 export const keyCheckActions = {
   recordKeyCheck: {
     label: '登记钥匙查验',

@@ -3,16 +3,14 @@
  * ledger; the week's usage goes to the supervisor; anything missing goes to the
  * manager at once. Started by a Temporal Schedule (scripts/schedules.ts).
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { KeyAuditReport } from '../../activities/keys';
 import { BusinessCalendar } from '../lib/calendar';
 import { role } from '../lib/roles';
 import { nowIso, workflowNow } from '../lib/time';
-import { caseBreached, caseProcedure, caseUnit } from '../lib/searchAttributes';
-import type { keyCheck } from './keyCheck';
-import { keyCheckContract, type KeyCheckInput, weeklyKeyCheckCaseId } from './keyCheck.messages';
+import { openChildCase } from '../lib/childCase';
+import { keyCheckContract, keyCheckInputOf, weeklyKeyCheckCaseId } from './keyCheck.messages';
 import { keyAuditWindow, type WeeklyKeyAuditInput } from './weeklyKeyAudit.messages';
 import { weeklyKeyAuditTexts } from './weeklyKeyAudit.texts';
 
@@ -20,6 +18,9 @@ const { keyAudit, sendNotices } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+
+/** Since 0.4.0 the weekly audit opens the physical key check (issue 13 rule 13). */
+export const keyCheckCasePatch = 'key-check-case-0.4';
 
 export async function weeklyKeyAudit(input: WeeklyKeyAuditInput): Promise<KeyAuditReport> {
   const cal = BusinessCalendar.from(input.calendar);
@@ -32,30 +33,8 @@ export async function weeklyKeyAudit(input: WeeklyKeyAuditInput): Promise<KeyAud
   await sendNotices({ key: `keyAudit:${workflowInfo().runId}`, at: nowIso(), notices });
   // Since 0.4.0 the comparison of the tables is followed by the physical check: a case for the front-desk csr.
   if (patched(keyCheckCasePatch) && report.register) {
-    const checkInput: KeyCheckInput = {
-      caseId: weeklyKeyCheckCaseId(cal.localDateOf(until)),
-      keys: report.register,
-      usage: { since: since.toISOString(), until: until.toISOString(), loans: report.loansInWeek, emergencyLoans: report.emergencyLoansInWeek, returnedDamagedOrLost: report.returnedDamagedOrLost },
-      calendar: input.calendar,
-    };
-    try {
-      await startChild<typeof keyCheck>('keyCheck', {
-        workflowId: keyCheckContract.workflowId(checkInput.caseId),
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [
-          { key: caseProcedure, value: keyCheckContract.procedure },
-          { key: caseUnit, value: keyCheckContract.startUi.unit(checkInput) },
-          { key: caseBreached, value: false },
-        ],
-        args: [checkInput],
-      });
-    } catch (err) {
-      // A catch-up run of the same day: that day's check is already open.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
+    const checkInput = keyCheckInputOf(weeklyKeyCheckCaseId(cal.localDateOf(until)), report, { since, until }, { calendar: input.calendar });
+    await openChildCase(keyCheckContract, checkInput);
   }
   return report;
 }
-
-/** Since 0.4.0 the weekly audit opens the physical key check (issue 13 rule 13). */
-export const keyCheckCasePatch = 'key-check-case-0.4';

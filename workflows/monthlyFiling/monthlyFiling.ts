@@ -5,15 +5,13 @@
  * the csr and the supervisor, sends what was filed per household, and (since
  * 0.4.0) opens the month's filing case, the csr's clock (monthlyFilingCase.ts).
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, patched, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { BusinessCalendar } from '../lib/calendar';
 import { role } from '../lib/roles';
-import { caseBreached, caseProcedure, caseUnit } from '../lib/searchAttributes';
+import { openChildCase } from '../lib/childCase';
 import { nowIso, workflowNow } from '../lib/time';
 import { filingPeriodOf, type MonthlyFilingCaseInput, monthlyFilingCaseId, monthlyFilingContract, type MonthlyFilingInput, type MonthlyFilingReport } from './monthlyFiling.messages';
-import type { monthlyFilingCase } from './monthlyFilingCase';
 import { monthlyFilingTexts as texts } from './monthlyFiling.texts';
 
 const { ownerFileInventory, sendNotices } = proxyActivities<Activities>({
@@ -48,21 +46,7 @@ export async function monthlyFiling(input: MonthlyFilingInput): Promise<MonthlyF
       expected: { households: report.households, entries: report.entries },
       calendar: input.calendar,
     };
-    try {
-      await startChild<typeof monthlyFilingCase>('monthlyFilingCase', {
-        workflowId: monthlyFilingContract.workflowId(caseInput.caseId),
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [
-          { key: caseProcedure, value: monthlyFilingContract.procedure },
-          { key: caseUnit, value: monthlyFilingContract.startUi.unit(caseInput) },
-          { key: caseBreached, value: false },
-        ],
-        args: [caseInput],
-      });
-    } catch (err) {
-      // A catch-up run of the same month (or a supervisor who opened it by hand): the case is already open.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
+    await openChildCase(monthlyFilingContract, caseInput);
   }
   return report;
 }

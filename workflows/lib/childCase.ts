@@ -1,0 +1,30 @@
+/**
+ * A case a scheduled run opens (the month's filing, the week's key check): started
+ * as a child that outlives the run (ABANDON), with what the Temporal UI shows of a
+ * case from its start (its procedure, unit, no breach), once per receipt number: a
+ * catch-up run of the same period finds it open and leaves it be.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+import type { ProcedureContract } from './contract';
+import { caseBreached, caseProcedure, caseUnit } from './searchAttributes';
+
+export async function openChildCase<Input extends { caseId: string }>(
+  contract: Pick<ProcedureContract<string, unknown, never, Input>, 'procedure' | 'workflowType' | 'workflowId' | 'startUi'>,
+  input: Input,
+): Promise<void> {
+  try {
+    await startChild(contract.workflowType, {
+      workflowId: contract.workflowId(input.caseId),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: caseProcedure, value: contract.procedure },
+        { key: caseUnit, value: contract.startUi.unit(input) },
+        { key: caseBreached, value: false },
+      ],
+      args: [input],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
