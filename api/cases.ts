@@ -203,8 +203,11 @@ export async function inboxOf(db: Db, actor: Actor, page: { limit: number; offse
   const mine = actionsOf(actor.role);
   if (!mine.size) return { total: 0, items: [] };
   const owners = ownersOf(actor);
-  const where = Prisma.sql`c."closedAt" IS NULL AND ${inboxFilter(actor, mine)}`;
   const myDuty = Prisma.sql`"CaseDuty" d WHERE d."caseId" = c."id" AND d."owner" IN (${Prisma.join(owners)})`;
+  // Also every case with a running duty of mine or my role's in a stage where I may act (the month's filing,
+  // a key check, a major complaint the manager handles).
+  const mayActHere = Prisma.join([...mine].map(([procedure, byStage]) => inStages(procedure, [...byStage.keys()])), ' OR ');
+  const where = Prisma.sql`c."closedAt" IS NULL AND (${inboxFilter(actor, mine)} OR (EXISTS (SELECT 1 FROM ${myDuty}) AND (${mayActHere})))`;
   const [counted, ordered] = await Promise.all([
     db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM "Case" c WHERE ${where}`,
     db.$queryRaw<{ id: string }[]>`

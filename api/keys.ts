@@ -122,6 +122,7 @@ export async function openKeyCheck(deps: CustodyDeps, actor: Actor, body: unknow
   const cal = new BusinessCalendar(deps.calendar);
   const since = new Date(now.getTime() - cal.allowedMs(now, keyAuditWindow));
   const report = await createKeyActivities(deps.db).keyAudit({ since: since.toISOString(), until: now.toISOString() });
+  if ((report.register ?? []).length === 0) throw conflict('钥匙登记为空，无需查验', 'NothingToCheck');
   return startCase({
     client: deps.client,
     taskQueue: deps.taskQueue,

@@ -23,7 +23,10 @@ const apiConfigSchema = z.object({
     .transform((v) => (v && v.trim() !== '' ? v.split(',').map(Number) : undefined))
     .pipe(z.array(z.number().gt(0).lt(1)).min(1).max(5).optional()),
   /** How long engineering has to take a repair once the csr notified it, as the manuals write durations: "30 minutes". */
-  REPAIR_TAKE_UP_WITHIN: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), dueRuleSchema.optional()),
+  REPAIR_TAKE_UP_WITHIN: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    dueRuleSchema.refine((r) => !r.trim().startsWith('until'), 'a duration such as "30 minutes", not a fixed instant').optional(),
+  ),
 });
 
 async function main(): Promise<void> {

@@ -11,7 +11,7 @@ import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar
 import { conflict, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { monthlyReport, monthlyReportCsv, monthlyReportQuerySchema } from './monthlyReport';
-import { monthSchema } from './report/period';
+import { monthBounds, monthSchema } from './report/period';
 import { authorize, permissionTable } from './permissions';
 import type { Routes } from './routes';
 
@@ -75,6 +75,8 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
       const month = parseOr400(monthSchema, req.params['month'], '月份格式：YYYY-MM');
       const body = parseOr400(handoverBodySchema, req.body ?? {}, '报送内容有误');
       const at = await deps.now();
+      // The figures are final only once the month is over.
+      if (at.getTime() < monthBounds(new BusinessCalendar(deps.calendar), month).to.getTime()) throw conflict(`${month} 尚未结束，月度报表不能报送`, 'MonthNotEnded');
       try {
         await deps.db.reportHandover.create({ data: { month, handedBy: actor.id, handedAt: at, note: body.note } });
       } catch (err) {

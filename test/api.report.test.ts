@@ -57,9 +57,11 @@ describe('GET /reports/monthly', () => {
   });
 
   it('the supervisor hands the report to the manager in writing once; the manager acknowledges it once; the report shows who and when', async () => {
-    // A month of its own per run: on a shared database (PostgreSQL in CI) an earlier run's handover stays.
-    const month = `2099-${String(1 + (Date.now() % 12)).padStart(2, '0')}`;
+    // A past month, cleared first: on a shared database (PostgreSQL in CI) an earlier run's handover stays.
+    const month = `2001-${String(1 + (Date.now() % 12)).padStart(2, '0')}`;
     await ctx.sys.db.reportHandover.deleteMany({ where: { month } });
+    const future = await ctx.http.post<{ code: string }>(`/reports/monthly/2099-01/handover`, supervisor, {});
+    expect([future.status, future.body.code]).toEqual([409, 'MonthNotEnded']);
     expect((await ctx.http.post<{ code: string }>(`/reports/monthly/${month}/acknowledge`, manager, {})).body.code).toBe('NotHandedOver');
     expect((await ctx.http.post(`/reports/monthly/${month}/handover`, manager, {})).status).toBe(403);
     expect((await ctx.http.post(`/reports/monthly/2099-13/handover`, supervisor, {})).status).toBe(400);

@@ -197,12 +197,18 @@ describe('weekly key audit (run as its schedule would)', () => {
     expect(view.clocks.find((c) => c.name === 'check')?.owner).toBe('role:csr');
     const asRegistered = view.checklist.map((k) => ({ keyId: k.keyId, found: expectedFinding[k.status][0] }));
     const recordCheck = (results: { keyId: string; found: KeyFinding; note?: string }[]) => check.executeUpdate(keyCheckUpdates.recordKeyCheck, { args: [{ actor: csr, input: { results } }] });
-    // Every key, once: a list that leaves one out, or names one twice, is refused.
-    expect(await rejectionOf(recordCheck(asRegistered.slice(1)))).toBe('InvalidInput');
-    expect(await rejectionOf(recordCheck([...asRegistered, asRegistered[0]]))).toBe('InvalidInput');
+    // Keys of the checklist only, each once: a key not on it, or named twice, is refused.
+    expect(await rejectionOf(recordCheck([{ keyId: '9-9-999/unitDoor', found: 'present' }]))).toBe('InvalidInput');
+    expect(await rejectionOf(recordCheck([asRegistered[0], asRegistered[0]]))).toBe('InvalidInput');
     // The ghost key (registered out, no loan) is at its hook after all; the lost key stays missing as registered.
     const found = asRegistered.map((r) => (r.keyId === ghost.id ? { ...r, found: 'present' as KeyFinding, note: '实际在柜' } : r));
-    const done = await recordCheck(found);
+    // A large cabinet is recorded in batches: the check ends when every key is in.
+    const firstBatch = found.filter((r) => r.keyId !== lostKey.id);
+    const partly = await recordCheck(firstBatch);
+    expect([partly.stage, partly.recorded.length]).toEqual(['checking', firstBatch.length]);
+    expect(await rejectionOf(recordCheck(firstBatch.slice(0, 1)))).toBe('InvalidInput');
+    const done = await recordCheck(found.filter((r) => r.keyId === lostKey.id));
+    expect(done.stage).toBe('checked');
     expect(done.checked?.by).toBe(csr.id);
     expect(done.checked?.discrepancies.map((d) => [d.keyId, d.register, d.found])).toEqual([[ghost.id, 'onLoan', 'present']]);
     const checkId = weeklyKeyCheckCaseId(localDate(new Date(await system().env.currentTimeMs())));

@@ -140,7 +140,8 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
       if (i.route === 'transferred') notices.push({ recipient: role('department'), text: texts.transferred(i.department ?? '') });
       if (view.rules040) {
         // 重大投诉由项目经理出面解决; compensation and complaints against the manager go to company leadership.
-        if (i.grade === 'major' && !view.companyLevel) notices.push({ recipient: role('manager'), text: texts.majorToManager() });
+        // Major: the manager in person, reported level by level to the deputy GM (三级负责制, 004 第十六条).
+        if (i.grade === 'major' && !view.companyLevel) notices.push({ recipient: role('manager'), text: texts.majorToManager() }, { recipient: role('executive'), text: texts.major() });
         if (view.companyLevel) {
           board.start(rt.clock('correctivePlan', steps.correctivePlan, due.correctivePlan, role('executive'), 'executive', []));
           notices.push({ recipient: role('executive'), text: texts.companyLevel(companyLevelNames[view.companyLevel]) });
@@ -184,6 +185,8 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
     async replyToCustomer(actor, i) {
       view.satisfied = i.satisfied;
       board.stop('promise');
+      // The reply answers the customer: the 1-hour first response, if still open, is met by it (since 0.4.0).
+      if (view.rules040) board.stop('response');
       if (!i.satisfied) {
         // Not satisfied: handling starts again, with fresh deadlines.
         await handleAgain('replyToCustomer', actor, i);
@@ -193,7 +196,7 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
       const visitor = returnVisitor();
       // A repeat complaint's special visit is due 24 hours after the repeat was logged (before 0.4.0: after the reply).
       const rule = input.repeatOf ? due.repeatReturnVisit : due.returnVisit;
-      board.start(rt.clock('returnVisit', steps.returnVisit, rule, visitor, top()), view.rules040 && input.repeatOf ? receivedAt : undefined);
+      board.start(rt.clock('returnVisit', steps.returnVisit, rule, visitor, top()), view.rules040 && input.repeatOf && view.round === 1 ? receivedAt : undefined);
       await step('replyToCustomer', actor, i, [{ recipient: visitor, text: texts.returnVisitDue(board.dueAt('returnVisit')) }]);
     },
     async recordReturnVisit(actor, i) {
@@ -243,6 +246,12 @@ function complaintActionHandlers(c: ComplaintCase): ActionHandlers<typeof compla
  * analysis carries its corrective-action report and company-wide notice.
  */
 function assertAllowed(view: ComplaintView, action: ComplaintAction, actor: Actor, input: unknown) {
+  if (action === 'grade' && !view.rules040 && (input as { companyLevel?: unknown } | null)?.companyLevel !== undefined) {
+    throw ApplicationFailure.nonRetryable('该投诉受理于 0.4.0 之前，不能按上报公司处理（companyLevel）', rejection.invalidInput);
+  }
+  if (action === 'recordHandling' && view.rules040 && view.grade === 'major' && !view.companyLevel && !['manager', 'executive'].includes(actor.role)) {
+    throw ApplicationFailure.nonRetryable('重大投诉由服务中心经理出面处理', rejection.forbidden);
+  }
   const needsPlan = view.rules040 ? view.companyLevel !== undefined : view.grade === 'major';
   if (action === 'recordReturnVisit' && view.companyLevel && actor.role !== 'executive') {
     throw ApplicationFailure.nonRetryable('上报公司的投诉由品质部回访', rejection.forbidden);

@@ -66,9 +66,9 @@ export function keyCheckInputOf(
 export const keyCheckActions = {
   recordKeyCheck: {
     label: '登记钥匙查验',
-    /** Every key of the check, once: what was found at its hook. */
+    /** What was found at each key's hook; in one go or in batches (a large cabinet), each key once; the check ends when every key is recorded. */
     input: z.strictObject({
-      results: z.array(z.strictObject({ keyId: keyIdSchema, found: z.enum(keyFindings), note: optionalText(300) })).min(1).max(20_000),
+      results: z.array(z.strictObject({ keyId: keyIdSchema, found: z.enum(keyFindings), note: optionalText(300) })).min(1).max(500),
     }),
     roles: ['csr', 'supervisor'],
     stages: ['checking'],
@@ -90,6 +90,10 @@ export interface KeyCheckView extends CaseViewBase {
   keys: number;
   /** The checklist: every key to find at its hook, and what the register says of it. */
   checklist: RegisterKey[];
+  /** Keys recorded so far, and who recorded them. */
+  recorded: { keyId: string; by: string }[];
+  discrepancies: KeyCheckDiscrepancy[];
+  /** Every key recorded: when, and by whom the last batch. */
   checked?: { by: string; at: string; discrepancies: KeyCheckDiscrepancy[] };
   openedAt: string;
 }

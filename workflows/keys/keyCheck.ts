@@ -7,7 +7,7 @@
 import { ApplicationFailure, setHandler, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../lib/actions';
 import { BusinessCalendar } from '../lib/calendar';
-import { CaseRuntime } from '../lib/caseRuntime';
+import { CaseRuntime, type Notice } from '../lib/caseRuntime';
 import { defaultWarnAt } from '../lib/clock';
 import { role, systemActor } from '../lib/roles';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
@@ -33,7 +33,7 @@ export async function keyCheck(input: KeyCheckInput): Promise<KeyCheckOutcome> {
   const cal = BusinessCalendar.from(input.calendar);
   const texts = keyCheckTexts(input, cal);
   const register = new Map(input.keys.map((k) => [k.keyId, k]));
-  const view: KeyCheckView = { caseId: input.caseId, procedure: 'keyCheck', stage: 'checking', keys: input.keys.length, checklist: input.keys, clocks: [], breached: false, openedAt: nowIso() };
+  const view: KeyCheckView = { caseId: input.caseId, procedure: 'keyCheck', stage: 'checking', keys: input.keys.length, checklist: input.keys, recorded: [], discrepancies: [], clocks: [], breached: false, openedAt: nowIso() };
   const rt = new CaseRuntime<KeyCheckView>({
     cal,
     label: `钥匙查验 ${input.caseId}`,
@@ -47,16 +47,21 @@ export async function keyCheck(input: KeyCheckInput): Promise<KeyCheckOutcome> {
 
   const handlers: ActionHandlers<typeof keyCheckActions> = {
     async recordKeyCheck(actor, i) {
-      board.stop('check');
       const discrepancies: KeyCheckDiscrepancy[] = i.results.flatMap((r) => {
         const k = register.get(r.keyId);
         return k && !expectedFinding[k.status].includes(r.found) ? [{ keyId: k.keyId, unit: k.unit, part: k.part, register: k.status, found: r.found, note: r.note }] : [];
       });
-      view.checked = { by: actor.id, at: nowIso(), discrepancies };
-      view.stage = 'checked';
-      const notices = [{ recipient: role('supervisor'), text: texts.result(actor.id, discrepancies) }];
-      // A discrepancy goes to the manager at once; the csr follows it to resolution.
+      view.recorded.push(...i.results.map((r) => ({ keyId: r.keyId, by: actor.id })));
+      view.discrepancies.push(...discrepancies);
+      const notices: Notice[] = [];
+      // A discrepancy goes to the manager at once (with each batch); the csr follows it to resolution.
       if (discrepancies.length > 0) notices.push({ recipient: role('manager'), text: texts.discrepancies(actor.id, discrepancies) });
+      if (view.recorded.length >= input.keys.length) {
+        board.stop('check');
+        view.checked = { by: actor.id, at: nowIso(), discrepancies: view.discrepancies };
+        view.stage = 'checked';
+        notices.push({ recipient: role('supervisor'), text: texts.result(actor.id, view.discrepancies) });
+      }
       await rt.step('recordKeyCheck', actor, { results: i.results, discrepancies }, notices);
     },
   };
@@ -66,18 +71,16 @@ export async function keyCheck(input: KeyCheckInput): Promise<KeyCheckOutcome> {
     updates: keyCheckUpdates,
     stage: () => view.stage,
     ready: () => registered,
-    // Every key of the register, each once, and no other.
+    // Keys of the checklist only, each once across the batches.
     authorize: (_action, _actor, raw) => {
       const results = (raw as { results?: { keyId?: string }[] } | null)?.results ?? [];
-      const seen = new Set<string>();
+      const seen = new Set(view.recorded.map((r) => r.keyId));
       for (const r of results) {
         const id = r.keyId ?? '';
         if (!register.has(id)) throw ApplicationFailure.nonRetryable(`钥匙 ${id} 不在本次查验清单中`, rejection.invalidInput);
-        if (seen.has(id)) throw ApplicationFailure.nonRetryable(`钥匙 ${id} 重复登记`, rejection.invalidInput);
+        if (seen.has(id)) throw ApplicationFailure.nonRetryable(`钥匙 ${id} 已登记`, rejection.invalidInput);
         seen.add(id);
       }
-      const unchecked = input.keys.filter((k) => !seen.has(k.keyId)).map((k) => k.keyId);
-      if (unchecked.length > 0) throw ApplicationFailure.nonRetryable(`还有 ${unchecked.length} 把钥匙未查验：${unchecked.slice(0, 20).join('、')}${unchecked.length > 20 ? '…' : ''}`, rejection.invalidInput);
     },
     handlers,
     runtime: rt,

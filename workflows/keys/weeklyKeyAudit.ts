@@ -32,7 +32,7 @@ export async function weeklyKeyAudit(input: WeeklyKeyAuditInput): Promise<KeyAud
   if (report.missing.length > 0) notices.push({ recipient: role('manager'), text: texts.missing(report) });
   await sendNotices({ key: `keyAudit:${workflowInfo().runId}`, at: nowIso(), notices });
   // Since 0.4.0 the comparison of the tables is followed by the physical check: a case for the front-desk csr.
-  if (patched(keyCheckCasePatch) && report.register) {
+  if (patched(keyCheckCasePatch) && report.register && report.register.length > 0) {
     const checkInput = keyCheckInputOf(weeklyKeyCheckCaseId(cal.localDateOf(until)), report, { since, until }, { calendar: input.calendar });
     await openChildCase(keyCheckContract, checkInput);
   }

@@ -40,6 +40,8 @@ export interface CaseCarryOver {
   board: ClockBoardSnapshot;
   seq: number;
   version: number;
+  /** The case climbs 0.4.0's ladders (absent: opened before 0.4.0, it keeps the chain it started with). */
+  ladders?: boolean;
 }
 
 export interface CaseRuntimeOptions<V extends CaseViewBase> {
@@ -89,7 +91,7 @@ export class CaseRuntime<V extends CaseViewBase> {
   private clocksRunning: Promise<void> | undefined;
 
   constructor(private readonly o: CaseRuntimeOptions<V>) {
-    this.ladders = patched(escalationLaddersPatch);
+    this.ladders = o.carried ? o.carried.ladders === true : patched(escalationLaddersPatch);
     this.seq = o.carried?.seq ?? 0;
     this.version = o.carried?.version ?? 0;
     this.board = new ClockBoard(o.cal, o.view.caseId, o.label, (events) => this.recordEvents(events), o.carried?.board);
@@ -120,7 +122,7 @@ export class CaseRuntime<V extends CaseViewBase> {
   }
 
   carryOver(): CaseCarryOver {
-    return { board: this.board.snapshot(), seq: this.seq, version: this.version };
+    return { board: this.board.snapshot(), seq: this.seq, version: this.version, ladders: this.ladders };
   }
 
   /**

@@ -17,6 +17,8 @@ export async function openChildCase<Input extends { caseId: string }>(
     await startChild(contract.workflowType, {
       workflowId: contract.workflowId(input.caseId),
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      // A receipt number is never reused, not even after its case closed (as the API starts cases).
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [
         { key: caseProcedure, value: contract.procedure },
         { key: caseUnit, value: contract.startUi.unit(input) },

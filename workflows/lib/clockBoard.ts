@@ -139,7 +139,10 @@ export class ClockBoard {
   retarget(name: string, change: { owner?: Recipient; escalateTo?: readonly Recipient[] }): void {
     const c = this.clocks.get(name);
     if (!c || !isActive(c)) return;
-    c.spec = { ...c.spec, ...change };
+    // Levels already told stay told; the rest of the new ladder is still to come.
+    const told = c.spec.escalateTo.slice(0, c.levelsFired);
+    const escalateTo = change.escalateTo ? [...told, ...change.escalateTo.filter((r) => !told.includes(r))] : c.spec.escalateTo;
+    c.spec = { ...c.spec, ...change, escalateTo };
     this.next = undefined;
   }
 

@@ -25,11 +25,13 @@ import { nowIso, workflowNow } from '../lib/time';
 import { type RepairAction, repairActions, type RepairInput, type RepairOutcome, repairStageNames, repairState, repairUpdates, type RepairView } from './repair.messages';
 import { historyEventsBeforeContinueAsNew, repairDeadlines, repairDeadlinesBefore040, repairSteps } from './repair.policy';
 import { repairTexts } from './repair.texts';
+import { sampledVisitRule, toMonthlySampleStep } from './returnVisitSampling';
 
 /** Since 0.4.0 the csr fills the service record (5 minutes) and engineering has its own clock to take the job (issue 13 rule 1). */
 export const serviceRecordByCsrPatch = 'repair-service-record-by-csr-0.4';
 /** Since 0.4.0 an on-site price the owner has not agreed yet pauses the completion clock until the owner answers (issue 13 rule 4). */
 export const onSiteFeeAnswerPatch = 'repair-onsite-fee-answer-0.4';
+const onSiteFeeWait = '等待业主确认现场报价';
 /** Since 0.4.0 a job reported unfinished ends its completion clock as reported: not a breach (issue 13 rule 3). */
 export const reportedUnfinishedPatch = 'repair-reported-unfinished-0.4';
 
@@ -136,6 +138,7 @@ function assertFeeConfirmation(view: RepairView, name: RepairAction, input: unkn
 function assertOwnerFeeAnswer(view: RepairView, name: RepairAction) {
   const awaiting = view.quote?.onSite === true && view.quote.accepted === undefined;
   if (name === 'recordOwnerFeeAnswer' && !awaiting) throw ApplicationFailure.nonRetryable('没有待业主确认的现场报价', rejection.invalidStage);
+  if (name === 'confirmOnSiteFee' && awaiting) throw ApplicationFailure.nonRetryable('现场报价正待业主答复，请先登记业主的答复', rejection.invalidStage);
   if (name === 'reportCompletion' && awaiting) throw ApplicationFailure.nonRetryable('业主尚未确认现场报价，不能报完工', rejection.invalidStage);
 }
 
@@ -147,7 +150,8 @@ function assertReworkExtension(view: RepairView, name: RepairAction, input: unkn
   if (pending) throw ApplicationFailure.nonRetryable('已有延期返修申请待主管审批', rejection.invalidStage);
   const due = view.clocks.find((c) => c.name === 'rework')?.dueAt;
   const until = Date.parse((input as { until?: string } | null)?.until ?? '');
-  if (due !== undefined && !(until > Date.parse(due))) throw ApplicationFailure.nonRetryable(`延期后的时间须晚于原返修时限（${due}）`, rejection.invalidInput);
+  const earliest = Math.max(due === undefined ? 0 : Date.parse(due), workflowNow());
+  if (!(until > earliest)) throw ApplicationFailure.nonRetryable(`延期后的时间须晚于原返修时限（${due ?? '—'}）和现在`, rejection.invalidInput);
 }
 
 // ---- staff actions (updates): validators reject before history; handlers move the case on ----
@@ -229,7 +233,7 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
       // completion clock waits for the owner's answer (recordOwnerFeeAnswer).
       const awaitAnswer = !i.ownerAgreed && patched(onSiteFeeAnswerPatch);
       view.quote = { item: i.item, feeFen: i.feeFen, accepted: awaitAnswer ? undefined : i.ownerAgreed, ...(awaitAnswer ? { onSite: true } : {}) };
-      if (awaitAnswer) board.pause('completion', '等待业主确认现场报价');
+      if (awaitAnswer) board.pause('completion', onSiteFeeWait);
       await rt.step('confirmOnSiteFee', actor, i, [], {
         records: [{ kind: 'charges', charges: [{ key: `${input.caseId}:onsite:${rt.nextSeq}`, kind: 'quote', item: i.item, amountFen: i.feeFen }] }],
       });
@@ -238,7 +242,8 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
       const quote = view.quote as NonNullable<RepairView['quote']>;
       quote.accepted = i.agreed;
       if (i.agreed) {
-        board.resume('completion');
+        // Resumed only from the wait on this answer (not, say, from an appointment the owner chose).
+        if (board.view().find((cl) => cl.name === 'completion')?.pauseReason === onSiteFeeWait) board.resume('completion');
         await rt.step('recordOwnerFeeAnswer', actor, i);
         return;
       }
@@ -262,12 +267,28 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
       await rt.step('recordFollowUp', actor, i);
     },
     async reportCompletion(actor, i) {
-      view.stage = 'awaitingReturnVisit';
       const total = i.charges.reduce((s, ch) => s + ch.amountFen, 0);
       view.chargesFen += total;
+      const completed: CaseRecord[] = [
+        serviceRecord({ completed: true, workDone: i.workDone }),
+        { kind: 'charges', charges: i.charges.map((ch, n) => ({ key: `${input.caseId}:completion:${n}`, ...ch })) },
+      ];
+      // Visiting a monthly sample (003 回访率 2): complex or long jobs are always visited, within 1 month;
+      // any other goes into its month's sample of work orders, and the case closes now.
+      const sampled = input.returnVisits === 'monthlySample';
+      const long = view.followUps > 0 || board.isRunning('followUp') || board.isBreached('completion');
       board.stop('completion');
       board.stop('followUp', 'cancelled', '已完工');
-      board.start(clock('returnVisit', receiver()));
+      if (sampled && !i.complex && !long) {
+        view.stage = 'closed';
+        view.sampledMonth = c.cal.localDateOf(new Date(workflowNow())).slice(0, 7);
+        rt.queueStep('reportCompletion', actor, i, [{ recipient: owner(input.ownerPhone), text: texts.completed(total) }], { records: completed });
+        rt.queueStep(toMonthlySampleStep, systemActor, { month: view.sampledMonth });
+        await c.close();
+        return;
+      }
+      view.stage = 'awaitingReturnVisit';
+      board.start(clock('returnVisit', receiver(), sampled ? sampledVisitRule : repairDeadlines.returnVisit));
       await rt.step(
         'reportCompletion',
         actor,
@@ -276,12 +297,7 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
           { recipient: owner(input.ownerPhone), text: texts.completed(total) },
           { recipient: receiver(), text: texts.returnVisitDue(board.dueAt('returnVisit')) },
         ],
-        {
-          records: [
-            serviceRecord({ completed: true, workDone: i.workDone }),
-            { kind: 'charges', charges: i.charges.map((ch, n) => ({ key: `${input.caseId}:completion:${n}`, ...ch })) },
-          ],
-        },
+        { records: completed },
       );
     },
     async recordReturnVisit(actor, i) {
@@ -315,6 +331,8 @@ function repairActionHandlers(c: RepairCase): ActionHandlers<typeof repairAction
     },
     async reportReworkDone(actor, i) {
       view.stage = 'awaitingReturnVisit';
+      // A request still waiting for the supervisor ends with the round it was made in.
+      if (view.reworkExtension && !view.reworkExtension.decision) view.reworkExtension = undefined;
       board.stop('rework');
       board.start(clock('returnVisit', receiver()));
       await rt.step('reportReworkDone', actor, i, [{ recipient: receiver(), text: texts.returnVisitDue(board.dueAt('returnVisit')) }]);
@@ -411,7 +429,8 @@ function repairCase(input: RepairInput, carried?: RepairCarryOver) {
       view.assignee = technician;
       board.stop('dispatch');
       if (wasDispatching || !board.isRunning('completion')) {
-        board.start(clock('completion', staff(technician)));
+        // 6. The same-day completion counts from the request, taken or not (since 0.4.0; before, from the take-up).
+        board.start(clock('completion', staff(technician)), view.serviceRecordByCsr ? new Date(view.registeredAt) : undefined);
         const appointment = view.appointmentAt ? new Date(view.appointmentAt) : undefined;
         if (appointment && appointment.getTime() > workflowNow()) board.pause('completion', '业主预约维修时间', appointment);
       }
