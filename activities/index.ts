@@ -7,6 +7,7 @@
 import type { Db } from '../db/client';
 import { createArchiveActivities } from './archives';
 import { createKeyActivities } from './keys';
+import { createSampleActivities } from './samples';
 import { deliverPending, type NotificationChannel } from './notifications';
 import { createStepActivities } from './stepWrite';
 
@@ -15,6 +16,7 @@ export function createActivities(db: Db, channel: NotificationChannel) {
     ...createStepActivities(db, channel),
     ...createKeyActivities(db),
     ...createArchiveActivities(db),
+    ...createSampleActivities(db),
 
     /** Messages that belong to no case (weekly audit, monthly filing): outbox rows keyed, then delivery. */
     async sendNotices(input: { key: string; at?: string; notices: { recipient: string; text: string }[] }): Promise<void> {

@@ -25,6 +25,8 @@ import { repairRoutes } from './repairs';
 import { reportRoutes } from './reports';
 import { loadPriceList } from '../config/loadPriceList';
 import type { PriceList } from '../workflows/repair/priceList';
+import type { ReturnVisitMode } from '../workflows/repair/returnVisitSampling';
+import { repairVisitSampleRoutes } from './returnVisitSamples';
 import { monthlyFilingRoutes } from './filings';
 import { type LogLine, requestContext } from './requestContext';
 import { type Operation, Routes } from './routes';
@@ -38,6 +40,8 @@ export interface AppDeps {
   warnAt?: number[];
   /** How long engineering has to take a repair once notified (default 30 minutes, repair.policy.ts). */
   repairTakeUpWithin?: string;
+  /** How repairs are visited: every one within 2 days (default), or a monthly sample (RETURN_VISITS=monthlySample). */
+  returnVisits?: ReturnVisitMode;
   /** The paid-repair price list; default config/priceList.json (PRICE_LIST_FILE / PRICE_LIST_JSON), validated when the app is made. */
   priceList?: PriceList;
   /** Clock for registration times and due dates; tests pass the Temporal test server's clock. */
@@ -88,6 +92,7 @@ export function createApp(deps: AppDeps): Express & { locals: { operations: Oper
   moveInRoutes(staff.child('/move-ins', 'moveIn'), withClock);
   communityEventRoutes(staff.child('/events', 'communityEvent'), withClock);
   monthlyFilingRoutes(staff.child('/filings', 'monthlyFiling'), withClock);
+  repairVisitSampleRoutes(staff.child('/return-visit-samples', 'repairVisitSample'), withClock);
   reportRoutes(staff.child('/reports', 'reports'), withClock);
   app.use(staff.router);
 

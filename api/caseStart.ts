@@ -11,6 +11,7 @@ import type { BusinessCalendar, CalendarConfig } from '../workflows/lib/calendar
 import type { CaseViewBase } from '../workflows/lib/caseView';
 import type { ProcedureContract } from '../workflows/lib/contract';
 import type { PriceList } from '../workflows/repair/priceList';
+import type { ReturnVisitMode } from '../workflows/repair/returnVisitSampling';
 import { caseBreached, caseProcedure, caseUnit } from '../workflows/lib/searchAttributes';
 import { fromTemporalError } from './temporalErrors';
 
@@ -24,6 +25,8 @@ export interface OpenCaseDeps {
   warnAt?: number[];
   /** How long engineering has to take a repair once notified (REPAIR_TAKE_UP_WITHIN; default in repair.policy.ts). */
   repairTakeUpWithin?: string;
+  /** How repairs are visited: every one within 2 days (default), or a monthly sample (RETURN_VISITS=monthlySample). */
+  returnVisits?: ReturnVisitMode;
   /** The paid-repair price list (config/priceList.json), validated at boot. */
   priceList: PriceList;
   /** The registration time (in tests: the Temporal test server's clock). */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { openSharedDb } from '../db/client';
 import { dueRuleSchema } from '../workflows/lib/calendar';
+import { returnVisitModes } from '../workflows/repair/returnVisitSampling';
 import { temporalConfig } from '../worker/config';
 import { AesGcmPayloadCodec, loadPayloadKeys, payloadDataConverter } from '../worker/payloadCodec';
 import { startApiServer } from './server';
@@ -23,6 +24,8 @@ const apiConfigSchema = z.object({
     .transform((v) => (v && v.trim() !== '' ? v.split(',').map(Number) : undefined))
     .pipe(z.array(z.number().gt(0).lt(1)).min(1).max(5).optional()),
   /** How long engineering has to take a repair once the csr notified it, as the manuals write durations: "30 minutes". */
+  /** How repairs are visited: "all" (every one within 2 days, default) or "monthlySample" (003 回访率 2). */
+  RETURN_VISITS: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.enum(returnVisitModes).optional()),
   REPAIR_TAKE_UP_WITHIN: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     dueRuleSchema.refine((r) => !r.trim().startsWith('until'), 'a duration such as "30 minutes", not a fixed instant').optional(),
@@ -30,7 +33,7 @@ const apiConfigSchema = z.object({
 });
 
 async function main(): Promise<void> {
-  const { PORT, HOST, DEADLINE_WARN_AT, CODEC_CORS_ORIGINS, REPAIR_TAKE_UP_WITHIN } = apiConfigSchema.parse(process.env);
+  const { PORT, HOST, DEADLINE_WARN_AT, CODEC_CORS_ORIGINS, REPAIR_TAKE_UP_WITHIN, RETURN_VISITS } = apiConfigSchema.parse(process.env);
   const temporal = temporalConfig();
   const calendar = loadCalendarConfig();
   const db = await openSharedDb();
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
   const payloadKeys = loadPayloadKeys();
   const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE, dataConverter: payloadDataConverter(payloadKeys) });
   const server = await startApiServer(
-    { client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, warnAt: DEADLINE_WARN_AT, repairTakeUpWithin: REPAIR_TAKE_UP_WITHIN, payloadCodec: new AesGcmPayloadCodec(payloadKeys), codecOrigins: CODEC_CORS_ORIGINS },
+    { client, db, calendar, taskQueue: temporal.TEMPORAL_TASK_QUEUE, warnAt: DEADLINE_WARN_AT, repairTakeUpWithin: REPAIR_TAKE_UP_WITHIN, returnVisits: RETURN_VISITS, payloadCodec: new AesGcmPayloadCodec(payloadKeys), codecOrigins: CODEC_CORS_ORIGINS },
     PORT,
     HOST,
   );

@@ -3,7 +3,7 @@
  * cases per procedure; deadlines met and missed per step, with warnings and
  * escalations; return-visit rates against the required rate; repeat complaints;
  * units with the same repair three or more times; unsatisfied return visits
- * (回访不合格); the complaints kept as case studies. Read from the records the
+ * (回访不合格); the complaints kept as case studies; the repair return-visit samples drawn. Read from the records the
  * workflows write (Case, DeadlineEvent, AuditEntry) through Prisma only, so it
  * runs unchanged on SQLite and PostgreSQL.
  *
@@ -22,6 +22,7 @@ import { repeatedRepairs } from './report/repeatedRepairs';
 import { returnVisitRates } from './report/returnVisits';
 import { caseStudies } from './report/caseStudies';
 import { unsatisfiedVisits } from './report/unsatisfiedVisits';
+import { repairSamples } from './report/repairSamples';
 import type { MonthlyReport } from './report/types';
 
 export type * from './report/types';
@@ -36,7 +37,7 @@ export type MonthlyReportQuery = z.infer<typeof monthlyReportQuerySchema>;
 
 export async function monthlyReport(db: Db, calendar: BusinessCalendar, month: string): Promise<MonthlyReport> {
   const bounds = monthBounds(calendar, month);
-  const [cases, deadlines, returnVisits, repeats, repeated, unsatisfied, studies] = await Promise.all([
+  const [cases, deadlines, returnVisits, repeats, repeated, unsatisfied, studies, samples] = await Promise.all([
     caseCounts(db, bounds),
     deadlineStats(db, bounds),
     returnVisitRates(db, bounds),
@@ -44,6 +45,7 @@ export async function monthlyReport(db: Db, calendar: BusinessCalendar, month: s
     repeatedRepairs(db, calendar, bounds),
     unsatisfiedVisits(db, calendar, bounds),
     caseStudies(db, calendar, bounds),
+    repairSamples(db, bounds),
   ]);
   return {
     month,
@@ -57,5 +59,6 @@ export async function monthlyReport(db: Db, calendar: BusinessCalendar, month: s
     repeatedRepairs: repeated,
     unsatisfiedVisits: unsatisfied,
     caseStudies: studies,
+    repairSamples: samples,
   };
 }

@@ -46,7 +46,7 @@ export async function openRepairCase(deps: RepairDeps, actor: Actor, body: unkno
     now,
     request: deps.request,
     contract: repairContract,
-    input: (caseId): RepairInput => ({ ...input, paid, caseId, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt, takeUpWithin: deps.repairTakeUpWithin }),
+    input: (caseId): RepairInput => ({ ...input, paid, caseId, receivedBy: actor, calendar: deps.calendar, warnAt: deps.warnAt, takeUpWithin: deps.repairTakeUpWithin, returnVisits: deps.returnVisits }),
   });
 }
 

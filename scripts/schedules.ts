@@ -11,11 +11,13 @@ import { payloadDataConverter } from '../worker/payloadCodec';
 import type { CalendarConfig } from '../workflows/lib/calendar';
 import { type MonthlyFilingInput, monthlyFilingScheduleId } from '../workflows/monthlyFiling/monthlyFiling.messages';
 import { type WeeklyKeyAuditInput, weeklyKeyAuditScheduleId } from '../workflows/keys/weeklyKeyAudit.messages';
+import { type RepairVisitSamplingInput, repairVisitSampleScheduleId } from '../workflows/repairVisitSample/repairVisitSample.messages';
 import { temporalConfig } from '../worker/config';
 
 export function custodySchedules(calendar: CalendarConfig, taskQueue: string): ScheduleOptions[] {
   const weekly: [WeeklyKeyAuditInput] = [{ calendar }];
   const monthly: [MonthlyFilingInput] = [{ calendar }];
+  const sampling: [RepairVisitSamplingInput] = [{ calendar }];
   return [
     {
       scheduleId: weeklyKeyAuditScheduleId,
@@ -27,6 +29,13 @@ export function custodySchedules(calendar: CalendarConfig, taskQueue: string): S
       scheduleId: monthlyFilingScheduleId,
       spec: { calendars: [{ comment: '每月1日 09:00 归档提醒', dayOfMonth: 1, hour: 9, minute: 0 }], timezone: calendar.timezone },
       action: { type: 'startWorkflow', workflowType: 'monthlyFiling', taskQueue, workflowId: 'monthly-filing', args: monthly },
+      policies: { overlap: 'SKIP', catchupWindow: '3 days' },
+    },
+    {
+      // 003 回访率 2 (RETURN_VISITS=monthlySample): last month's sample of repair work orders; nothing when none waits.
+      scheduleId: repairVisitSampleScheduleId,
+      spec: { calendars: [{ comment: '每月1日 09:30 维修回访抽样', dayOfMonth: 1, hour: 9, minute: 30 }], timezone: calendar.timezone },
+      action: { type: 'startWorkflow', workflowType: 'repairVisitSampling', taskQueue, workflowId: 'repair-visit-sample', args: sampling },
       policies: { overlap: 'SKIP', catchupWindow: '3 days' },
     },
   ];

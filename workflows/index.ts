@@ -13,3 +13,5 @@ export { monthlyFiling } from './monthlyFiling/monthlyFiling';
 export { monthlyFilingCase } from './monthlyFiling/monthlyFilingCase';
 export { moveIn } from './moveIn/moveIn';
 export { communityEvent } from './communityEvent/communityEvent';
+export { repairVisitSample } from './repairVisitSample/repairVisitSample';
+export { repairVisitSampling } from './repairVisitSample/repairVisitSampling';

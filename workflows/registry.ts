@@ -14,6 +14,7 @@ import type { ProcedureContract } from './lib/contract';
 import { monthlyFilingContract } from './monthlyFiling/monthlyFiling.messages';
 import { moveInContract } from './moveIn/moveIn.messages';
 import { repairContract } from './repair/repair.messages';
+import { repairVisitSampleContract } from './repairVisitSample/repairVisitSample.messages';
 
 export const procedureContracts = [
   repairContract,
@@ -25,6 +26,7 @@ export const procedureContracts = [
   communityEventContract,
   monthlyFilingContract,
   keyCheckContract,
+  repairVisitSampleContract,
 ] as const;
 
 export type Procedure = (typeof procedureContracts)[number]['procedure'];

@@ -62,5 +62,10 @@ export function monthlyReportCsv(report: MonthlyReport): string {
       ['受理编号', '房号', '投诉事项', '原因分析', '预防措施', '记录人', '记录时间'],
       report.caseStudies.map((r) => [r.caseId, r.unit, r.matter, r.cause, r.prevention, r.recordedBy, localMinute(r.at)]),
     ),
+    ...section(
+      '八、维修抽样回访',
+      ['抽样编号', '派工单月份', '派工单数', '抽样数', '已回访', '回访不合格'],
+      report.repairSamples.map((r) => [r.caseId, r.month, r.orders, r.sampleSize, r.visited, r.unsatisfied]),
+    ),
   ]);
 }

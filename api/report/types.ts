@@ -103,6 +103,17 @@ export interface CaseStudyRow {
   at: string;
 }
 
+/** 8. A sample of repair work orders drawn in the month for return visits (003 回访率 2). */
+export interface RepairSampleRow {
+  caseId: string;
+  /** The month of the work orders sampled. */
+  month: string;
+  orders: number;
+  sampleSize: number;
+  visited: number;
+  unsatisfied: number;
+}
+
 export interface MonthlyReport extends ReportPeriod {
   cases: CaseCountRow[];
   deadlines: DeadlineRow[];
@@ -111,4 +122,5 @@ export interface MonthlyReport extends ReportPeriod {
   repeatedRepairs: RepeatedRepairRow[];
   unsatisfiedVisits: UnsatisfiedVisitRow[];
   caseStudies: CaseStudyRow[];
+  repairSamples: RepairSampleRow[];
 }

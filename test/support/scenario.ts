@@ -65,7 +65,7 @@ export const mondayLocal = 1;
 
 export type RepairHandle = WorkflowHandle<typeof repairRequest>;
 
-type RepairOpts = { calendar?: CalendarConfig; paid?: OpenRepair['paid']; warnAt?: number[]; continueAsNewAfterEvents?: number; receivedBy?: Actor };
+type RepairOpts = { calendar?: CalendarConfig; paid?: RepairInput['paid']; warnAt?: number[]; continueAsNewAfterEvents?: number; receivedBy?: Actor; returnVisits?: RepairInput['returnVisits'] };
 
 /** Start options of a repair case as the front desk registers it. */
 export function repairStart(opts: RepairOpts = {}) {
@@ -88,6 +88,7 @@ export function repairStart(opts: RepairOpts = {}) {
         calendar: opts.calendar ?? testCalendar(),
         warnAt: opts.warnAt,
         continueAsNewAfterEvents: opts.continueAsNewAfterEvents,
+        returnVisits: opts.returnVisits,
       },
     ] as [RepairInput],
   };

@@ -13,6 +13,7 @@ import { instantInput } from '../lib/instants';
 import { roleNames } from '../lib/roles';
 import { clip, maskName, maskPhone } from '../lib/mask';
 import { optionalText, text } from '../lib/freeText';
+import { returnVisitModes } from './returnVisitSampling';
 
 export const repairProcedure = 'repair';
 export const taskQueue = 'property-service';
@@ -79,6 +80,8 @@ export const repairInputSchema = openRepairSchema.extend({
   warnAt: z.array(z.number().gt(0).lt(1)).max(5).optional(),
   /** How long engineering has to take a job once notified (default '30 minutes', repair.policy.ts). */
   takeUpWithin: dueRuleSchema.optional(),
+  /** Every repair visited within 2 days (default), or a monthly sample visited within 1 month (003 回访率 2, RETURN_VISITS). */
+  returnVisits: z.enum(returnVisitModes).optional(),
   /** History size at which a long-unfinished case continues as new (default in repair.policy.ts). */
   continueAsNewAfterEvents: z.number().int().min(100).max(40_000).optional(),
 });
@@ -170,7 +173,8 @@ export const repairActions = {
   },
   reportCompletion: {
     label: '完工报告',
-    input: z.strictObject({ workDone: text(1000), charges: z.array(charge).max(50).default([]) }),
+    /** `complex`: a complex job, always visited even when the centre visits a monthly sample. */
+    input: z.strictObject({ workDone: text(1000), charges: z.array(charge).max(50).default([]), complex: z.boolean().optional() }),
     roles: ['technician'],
     stages: ['inProgress'],
   },
@@ -222,6 +226,8 @@ export interface RepairView extends CaseViewBase {
   quote?: { item: string; feeFen: number; accepted?: boolean; onSite?: boolean; refusedReason?: string };
   /** Registered since 0.4.0: the csr fills the service record (5 minutes), then engineering takes the job (its own clock). */
   serviceRecordByCsr?: boolean;
+  /** Under the monthly sample: the month whose sample of work orders this job went into instead of a visit of its own. */
+  sampledMonth?: string;
   /** The rework's special reason and the later due moment asked for; the supervisor's decision. */
   reworkExtension?: { reason: string; until: string; requestedBy: string; decision?: { approved: boolean; by: string; comment: string } };
   chargesFen: number;
@@ -278,6 +284,6 @@ export const repairContract = defineProcedure({
         `- 登记：${roleNames[i.receivedBy.role]} ${i.receivedBy.id}，${cal.formatLocal(now)}`,
       ].join('\n'),
   },
-  systemSteps: { register: '来电来访登记', quoteFee: '有偿维修报价', dispatch: '派工', completionOverdue: '当日未完工', close: '结案' },
+  systemSteps: { register: '来电来访登记', quoteFee: '有偿维修报价', dispatch: '派工', toMonthlySample: '纳入月度抽样回访', completionOverdue: '当日未完工', close: '结案' },
   basePath: '/repairs',
 });
