@@ -8,7 +8,6 @@ import type { Db } from '../../db/client';
 import { calendarConfigSchema, type CalendarConfig } from '../../workflows/lib/calendar';
 import type { Actor } from '../../workflows/lib/roles';
 import {
-  type OpenRepair,
   type RepairInput,
   type RepairAction,
   type RepairActionInput,
