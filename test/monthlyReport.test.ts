@@ -199,6 +199,7 @@ describe('the monthly report of November 2030', () => {
       { procedure: 'communityEvent', opened: 0, closed: 1, openAtMonthEnd: 0 },
       { procedure: 'monthlyFiling', opened: 0, closed: 0, openAtMonthEnd: 0 },
       { procedure: 'keyCheck', opened: 0, closed: 0, openAtMonthEnd: 0 },
+      { procedure: 'repairVisitSample', opened: 0, closed: 0, openAtMonthEnd: 0 },
     ]);
   });
 
