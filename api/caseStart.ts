@@ -13,6 +13,7 @@ import type { ProcedureContract } from '../workflows/lib/contract';
 import type { PriceList } from '../workflows/repair/priceList';
 import type { ReturnVisitMode } from '../workflows/repair/returnVisitSampling';
 import { caseBreached, caseProcedure, caseUnit } from '../workflows/lib/searchAttributes';
+import { conflict } from './errors';
 import { fromTemporalError } from './temporalErrors';
 
 /** What opening a case of any procedure needs. */
@@ -45,6 +46,12 @@ export const requestMemo = (request?: OpenRequest): Record<string, string> | und
   request?.requestId ? { requestId: request.requestId } : undefined;
 
 const BASE36 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** 409 when the case of a receipt number that follows from its period (the month's filing, its sample) is already started. */
+export async function refuseIfStarted(client: Client, workflowId: string, message: string, code: string): Promise<void> {
+  const existing = await client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+  if (existing) throw conflict(message, code);
+}
 
 export function newCaseId(prefix: string, cal: BusinessCalendar, now: Date): string {
   const day = cal.formatLocal(now).slice(0, 10).replace(/-/g, '');

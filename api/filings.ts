@@ -8,8 +8,8 @@ import { BusinessCalendar } from '../workflows/lib/calendar';
 import { type Actor } from '../workflows/lib/roles';
 import { filingPeriodOf, type MonthlyFilingCaseInput, monthlyFilingCaseId, monthlyFilingContract } from '../workflows/monthlyFiling/monthlyFiling.messages';
 import { addCaseRoutes } from './caseRoutes';
-import { type OpenCaseDeps, type OpenedCase, startCase } from './caseStart';
-import { conflict, parseOr400 } from './errors';
+import { type OpenCaseDeps, type OpenedCase, refuseIfStarted, startCase } from './caseStart';
+import { parseOr400 } from './errors';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
 import type { Routes } from './routes';
@@ -22,8 +22,7 @@ export async function openMonthlyFiling(deps: OpenCaseDeps, actor: Actor, body: 
   const period = filingPeriodOf(cal, now);
   const lines = await ownerFileInventoryOf(deps.db, period.from, period.until);
   const caseId = monthlyFilingCaseId(period.dueBy);
-  const existing = await deps.client.workflow.getHandle(monthlyFilingContract.workflowId(caseId)).describe().catch(() => undefined);
-  if (existing) throw conflict(`本月的月度归档已开启：${caseId}`, 'AlreadyOpen');
+  await refuseIfStarted(deps.client, monthlyFilingContract.workflowId(caseId), `本月的月度归档已开启：${caseId}`, 'AlreadyOpen');
   return startCase({
     client: deps.client,
     taskQueue: deps.taskQueue,

@@ -10,7 +10,7 @@ import { type Actor } from '../workflows/lib/roles';
 import { monthlySample } from '../workflows/repair/returnVisitSampling';
 import { repairVisitSampleCaseId, repairVisitSampleContract, type RepairVisitSampleInput } from '../workflows/repairVisitSample/repairVisitSample.messages';
 import { addCaseRoutes } from './caseRoutes';
-import { type OpenCaseDeps, type OpenedCase, startCase } from './caseStart';
+import { type OpenCaseDeps, type OpenedCase, refuseIfStarted, startCase } from './caseStart';
 import { conflict, parseOr400 } from './errors';
 import { addOpenRoute } from './openRoute';
 import { authorize } from './permissions';
@@ -21,15 +21,11 @@ export async function drawRepairVisitSample(deps: OpenCaseDeps, actor: Actor, bo
   parseOr400(repairVisitSampleContract.openSchema, body ?? {}, '抽样内容有误');
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
-  const today = cal.localDateOf(now);
-  const thisMonth = `${today.slice(0, 7)}-01`;
-  const previous = cal.addMonthsToDate(thisMonth, -1);
-  const caseId = repairVisitSampleCaseId(today);
-  const existing = await deps.client.workflow.getHandle(repairVisitSampleContract.workflowId(caseId)).describe().catch(() => undefined);
-  if (existing) throw conflict(`本月的维修回访样本已抽取：${caseId}`, 'AlreadyDrawn');
-  const pool = await createSampleActivities(deps.db).repairSamplePool({ from: cal.startOfLocalDate(previous).toISOString(), until: cal.startOfLocalDate(thisMonth).toISOString() });
-  if (pool.length === 0) throw conflict(`${previous.slice(0, 7)} 没有待抽样回访的派工单`, 'NothingToSample');
-  const month = previous.slice(0, 7);
+  const caseId = repairVisitSampleCaseId(cal.localDateOf(now));
+  await refuseIfStarted(deps.client, repairVisitSampleContract.workflowId(caseId), `本月的维修回访样本已抽取：${caseId}`, 'AlreadyDrawn');
+  const { month, from, until } = cal.previousMonthOf(now);
+  const pool = await createSampleActivities(deps.db).repairSamplePool({ from: from.toISOString(), until: until.toISOString() });
+  if (pool.length === 0) throw conflict(`${month} 没有待抽样回访的派工单`, 'NothingToSample');
   const sample = monthlySample(month, pool.map((o) => o.caseId));
   return startCase({
     client: deps.client,

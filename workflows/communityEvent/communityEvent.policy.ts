@@ -2,6 +2,8 @@
  * Every deadline of a community event, as the manuals state them (DOMAIN.md §6).
  * Rules are computed against the business calendar (workflows/lib/calendar.ts).
  */
+import { reproducibleSample } from '../lib/sample';
+
 export const communityEventDeadlines = {
   /** 2. The event plan is written 1 month before the event date. */
   planMonthsBefore: 1,
@@ -30,20 +32,5 @@ export const communityEventSteps = {
  */
 export function returnVisitSample(caseId: string, participants: readonly string[], share = returnVisitShare): string[] {
   const unique = [...new Set(participants)];
-  const count = Math.min(unique.length, Math.max(1, Math.ceil(unique.length * share)));
-  return unique
-    .map((name) => ({ name, h: fnv1a(`${caseId}\u0000${name}`) }))
-    .sort((a, b) => a.h - b.h || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .slice(0, count)
-    .map((x) => x.name);
-}
-
-/** 32-bit FNV-1a over UTF-16 code units: tiny, deterministic, fine for an even spread. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
+  return reproducibleSample(caseId, unique, Math.min(unique.length, Math.max(1, Math.ceil(unique.length * share))));
 }

@@ -496,6 +496,13 @@ export class BusinessCalendar {
     return this.localDateOf(this.addMonths(this.startOfLocalDate(date), months));
   }
 
+  /** The local calendar month before the one `instant` falls in: 'YYYY-MM' and its bounds [from, until). */
+  previousMonthOf(instant: Instant): { month: string; from: Date; until: Date } {
+    const thisMonth = `${this.localDateOf(instant).slice(0, 7)}-01`;
+    const previous = this.addMonthsToDate(thisMonth, -1);
+    return { month: previous.slice(0, 7), from: this.startOfLocalDate(previous), until: this.startOfLocalDate(thisMonth) };
+  }
+
   /** The local date 'YYYY-MM-DD' of an instant. */
   localDateOf(instant: Instant): string {
     return this.formatDay(this.localDay(toMs(instant)));

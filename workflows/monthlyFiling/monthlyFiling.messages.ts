@@ -32,15 +32,7 @@ export interface MonthlyFilingReport {
  * ('YYYY-MM', its bounds [from, until)) and the local date it is due by (the 5th).
  */
 export function filingPeriodOf(cal: BusinessCalendar, now: Date): { month: string; dueBy: string; from: Date; until: Date } {
-  const today = cal.localDateOf(now);
-  const thisMonth = `${today.slice(0, 7)}-01`;
-  const previous = cal.addMonthsToDate(thisMonth, -1);
-  return {
-    month: previous.slice(0, 7),
-    dueBy: `${today.slice(0, 7)}-${String(filingDayOfMonth).padStart(2, '0')}`,
-    from: cal.startOfLocalDate(previous),
-    until: cal.startOfLocalDate(thisMonth),
-  };
+  return { ...cal.previousMonthOf(now), dueBy: `${cal.localDateOf(now).slice(0, 7)}-${String(filingDayOfMonth).padStart(2, '0')}` };
 }
 
 export const monthlyFilingProcedure = 'monthlyFiling';

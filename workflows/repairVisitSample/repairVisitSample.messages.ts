@@ -11,7 +11,8 @@ import { type ActionTable, actionUpdates, actorSchema } from '../lib/actions';
 import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
-import { optionalText, text } from '../lib/freeText';
+import { text } from '../lib/freeText';
+import { repairActions } from '../repair/repair.messages';
 
 export const repairVisitSampleScheduleId = 'repair-visit-sample';
 export const repairVisitSamplingInputSchema = z.strictObject({ calendar: calendarConfigSchema });
@@ -46,14 +47,7 @@ export const repairVisitSampleActions = {
   recordSampledVisit: {
     label: '抽样回访',
     /** One sampled work order's return visit: as a repair's (the process, the fee, the result). */
-    input: z.strictObject({
-      order: text(40),
-      satisfied: z.boolean(),
-      rating: z.number().int().min(1).max(5),
-      feeConfirmed: z.boolean().optional(),
-      problemFound: z.boolean(),
-      note: optionalText(1000),
-    }),
+    input: repairActions.recordReturnVisit.input.extend({ order: text(40) }),
     roles: ['csr', 'supervisor', 'manager'],
     stages: ['visiting'],
   },

@@ -19,10 +19,8 @@ const { repairSamplePool } = proxyActivities<Activities>({
 export async function repairVisitSampling(input: RepairVisitSamplingInput): Promise<{ month: string; orders: number; sample: string[] }> {
   const cal = BusinessCalendar.from(input.calendar);
   const today = cal.localDateOf(new Date(workflowNow()));
-  const thisMonth = `${today.slice(0, 7)}-01`;
-  const previous = cal.addMonthsToDate(thisMonth, -1);
-  const month = previous.slice(0, 7);
-  const pool = await repairSamplePool({ from: cal.startOfLocalDate(previous).toISOString(), until: cal.startOfLocalDate(thisMonth).toISOString() });
+  const { month, from, until } = cal.previousMonthOf(new Date(workflowNow()));
+  const pool = await repairSamplePool({ from: from.toISOString(), until: until.toISOString() });
   const sample = monthlySample(month, pool.map((o) => o.caseId));
   if (pool.length > 0) {
     await openChildCase(repairVisitSampleContract, {
