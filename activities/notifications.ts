@@ -3,6 +3,7 @@
  * the step that caused it), delivered through a channel, its status recorded.
  */
 import type { Db } from '../db/client';
+import { Prisma } from '../generated/prisma/client';
 
 export interface OutgoingMessage {
   key: string;
@@ -34,7 +35,8 @@ export class LogChannel implements NotificationChannel {
 export async function deliver(db: Db, channel: NotificationChannel, messages: OutgoingMessage[]): Promise<void> {
   const sent: string[] = [];
   const markSent = async () => {
-    if (sent.length) await db.notification.updateMany({ where: { key: { in: sent } }, data: { status: 'sent', sentAt: new Date(), attempts: { increment: 1 }, lastError: null } });
+    // One SQL statement (not the client's query builder): it follows every message of every step.
+    if (sent.length) await db.$executeRaw`UPDATE "Notification" SET "status" = 'sent', "sentAt" = ${new Date()}, "attempts" = "attempts" + 1, "lastError" = NULL WHERE "key" IN (${Prisma.join(sent)})`;
   };
   for (const m of messages) {
     try {

@@ -9,6 +9,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db, Statement, Tx } from '../db/client';
+import { Prisma } from '../generated/prisma/client';
 import { keyFailure } from '../workflows/keys/keyRegister';
 import type { CaseRecord, CaseRowState, ClockEventRecord, ClockEventsWrite, StepWrite } from '../workflows/lib/stepRecord';
 import { stepKey } from '../workflows/lib/stepRecord';
@@ -21,7 +22,7 @@ const date = (iso: string) => new Date(iso);
 /** A step write that collides with a row written by another write (not its own earlier attempt): a bug, never retried. */
 export const stepWriteConflict = 'StepWriteConflict';
 
-/** The case row's columns for a state; only written over an older state (see `CaseRowState.version`). */
+/** The case row's columns for a state, as a new case's row is created with them. */
 function rowData(r: CaseRowState) {
   return {
     version: r.version,
@@ -38,8 +39,31 @@ function rowData(r: CaseRowState) {
   };
 }
 
+/*
+ * The statements every write ends with are plain SQL (the same on SQLite and PostgreSQL;
+ * the adapters store dates as the client does): a clock event's write is a handful of them,
+ * and the client's query compiler cost more CPU than the database (docs/bench.md).
+ */
+const nullableDate = (iso: string | null | undefined) => (iso ? date(iso) : null);
+
 /** The case row after the write, only over an older state. */
-const rowUpdate = (c: Tx, caseId: string, row: CaseRowState) => c.case.updateMany({ where: { id: caseId, version: { lt: row.version } }, data: rowData(row) });
+function rowUpdateSql(c: Tx, caseId: string, r: CaseRowState): Statement {
+  const set = [
+    Prisma.sql`"version" = ${r.version}`,
+    Prisma.sql`"stage" = ${r.stage}`,
+    Prisma.sql`"assignee" = ${r.assignee}`,
+    ...(r.firstReceiver ? [Prisma.sql`"firstReceiver" = ${r.firstReceiver}`] : []),
+    Prisma.sql`"waitingWho" = ${r.waitingOn?.who ?? null}`,
+    Prisma.sql`"waitingStep" = ${r.waitingOn?.what ?? null}`,
+    Prisma.sql`"waitingDueAt" = ${nullableDate(r.waitingOn?.dueAt)}`,
+    Prisma.sql`"nextDueAt" = ${nullableDate(r.nextDueAt)}`,
+    Prisma.sql`"wakeAt" = ${nullableDate(r.wakeAt)}`,
+    Prisma.sql`"breached" = ${r.breached}`,
+    ...(r.closedAt ? [Prisma.sql`"closedAt" = ${date(r.closedAt)}`, Prisma.sql`"outcome" = ${r.outcome ?? null}`] : []),
+    Prisma.sql`"updatedAt" = ${new Date()}`,
+  ];
+  return c.$executeRaw`UPDATE "Case" SET ${Prisma.join(set)} WHERE "id" = ${caseId} AND "version" < ${r.version}`;
+}
 
 /**
  * The write's duties (each person's inbox line), replacing the case's older ones only when the
@@ -48,10 +72,15 @@ const rowUpdate = (c: Tx, caseId: string, row: CaseRowState) => c.case.updateMan
  */
 const dutyStatements = (c: Tx, caseId: string, row: CaseRowState): Statement[] => [
   ...(row.duties.length
-    ? [c.caseDuty.createMany({ data: row.duties.map((d, seq) => ({ caseId, version: row.version, seq, owner: d.owner, step: d.step, dueAt: d.dueAt ? date(d.dueAt) : null })) })]
+    ? [
+        c.$executeRaw`INSERT INTO "CaseDuty" ("caseId", "version", "seq", "owner", "step", "dueAt") VALUES ${Prisma.join(
+          row.duties.map((d, seq) => Prisma.sql`(${caseId}, ${row.version}, ${seq}, ${d.owner}, ${d.step}, ${nullableDate(d.dueAt)})`),
+        )}`,
+      ]
     : []),
-  c.caseDuty.deleteMany({ where: { caseId, version: { lt: row.version }, case: { version: row.version } } }),
-  c.caseDuty.deleteMany({ where: { caseId, version: row.version, case: { version: { gt: row.version } } } }),
+  c.$executeRaw`DELETE FROM "CaseDuty" WHERE "caseId" = ${caseId} AND (
+    ("version" < ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) = ${row.version})
+    OR ("version" = ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) > ${row.version}))`,
 ];
 
 const eventRows = (caseId: string, events: ClockEventRecord[]) =>
@@ -114,10 +143,12 @@ function recordStatements(c: Tx, caseId: string, at: string, r: CaseRecord): Sta
 
 /** What every write ends with: its clock events, its outbox rows, and the case row and its duties after them. */
 function clockStatements(c: Tx, caseId: string, events: ClockEventRecord[], messages: Outgoing[], channel: string, row: CaseRowState): Statement[] {
+  const eventValues = eventRows(caseId, events).map((e) => Prisma.sql`(${e.key}, ${e.caseId}, ${e.clock}, ${e.step}, ${e.kind}, ${e.at}, ${e.dueAt}, ${e.level}, ${e.recipient}, ${e.reason})`);
+  const outboxValues = outboxRows(messages, channel).map((m) => Prisma.sql`(${m.key}, ${m.caseId}, ${m.channel}, ${m.recipient}, ${m.text}, ${m.status}, ${0}, ${m.createdAt})`);
   return [
-    ...(events.length ? [c.deadlineEvent.createMany({ data: eventRows(caseId, events) })] : []),
-    ...(messages.length ? [c.notification.createMany({ data: outboxRows(messages, channel) })] : []),
-    rowUpdate(c, caseId, row),
+    ...(events.length ? [c.$executeRaw`INSERT INTO "DeadlineEvent" ("key", "caseId", "clock", "step", "kind", "at", "dueAt", "level", "recipient", "reason") VALUES ${Prisma.join(eventValues)}`] : []),
+    ...(messages.length ? [c.$executeRaw`INSERT INTO "Notification" ("key", "caseId", "channel", "recipient", "text", "status", "attempts", "createdAt") VALUES ${Prisma.join(outboxValues)}`] : []),
+    rowUpdateSql(c, caseId, row),
     ...dutyStatements(c, caseId, row),
   ];
 }
@@ -148,7 +179,9 @@ export function createStepActivities(db: Db, channel: NotificationChannel) {
         ? [c.case.upsert({ where: { id: w.caseId }, create: { id: w.caseId, procedure: o.procedure, workflowId: o.workflowId, unit: o.unit, ownerName: o.ownerName, ownerPhone: o.ownerPhone, summary: o.summary, firstReceiver: o.firstReceiver, openedAt: date(o.openedAt), ...rowData(w.row) }, update: {} })]
         : []),
       // The first entry's key is the write's: a retry after the commit fails here (unique), and nothing is written twice.
-      c.auditEntry.createMany({ data: w.entries.map((e) => ({ key: stepKey(w.caseId, e.seq), caseId: w.caseId, seq: e.seq, action: e.action, actorId: e.actor.id, actorRole: e.actor.role, stage: e.stage, detail: JSON.stringify(e.detail), at: date(w.at) })) }),
+      c.$executeRaw`INSERT INTO "AuditEntry" ("key", "caseId", "seq", "action", "actorId", "actorRole", "stage", "detail", "at") VALUES ${Prisma.join(
+        w.entries.map((e) => Prisma.sql`(${stepKey(w.caseId, e.seq)}, ${w.caseId}, ${e.seq}, ${e.action}, ${e.actor.id}, ${e.actor.role}, ${e.stage}, ${JSON.stringify(e.detail)}, ${date(w.at)})`),
+      )}`,
       ...clockStatements(c, w.caseId, w.events, messages, channel.name, w.row),
     ];
   }
