@@ -46,22 +46,20 @@ function rowData(r: CaseRowState) {
  */
 const nullableDate = (iso: string | null | undefined) => (iso ? date(iso) : null);
 
-/** The case row after the write, only over an older state. */
-function rowUpdateSql(c: Tx, caseId: string, r: CaseRowState): Statement {
-  const set = [
-    Prisma.sql`"version" = ${r.version}`,
-    Prisma.sql`"stage" = ${r.stage}`,
-    Prisma.sql`"assignee" = ${r.assignee}`,
-    ...(r.firstReceiver ? [Prisma.sql`"firstReceiver" = ${r.firstReceiver}`] : []),
-    Prisma.sql`"waitingWho" = ${r.waitingOn?.who ?? null}`,
-    Prisma.sql`"waitingStep" = ${r.waitingOn?.what ?? null}`,
-    Prisma.sql`"waitingDueAt" = ${nullableDate(r.waitingOn?.dueAt)}`,
-    Prisma.sql`"nextDueAt" = ${nullableDate(r.nextDueAt)}`,
-    Prisma.sql`"wakeAt" = ${nullableDate(r.wakeAt)}`,
-    Prisma.sql`"breached" = ${r.breached}`,
-    ...(r.closedAt ? [Prisma.sql`"closedAt" = ${date(r.closedAt)}`, Prisma.sql`"outcome" = ${r.outcome ?? null}`] : []),
-    Prisma.sql`"updatedAt" = ${new Date()}`,
-  ];
+/** A quoted column or table name (names written in this file, never input). */
+const name = (n: string) => Prisma.raw(`"${n}"`);
+
+/** Rows of one table in one INSERT; the columns are the first row's keys (every row has the same). */
+function insertRows(c: Tx, table: string, rows: Record<string, unknown>[]): Statement[] {
+  const columns = Object.keys(rows[0] ?? {});
+  if (!columns.length) return [];
+  const values = rows.map((r) => Prisma.sql`(${Prisma.join(columns.map((k) => r[k]))})`);
+  return [c.$executeRaw`INSERT INTO ${name(table)} (${Prisma.join(columns.map(name))}) VALUES ${Prisma.join(values)}`];
+}
+
+/** The case row after the write, only over an older state: the columns a new row is created with, and its update time. */
+function rowUpdate(c: Tx, caseId: string, r: CaseRowState): Statement {
+  const set = Object.entries({ ...rowData(r), updatedAt: new Date() }).map(([k, v]) => Prisma.sql`${name(k)} = ${v}`);
   return c.$executeRaw`UPDATE "Case" SET ${Prisma.join(set)} WHERE "id" = ${caseId} AND "version" < ${r.version}`;
 }
 
@@ -71,13 +69,7 @@ function rowUpdateSql(c: Tx, caseId: string, r: CaseRowState): Statement {
  * none of its own behind.
  */
 const dutyStatements = (c: Tx, caseId: string, row: CaseRowState): Statement[] => [
-  ...(row.duties.length
-    ? [
-        c.$executeRaw`INSERT INTO "CaseDuty" ("caseId", "version", "seq", "owner", "step", "dueAt") VALUES ${Prisma.join(
-          row.duties.map((d, seq) => Prisma.sql`(${caseId}, ${row.version}, ${seq}, ${d.owner}, ${d.step}, ${nullableDate(d.dueAt)})`),
-        )}`,
-      ]
-    : []),
+  ...insertRows(c, 'CaseDuty', row.duties.map((d, seq) => ({ caseId, version: row.version, seq, owner: d.owner, step: d.step, dueAt: nullableDate(d.dueAt) }))),
   c.$executeRaw`DELETE FROM "CaseDuty" WHERE "caseId" = ${caseId} AND (
     ("version" < ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) = ${row.version})
     OR ("version" = ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) > ${row.version}))`,
@@ -143,12 +135,10 @@ function recordStatements(c: Tx, caseId: string, at: string, r: CaseRecord): Sta
 
 /** What every write ends with: its clock events, its outbox rows, and the case row and its duties after them. */
 function clockStatements(c: Tx, caseId: string, events: ClockEventRecord[], messages: Outgoing[], channel: string, row: CaseRowState): Statement[] {
-  const eventValues = eventRows(caseId, events).map((e) => Prisma.sql`(${e.key}, ${e.caseId}, ${e.clock}, ${e.step}, ${e.kind}, ${e.at}, ${e.dueAt}, ${e.level}, ${e.recipient}, ${e.reason})`);
-  const outboxValues = outboxRows(messages, channel).map((m) => Prisma.sql`(${m.key}, ${m.caseId}, ${m.channel}, ${m.recipient}, ${m.text}, ${m.status}, ${0}, ${m.createdAt})`);
   return [
-    ...(events.length ? [c.$executeRaw`INSERT INTO "DeadlineEvent" ("key", "caseId", "clock", "step", "kind", "at", "dueAt", "level", "recipient", "reason") VALUES ${Prisma.join(eventValues)}`] : []),
-    ...(messages.length ? [c.$executeRaw`INSERT INTO "Notification" ("key", "caseId", "channel", "recipient", "text", "status", "attempts", "createdAt") VALUES ${Prisma.join(outboxValues)}`] : []),
-    rowUpdateSql(c, caseId, row),
+    ...insertRows(c, 'DeadlineEvent', eventRows(caseId, events)),
+    ...insertRows(c, 'Notification', outboxRows(messages, channel)),
+    rowUpdate(c, caseId, row),
     ...dutyStatements(c, caseId, row),
   ];
 }
@@ -179,9 +169,11 @@ export function createStepActivities(db: Db, channel: NotificationChannel) {
         ? [c.case.upsert({ where: { id: w.caseId }, create: { id: w.caseId, procedure: o.procedure, workflowId: o.workflowId, unit: o.unit, ownerName: o.ownerName, ownerPhone: o.ownerPhone, summary: o.summary, firstReceiver: o.firstReceiver, openedAt: date(o.openedAt), ...rowData(w.row) }, update: {} })]
         : []),
       // The first entry's key is the write's: a retry after the commit fails here (unique), and nothing is written twice.
-      c.$executeRaw`INSERT INTO "AuditEntry" ("key", "caseId", "seq", "action", "actorId", "actorRole", "stage", "detail", "at") VALUES ${Prisma.join(
-        w.entries.map((e) => Prisma.sql`(${stepKey(w.caseId, e.seq)}, ${w.caseId}, ${e.seq}, ${e.action}, ${e.actor.id}, ${e.actor.role}, ${e.stage}, ${JSON.stringify(e.detail)}, ${date(w.at)})`),
-      )}`,
+      ...insertRows(
+        c,
+        'AuditEntry',
+        w.entries.map((e) => ({ key: stepKey(w.caseId, e.seq), caseId: w.caseId, seq: e.seq, action: e.action, actorId: e.actor.id, actorRole: e.actor.role, stage: e.stage, detail: JSON.stringify(e.detail), at: date(w.at) })),
+      ),
       ...clockStatements(c, w.caseId, w.events, messages, channel.name, w.row),
     ];
   }
