@@ -48,12 +48,13 @@ export function otherCpuShare(a: CpuSnapshot | undefined, b: CpuSnapshot | undef
 
 
 /** CPU jiffies of a process's threads, summed by thread name (/proc/PID/task/TID/stat: node's main and worker threads, V8's helpers, the SDK core's tokio threads). */
-export function threadJiffies(pid: string): Record<string, number> {
+export function threadJiffies(pid: string, mainApart = false): Record<string, number> {
   const byName: Record<string, number> = {};
   try {
     for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
       const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[-_ ]?\d+$/, '');
+      // Node names its worker threads (the workflow thread) and V8's helpers as it names its main thread; `mainApart` tells the main thread apart.
+      const name = mainApart && tid === pid ? 'main thread' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[-_ ]?\d+$/, '');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       byName[name] = (byName[name] ?? 0) + Number(fields[11]) + Number(fields[12]);
     }

@@ -1,6 +1,6 @@
 /** A phase: N cases on one path (or two paths interleaved), C at a time, with CPU and retries counted. */
 import { performance } from 'node:perf_hooks';
-import { cpuSnapshot, otherCpuShare, ourCpuSeconds } from './cpu';
+import { cpuSnapshot, otherCpuShare, ourCpuSeconds, processJiffies, threadJiffies } from './cpu';
 import { type Ctx, type PathName, type Step, apiCase, bareCase, paths, skeletonCase, steps } from './cases';
 
 export interface PhaseResult {
@@ -18,6 +18,15 @@ export interface PhaseResult {
   otherCpu: number;
   /** CPU seconds used by the bench process (worker, API, load) and the dev server. */
   ourCpuSec: number;
+  /** The same CPU seconds by part: the dev server, and the bench process by thread name (main, workflow thread, SDK core...). */
+  cpuParts: Record<string, number>;
+}
+
+/** CPU jiffies of the dev server and of each of this process's threads. */
+function partJiffies(): Record<string, number> {
+  const server = process.env['BENCH_SERVER_PID'];
+  const threads = threadJiffies(String(process.pid), true);
+  return { ...threads, ...(server ? { 'dev server': processJiffies(server) } : {}) };
 }
 
 export const emptyLatency = (): Record<Step, number[]> => ({ open: [], fillServiceRecord: [], respondToOwner: [], takeJob: [], reportCompletion: [], recordReturnVisit: [] });
@@ -66,6 +75,7 @@ export async function runCases(
     caseMs: [],
     otherCpu: NaN,
     ourCpuSec: NaN,
+    cpuParts: {},
   });
   const results = Object.fromEntries(paths.map((p) => [p, empty(p)])) as Record<PathName, PhaseResult>;
   const retriedBefore = Object.fromEntries(paths.map((p) => [p, ctx.retried[p].calls])) as Record<PathName, number>;
@@ -90,10 +100,12 @@ export async function runCases(
     }
   };
   const cpu0 = cpuSnapshot();
+  const parts0 = partJiffies();
   const t0 = performance.now();
   await Promise.race([Promise.all(Array.from({ length: Math.min(concurrency, cases) }, runner)), guard]);
   const wallMs = performance.now() - t0;
   const cpu1 = cpuSnapshot();
+  const parts1 = partJiffies();
   const otherCpu = otherCpuShare(cpu0, cpu1);
   const ourCpu = ourCpuSeconds(cpu0, cpu1);
   const total = paths.reduce((n, p) => n + results[p].cases, 0);
@@ -102,6 +114,7 @@ export async function runCases(
     results[path].otherCpu = otherCpu;
     // Shared out by cases when the paths ran interleaved.
     results[path].ourCpuSec = total > 0 ? (ourCpu * results[path].cases) / total : NaN;
+    results[path].cpuParts = Object.fromEntries(Object.entries(parts1).map(([k, j]) => [k, total > 0 ? ((j - (parts0[k] ?? 0)) / 100) * (results[path].cases / total) : NaN]));
     results[path].retries = ctx.retried[path].calls - retriedBefore[path];
   }
   return results;
@@ -122,6 +135,7 @@ export function merge(a: PhaseResult | undefined, b: PhaseResult): PhaseResult {
     caseMs: [...a.caseMs, ...b.caseMs],
     otherCpu: (a.otherCpu * a.wallMs + b.otherCpu * b.wallMs) / (a.wallMs + b.wallMs),
     ourCpuSec: a.ourCpuSec + b.ourCpuSec,
+    cpuParts: Object.fromEntries([...new Set([...Object.keys(a.cpuParts), ...Object.keys(b.cpuParts)])].map((k) => [k, (a.cpuParts[k] ?? 0) + (b.cpuParts[k] ?? 0)])),
   };
 }
 

@@ -51,6 +51,12 @@ export function report(skeleton: PhaseResult, bare: PhaseResult, api: PhaseResul
   console.log(`Repair / no-op skeleton (bare client both; the skeleton's step a ${skeletonKind} activity): CPU per case ${f2(cpuRatio)}×, action p50 latency ${f2(p50Skeleton)}×`);
   console.log(`Target "CPU per repair case ≤ 1.3× the skeleton's": ${cpuRatio <= 1.3 ? 'MET' : 'NOT MET'} (${f2(cpuRatio)}×)`);
   console.log(`Target "action latency p50 ≤ 1.2× the skeleton's": ${p50Skeleton <= 1.2 ? 'MET' : 'NOT MET'} (${f2(p50Skeleton)}×)`);
+  // Where each path's CPU went: the parts that used at least 1 ms per case on some path, largest first.
+  const perCase = (r: PhaseResult, k: string) => ((r.cpuParts[k] ?? 0) * 1000) / r.cases;
+  const parts = [...new Set([skeleton, bare, api].flatMap((r) => Object.keys(r.cpuParts)))]
+    .filter((k) => [skeleton, bare].some((r) => perCase(r, k) >= 1))
+    .sort((a, b) => perCase(bare, b) - perCase(bare, a));
+  console.log(`CPU ms per case by part (skeleton / bare / API): ${parts.map((k) => `${k} ${f1(perCase(skeleton, k))} / ${f1(perCase(bare, k))} / ${f1(perCase(api, k))}`).join('; ')}`);
   const busiest = Math.max(skeleton.otherCpu, bare.otherCpu, api.otherCpu);
   if (busiest > 0.1) {
     console.log(
