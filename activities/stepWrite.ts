@@ -49,12 +49,25 @@ const nullableDate = (iso: string | null | undefined) => (iso ? date(iso) : null
 /** A quoted column or table name (names written in this file, never input). */
 const name = (n: string) => Prisma.raw(`"${n}"`);
 
+/** What an INSERT does with a row whose unique key is on record already: keep it, or set the given columns from the new row. */
+interface OnConflict {
+  key: string[];
+  update?: string[];
+}
+
+function conflictClause(o: OnConflict | undefined): Prisma.Sql {
+  if (!o) return Prisma.empty;
+  const target = Prisma.join(o.key.map(name));
+  if (!o.update?.length) return Prisma.sql` ON CONFLICT (${target}) DO NOTHING`;
+  return Prisma.sql` ON CONFLICT (${target}) DO UPDATE SET ${Prisma.join(o.update.map((k) => Prisma.sql`${name(k)} = excluded.${name(k)}`))}`;
+}
+
 /** Rows of one table in one INSERT; the columns are the first row's keys (every row has the same). */
-function insertRows(c: Tx, table: string, rows: Record<string, unknown>[]): Statement[] {
+function insertRows(c: Tx, table: string, rows: Record<string, unknown>[], onConflict?: OnConflict): Statement[] {
   const columns = Object.keys(rows[0] ?? {});
   if (!columns.length) return [];
   const values = rows.map((r) => Prisma.sql`(${Prisma.join(columns.map((k) => r[k]))})`);
-  return [c.$executeRaw`INSERT INTO ${name(table)} (${Prisma.join(columns.map(name))}) VALUES ${Prisma.join(values)}`];
+  return [c.$executeRaw`INSERT INTO ${name(table)} (${Prisma.join(columns.map(name))}) VALUES ${Prisma.join(values)}${conflictClause(onConflict)}`];
 }
 
 /** The case row after the write, only over an older state: the columns a new row is created with, and its update time. */
@@ -102,19 +115,18 @@ function recordStatements(c: Tx, caseId: string, at: string, r: CaseRecord): Sta
         ...(r.completed ? { completedAt: date(at) } : {}),
         ...(r.workDone !== undefined ? { workDone: r.workDone } : {}),
       };
-      return [c.serviceRecord.upsert({ where: { caseId }, create: { caseId, fault: r.fault, notifiedAt: date(at), ...fields }, update: fields })];
+      return insertRows(c, 'ServiceRecord', [{ caseId, fault: r.fault, notifiedAt: date(at), ...fields }], { key: ['caseId'], update: Object.keys(fields) });
     }
     case 'charges':
       // A fee recorded again under the same key (its evidence corrected) keeps the first row.
-      return r.charges.map((ch) => c.charge.upsert({ where: { key: ch.key }, create: { key: ch.key, caseId, kind: ch.kind, item: ch.item, amountFen: ch.amountFen, at: date(at) }, update: {} }));
+      return insertRows(c, 'Charge', r.charges.map((ch) => ({ key: ch.key, caseId, kind: ch.kind, item: ch.item, amountFen: ch.amountFen, at: date(at) })), { key: ['key'] });
     case 'returnVisit':
-      return [
-        c.returnVisit.upsert({
-          where: { caseId_round: { caseId, round: r.round } },
-          create: { caseId, round: r.round, visitor: r.visitor, satisfied: r.satisfied, rating: r.rating, feeConfirmed: r.feeConfirmed ?? null, problemFound: r.problemFound, note: r.note, at: date(at) },
-          update: {},
-        }),
-      ];
+      return insertRows(
+        c,
+        'ReturnVisit',
+        [{ caseId, round: r.round, visitor: r.visitor, satisfied: r.satisfied, rating: r.rating, feeConfirmed: r.feeConfirmed ?? null, problemFound: r.problemFound, note: r.note, at: date(at) }],
+        { key: ['caseId', 'round'] },
+      );
     case 'ownerFile':
       // Keyed by the step that files it (its case and moment), so a case that files the same paper again keeps both.
       return [archiveLedger(c).file({ unit: r.unit, kind: r.fileKind, ref: r.ref, summary: r.summary, content: r.content, filedAt: date(at), filedBy: `case:${caseId}`, requestKey: `case:${caseId}:${r.fileKind}:${r.ref}:${at}` })];
@@ -166,7 +178,12 @@ export function createStepActivities(db: Db, channel: NotificationChannel) {
     const o = w.open;
     return [
       ...(o
-        ? [c.case.upsert({ where: { id: w.caseId }, create: { id: w.caseId, procedure: o.procedure, workflowId: o.workflowId, unit: o.unit, ownerName: o.ownerName, ownerPhone: o.ownerPhone, summary: o.summary, firstReceiver: o.firstReceiver, openedAt: date(o.openedAt), ...rowData(w.row) }, update: {} })]
+        ? insertRows(
+            c,
+            'Case',
+            [{ id: w.caseId, procedure: o.procedure, workflowId: o.workflowId, unit: o.unit, ownerName: o.ownerName, ownerPhone: o.ownerPhone, summary: o.summary, firstReceiver: o.firstReceiver, openedAt: date(o.openedAt), ...rowData(w.row), updatedAt: new Date() }],
+            { key: ['id'] },
+          )
         : []),
       // The first entry's key is the write's: a retry after the commit fails here (unique), and nothing is written twice.
       ...insertRows(
