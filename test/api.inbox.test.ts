@@ -175,6 +175,9 @@ describe('an inbox of more than a thousand open cases', () => {
     const seen = lines.map((l) => l.dueAt);
     expect(seen).toEqual([...seen].sort());
     expect(seen[0]).toBe(new Date(base).toISOString());
+    // A page past the end is empty and still says how many there are.
+    const past = await ctx.http.get<{ total: number; items: InboxItem[] }>(`/inbox?limit=50&offset=${n + 100}`, bulkCsr);
+    expect(past.body).toMatchObject({ total: n, items: [] });
     await ctx.sys.db.case.deleteMany({ where: { firstReceiver: bulkCsr.id } });
   });
 
