@@ -75,6 +75,16 @@ interface UiFields {
  */
 export const escalationLaddersPatch = 'escalation-ladders-0.4';
 
+/**
+ * Since 0.4.1 a case's writes (a step's, the clocks') go one at a time. Two
+ * local activities in flight together resolve in whichever order they finish;
+ * a replay resolves them together, so the commands that follow each (an update
+ * answered, the next timer) came out in another order and the case failed
+ * with a nondeterminism error once the worker had to replay it. Cases opened
+ * before keep writing side by side while they replay.
+ */
+export const oneWriteAtATimePatch = 'one-write-at-a-time-0.4.1';
+
 export class CaseRuntime<V extends CaseViewBase> {
   readonly board: ClockBoard;
   /** False only while replaying a case opened before 0.4.0 (its clocks climbed to the executive). */
@@ -89,9 +99,13 @@ export class CaseRuntime<V extends CaseViewBase> {
   /** The search attributes last upserted (as JSON). */
   private uiAttributes = '';
   private clocksRunning: Promise<void> | undefined;
+  private readonly oneWriteAtATime: boolean;
+  /** The write in flight, if any (the next one starts when it has finished). */
+  private writing: Promise<void> | undefined;
 
   constructor(private readonly o: CaseRuntimeOptions<V>) {
     this.ladders = o.carried ? o.carried.ladders === true : patched(escalationLaddersPatch);
+    this.oneWriteAtATime = patched(oneWriteAtATimePatch);
     this.seq = o.carried?.seq ?? 0;
     this.version = o.carried?.version ?? 0;
     this.board = new ClockBoard(o.cal, o.view.caseId, o.label, (events) => this.recordEvents(events), o.carried?.board);
@@ -192,7 +206,23 @@ export class CaseRuntime<V extends CaseViewBase> {
     await this.board.flush();
   }
 
-  private async write(action: string, actor: StepActor, detail: object, notices: Notice[], extra: StepExtra, closed?: { closedAt: string; outcome: string }): Promise<void> {
+  /** Runs a write once the one in flight has finished (at once when none is). */
+  private inTurn(write: () => Promise<void>): Promise<void> {
+    if (!this.oneWriteAtATime) return write();
+    const run = this.writing ? this.writing.then(write) : write();
+    const settled = run.catch(() => undefined);
+    this.writing = settled;
+    void settled.then(() => {
+      if (this.writing === settled) this.writing = undefined;
+    });
+    return run;
+  }
+
+  private write(action: string, actor: StepActor, detail: object, notices: Notice[], extra: StepExtra, closed?: { closedAt: string; outcome: string }): Promise<void> {
+    return this.inTurn(() => this.writeStep(action, actor, detail, notices, extra, closed));
+  }
+
+  private async writeStep(action: string, actor: StepActor, detail: object, notices: Notice[], extra: StepExtra, closed?: { closedAt: string; outcome: string }): Promise<void> {
     const entries = [...this.queued, { seq: this.nextSeq, action, actor, stage: this.o.view.stage, detail: detail as Record<string, unknown> }];
     const messages = [...this.queuedNotices, ...notices];
     const records = [...this.queuedRecords, ...(extra.records ?? [])];
@@ -220,9 +250,11 @@ export class CaseRuntime<V extends CaseViewBase> {
     this.updateUi();
   }
 
-  private async recordEvents(events: ClockEventRecord[]): Promise<void> {
-    await recordDeadlineEvents({ caseId: this.o.view.caseId, events, row: this.rowState() });
-    this.updateUi();
+  private recordEvents(events: ClockEventRecord[]): Promise<void> {
+    return this.inTurn(async () => {
+      await recordDeadlineEvents({ caseId: this.o.view.caseId, events, row: this.rowState() });
+      this.updateUi();
+    });
   }
 
   private rowState(closed?: { closedAt: string; outcome: string }): CaseRowState {
