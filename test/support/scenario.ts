@@ -21,6 +21,8 @@ import { taskQueue } from './temporal';
 import { scenarioDriver } from './timeSkippingDriver';
 import type { ScenarioEnv } from './timeSkippingDriver';
 
+export { clockTo, nextLocal } from './timeSkippingDriver';
+
 /** '2026-11-27T16:00' read as Asia/Shanghai local time. */
 export const local = (isoLocal: string): Date => new Date(`${isoLocal}:00+08:00`);
 
@@ -32,26 +34,6 @@ export const technician2: Actor = { id: 'tech-qian', role: 'technician' };
 /** Calendar of the tests: the default rules, with the holidays each scenario needs. */
 export function testCalendar(extra: Partial<CalendarConfig> = {}): CalendarConfig {
   return calendarConfigSchema.parse({ holidays: [], makeUpWorkdays: [], ...extra });
-}
-
-/** Skip the server's clock forward to `at` (which must lie ahead). */
-export async function clockTo(env: ScenarioEnv, at: Date): Promise<void> {
-  const now = await env.currentTimeMs();
-  if (at.getTime() < now) throw new Error(`test clock is already past ${at.toISOString()}`);
-  if (at.getTime() > now) await env.sleep(at.getTime() - now);
-}
-
-/** The first instant at or after the server's current time that is `weekday` (0=Sun) at HH:MM local. */
-export async function nextLocal(env: ScenarioEnv, weekday: number, hhmm: string): Promise<Date> {
-  const now = await env.currentTimeMs();
-  const [h, m] = hhmm.split(':').map(Number) as [number, number];
-  const localNow = new Date(now + 8 * 3600_000);
-  for (let d = 0; d < 15; d++) {
-    const day = new Date(Date.UTC(localNow.getUTCFullYear(), localNow.getUTCMonth(), localNow.getUTCDate() + d, h, m));
-    const instant = new Date(day.getTime() - 8 * 3600_000);
-    if (day.getUTCDay() === weekday && instant.getTime() > now) return instant;
-  }
-  throw new Error('unreachable');
 }
 
 /** Local date 'YYYY-MM-DD' of an instant plus `days`. */
