@@ -5,10 +5,16 @@
  *   1. CALENDAR_CONFIG_JSON — inline JSON (non-blank value)
  *   2. CALENDAR_CONFIG_FILE — path to a JSON file (relative paths resolve against the cwd)
  *   3. calendar.json next to this file
+ *
+ * The national holidays and make-up working days (config/nationalHolidays.ts,
+ * from last year on) come with it unless the configuration says
+ * `"nationalHolidays": false`; its own `holidays` and `makeUpWorkdays` add to
+ * them and win over them.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCalendarConfig, type CalendarConfig } from '../workflows/lib/calendar';
+import { nationalCalendar, withNationalDays } from './nationalHolidays';
 
 export const DEFAULT_CALENDAR_FILE = path.join(__dirname, 'calendar.json');
 
@@ -36,15 +42,28 @@ function readFile(file: string, source: string): string {
  * Load and validate the calendar configuration.
  * @throws Error naming the source and listing every validation issue.
  */
-export function loadCalendarConfig(env: NodeJS.ProcessEnv = process.env): CalendarConfig {
+export function loadCalendarConfig(env: NodeJS.ProcessEnv = process.env, now: Date = new Date()): CalendarConfig {
   const inline = nonBlank(env['CALENDAR_CONFIG_JSON']);
   if (inline !== undefined) {
     const source = 'env CALENDAR_CONFIG_JSON';
-    return parseCalendarConfig(parseJson(inline, source), source);
+    return withNational(parseJson(inline, source), source, now);
   }
 
   const fileFromEnv = nonBlank(env['CALENDAR_CONFIG_FILE']);
   const file = fileFromEnv !== undefined ? path.resolve(fileFromEnv) : DEFAULT_CALENDAR_FILE;
   const source = fileFromEnv !== undefined ? `env CALENDAR_CONFIG_FILE=${file}` : `file ${file}`;
-  return parseCalendarConfig(parseJson(readFile(file, source), source), source);
+  return withNational(parseJson(readFile(file, source), source), source, now);
+}
+
+/** The configuration with the national days under it, unless it turns them off. */
+function withNational(raw: unknown, source: string, now: Date): CalendarConfig {
+  let national = true;
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'nationalHolidays' in raw) {
+    const { nationalHolidays, ...rest } = raw as Record<string, unknown>;
+    if (typeof nationalHolidays !== 'boolean') throw new Error(`Invalid business calendar configuration (${source}):\n  - nationalHolidays: must be true or false`);
+    national = nationalHolidays;
+    raw = rest;
+  }
+  const own = parseCalendarConfig(raw, source);
+  return national ? parseCalendarConfig(withNationalDays(own, nationalCalendar(now.getUTCFullYear() - 1)), source) : own;
 }

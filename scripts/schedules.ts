@@ -2,7 +2,8 @@
  * Creates or updates (idempotently) the Temporal Schedules of the recurring
  * custody procedures: the weekly key audit (每周钥匙盘点, Fridays 16:00, before
  * the close so the supervisor can act the same day) and the monthly filing
- * reminder (1st of the month 09:00, so the previous month is filed by the 5th).
+ * reminder (1st of the month 09:00, so the previous month is filed by the 5th),
+ * and the daily check that the calendar knows the next 90 days' holidays (08:00).
  * Times are in the business calendar's time zone. Run: `npx tsx scripts/schedules.ts`.
  */
 import { Client, Connection, ScheduleAlreadyRunning, type ScheduleOptions } from '@temporalio/client';
@@ -13,11 +14,13 @@ import { type MonthlyFilingInput, monthlyFilingScheduleId } from '../workflows/m
 import { type WeeklyKeyAuditInput, weeklyKeyAuditScheduleId } from '../workflows/keys/weeklyKeyAudit.messages';
 import { type RepairVisitSamplingInput, repairVisitSampleScheduleId } from '../workflows/repairVisitSample/repairVisitSample.messages';
 import { temporalConfig } from '../worker/config';
+import { type CalendarCoverageInput, calendarCoverageScheduleId } from '../workflows/calendarCoverage/calendarCoverage.messages';
 
 export function custodySchedules(calendar: CalendarConfig, taskQueue: string): ScheduleOptions[] {
   const weekly: [WeeklyKeyAuditInput] = [{ calendar }];
   const monthly: [MonthlyFilingInput] = [{ calendar }];
   const sampling: [RepairVisitSamplingInput] = [{ calendar }];
+  const coverage: [CalendarCoverageInput] = [{ calendar }];
   return [
     {
       scheduleId: weeklyKeyAuditScheduleId,
@@ -37,6 +40,13 @@ export function custodySchedules(calendar: CalendarConfig, taskQueue: string): S
       spec: { calendars: [{ comment: '每月1日 09:30 维修回访抽样', dayOfMonth: 1, hour: 9, minute: 30 }], timezone: calendar.timezone },
       action: { type: 'startWorkflow', workflowType: 'repairVisitSampling', taskQueue, workflowId: 'repair-visit-sample', args: sampling },
       policies: { overlap: 'SKIP', catchupWindow: '3 days' },
+    },
+    {
+      // The calendar as the schedules were last ensured (npm start and every deploy run this script).
+      scheduleId: calendarCoverageScheduleId,
+      spec: { calendars: [{ comment: '每日 08:00 节假日数据覆盖检查', hour: 8, minute: 0 }], timezone: calendar.timezone },
+      action: { type: 'startWorkflow', workflowType: 'calendarCoverage', taskQueue, workflowId: 'calendar-coverage', args: coverage },
+      policies: { overlap: 'SKIP', catchupWindow: '1 day' },
     },
   ];
 }

@@ -15,3 +15,4 @@ export { moveIn } from './moveIn/moveIn';
 export { communityEvent } from './communityEvent/communityEvent';
 export { repairVisitSample } from './repairVisitSample/repairVisitSample';
 export { repairVisitSampling } from './repairVisitSample/repairVisitSampling';
+export { calendarCoverage } from './calendarCoverage/calendarCoverage';

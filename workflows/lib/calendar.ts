@@ -102,6 +102,11 @@ export const calendarConfigSchema = z
     holidays: z.array(localDateSchema).default(() => []),
     /** Make-up working days 调休 'YYYY-MM-DD' (local dates): working even if a rest day. */
     makeUpWorkdays: z.array(localDateSchema).default(() => []),
+    /**
+     * The last local date whose holidays and make-up days are known (the national list's
+     * last year ends on 31 December). Absent: the end of the last year `holidays` lists.
+     */
+    coveredThrough: localDateSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     // Refinements may run even when fields failed, so re-check shapes defensively.
@@ -274,6 +279,15 @@ function toDurationMs(ms: number, what = 'duration'): number {
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
+}
+
+/** How far ahead the calendar knows its holidays (`BusinessCalendar.coverage`). */
+export interface CalendarCoverage {
+  /** The last local date covered (undefined: no holiday is known at all). */
+  through: string | undefined;
+  /** The local date the check needs covered. */
+  needed: string;
+  covered: boolean;
 }
 
 export class BusinessCalendar {
@@ -501,6 +515,17 @@ export class BusinessCalendar {
     const thisMonth = `${this.localDateOf(instant).slice(0, 7)}-01`;
     const previous = this.addMonthsToDate(thisMonth, -1);
     return { month: previous.slice(0, 7), from: this.startOfLocalDate(previous), until: this.startOfLocalDate(thisMonth) };
+  }
+
+  /**
+   * Whether the holidays and make-up days are known for the `days` days after `now`:
+   * past the last covered date the calendar counts every weekday as a working day.
+   */
+  coverage(now: Instant, days: number): CalendarCoverage {
+    const listed = [...this.config.holidays].sort().at(-1);
+    const through = this.config.coveredThrough ?? (listed === undefined ? undefined : `${listed.slice(0, 4)}-12-31`);
+    const needed = this.localDateOf(toMs(now) + days * MS_PER_DAY);
+    return { through, needed, covered: through !== undefined && through >= needed };
   }
 
   /** The local date 'YYYY-MM-DD' of an instant. */
