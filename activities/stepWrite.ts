@@ -12,7 +12,7 @@ import type { Db, Statement, Tx } from '../db/client';
 import { Prisma } from '../generated/prisma/client';
 import { keyFailure } from '../workflows/keys/keyRegister';
 import type { CaseRecord, CaseRowState, ClockEventRecord, ClockEventsWrite, StepWrite } from '../workflows/lib/stepRecord';
-import { stepKey } from '../workflows/lib/stepRecord';
+import { defaultCentre, stepKey } from '../workflows/lib/stepRecord';
 import { archiveLedger } from './archives';
 import { isUniqueViolation, keyLedger } from './keys';
 import { deliver, deliverPending, type NotificationChannel, type OutgoingMessage } from './notifications';
@@ -181,7 +181,7 @@ export function createStepActivities(db: Db, channel: NotificationChannel) {
         ? insertRows(
             c,
             'Case',
-            [{ id: w.caseId, procedure: o.procedure, workflowId: o.workflowId, unit: o.unit, ownerName: o.ownerName, ownerPhone: o.ownerPhone, summary: o.summary, firstReceiver: o.firstReceiver, openedAt: date(o.openedAt), ...rowData(w.row), updatedAt: new Date() }],
+            [{ id: w.caseId, procedure: o.procedure, centre: o.centre ?? defaultCentre, workflowId: o.workflowId, unit: o.unit, ownerName: o.ownerName, ownerPhone: o.ownerPhone, summary: o.summary, firstReceiver: o.firstReceiver, openedAt: date(o.openedAt), ...rowData(w.row), updatedAt: new Date() }],
             { key: ['id'] },
           )
         : []),

@@ -5,7 +5,7 @@
  * reaches Temporal. Procedures add their own `POST /` (opening a case).
  */
 import type { Client } from '@temporalio/client';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Db } from '../db/client';
 import type { ActionRule } from '../workflows/lib/actions';
 import type { ProcedureContract } from '../workflows/lib/contract';
@@ -13,6 +13,7 @@ import { reassignLabel, reassignStep } from '../workflows/lib/reassign';
 import type { Actor } from '../workflows/lib/roles';
 import { parseAtTime } from '../workflows/lib/instants';
 import { type CaseRecord, findCaseRecord } from './caseRecords';
+import { assertCaseInScope, scopeFrom } from './centres';
 import { notFound, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import type { Procedure } from '../workflows/registry';
@@ -85,16 +86,22 @@ export function addCaseRoutes<View>(routes: Routes, deps: CaseDeps, api: Procedu
   const caseIdOf = (req: Request): string => parseOr400(api.caseIdSchema, req.params['caseId'], '受理编号格式不正确');
   const params = { caseId: api.caseIdSchema };
   const readers = permissionTable.cases.read.roles;
+  /** The case of the request's path, once the reader may see its centre's cases (404 otherwise). */
+  const caseOf = async (req: Request, res: Response): Promise<string> => {
+    const caseId = caseIdOf(req);
+    await assertCaseInScope(deps.db, scopeFrom(res), caseId);
+    return caseId;
+  };
   routes.get('/:caseId', { summary: `${api.name}：当前状态 (workflow query)`, params, roles: readers, success: { status: 200, description: 'The case as its workflow sees it now' }, errors: caseErrors }, async (req, res) => {
     authorize(actorOf(res), 'cases', 'read');
-    res.json(await readCase(deps, api, caseIdOf(req)));
+    res.json(await readCase(deps, api, await caseOf(req, res)));
   });
   routes.get('/:caseId/history', { summary: `${api.name}：办理记录 (audit trail and clock events)`, params, roles: readers, success: { status: 200, description: 'Every step with who acted, and every clock event' }, errors: caseErrors }, async (req, res) => {
     authorize(actorOf(res), 'cases', 'read');
-    res.json(await readCaseHistory(deps, api, caseIdOf(req)));
+    res.json(await readCaseHistory(deps, api, await caseOf(req, res)));
   });
   routes.post('/:caseId/actions/:action', documentedSeparately, async (req, res) => {
-    const caseId = caseIdOf(req);
+    const caseId = await caseOf(req, res);
     res.json(await actOnCase(deps, api, actorOf(res), caseId, String(req.params['action']), req.body, requestIdOf(res)));
   });
   routes.document(

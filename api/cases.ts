@@ -8,13 +8,14 @@
  * Soonest due first.
  */
 import type { Client } from '@temporalio/client';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { Prisma } from '../generated/prisma/client';
 import type { ActionTable } from '../workflows/lib/actions';
 import type { Actor, Role } from '../workflows/lib/roles';
 import { readCase, readCaseHistory } from './caseRoutes';
+import { assertCaseInScope, centreFilter, centreIdSchema, type CentreScope, scopeFrom } from './centres';
 import { parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { contractOf, contractOfCaseId, type Procedure, procedures } from '../workflows/registry';
@@ -43,6 +44,8 @@ export const caseListQuerySchema = z.strictObject({
   overdue: booleanQuery.optional(),
   /** Open (true) or closed (false) cases only. */
   open: booleanQuery.optional(),
+  /** One service centre's cases (of those the reader sees). */
+  centre: centreIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
@@ -53,6 +56,7 @@ export const caseIdParamSchema = z.string().regex(/^[A-Z]{2}\d{8}-[0-9A-Z]{6}$/,
 interface CaseRow {
   id: string;
   procedure: string;
+  centre: string;
   unit: string;
   summary: string;
   stage: string;
@@ -67,6 +71,8 @@ interface CaseRow {
 export interface CaseListItem {
   caseId: string;
   procedure: string;
+  /** The service centre the case belongs to. */
+  centre: string;
   procedureName: string;
   unit: string;
   summary: string;
@@ -87,6 +93,7 @@ function listItem(row: CaseRow): CaseListItem {
   return {
     caseId: row.id,
     procedure: row.procedure,
+    centre: row.centre,
     procedureName: contract?.name ?? row.procedure,
     unit: row.unit,
     summary: row.summary,
@@ -102,8 +109,10 @@ function listItem(row: CaseRow): CaseListItem {
   };
 }
 
-export async function listCases(db: Db, query: CaseListQuery, now: Date): Promise<{ total: number; items: CaseListItem[] }> {
+export async function listCases(db: Db, query: CaseListQuery, now: Date, scope: CentreScope): Promise<{ total: number; items: CaseListItem[] }> {
+  const centres = scope.all ? undefined : scope.centres;
   const where = {
+    ...(query.centre || centres ? { centre: { in: query.centre ? [query.centre].filter((c) => !centres || centres.includes(c)) : (centres ?? []) } } : {}),
     ...(query.procedure ? { procedure: query.procedure } : {}),
     ...(query.stage ? { stage: query.stage } : {}),
     ...(query.unit ? { unit: query.unit } : {}),
@@ -209,7 +218,7 @@ function inboxLine(row: InboxRow, stageName: string): { step: string; dueAt: str
  * first, cases with no running deadline after them, oldest first, with the filter's total;
  * correct across pages at any number of cases.
  */
-export async function inboxOf(db: Db, actor: Actor, page: { limit: number; offset: number } = { limit: 100, offset: 0 }): Promise<{ total: number; items: InboxItem[] }> {
+export async function inboxOf(db: Db, actor: Actor, scope: CentreScope, page: { limit: number; offset: number } = { limit: 100, offset: 0 }): Promise<{ total: number; items: InboxItem[] }> {
   const mine = actionsOf(actor.role);
   if (!mine.size) return { total: 0, items: [] };
   const myDuty = (caseRef: Prisma.Sql) => Prisma.sql`"CaseDuty" d WHERE d."caseId" = ${caseRef} AND d."owner" IN (${Prisma.join(ownersOf(actor))})`;
@@ -217,7 +226,7 @@ export async function inboxOf(db: Db, actor: Actor, page: { limit: number; offse
   // a key check, a major complaint the manager handles).
   const mayActHere = Prisma.join([...mine].map(([procedure, byStage]) => inStages(procedure, [...byStage.keys()])), ' OR ');
   const hasDuty = Prisma.sql`EXISTS (SELECT 1 FROM ${myDuty(Prisma.sql`c."id"`)})`;
-  const where = Prisma.sql`c."closedAt" IS NULL AND (${inboxFilter(actor, mine)} OR (${hasDuty} AND (${mayActHere})))`;
+  const where = Prisma.sql`c."closedAt" IS NULL${centreFilter(scope)} AND (${inboxFilter(actor, mine)} OR (${hasDuty} AND (${mayActHere})))`;
   const order = (r: string) => Prisma.sql`CASE WHEN ${Prisma.raw(r)}."sortAt" IS NULL THEN 1 ELSE 0 END, ${Prisma.raw(r)}."sortAt", ${Prisma.raw(r)}."openedAt", ${Prisma.raw(r)}."id"`;
   // The page is cut first; only its rows look up the step of the reader's soonest duty.
   const rows = await db.$queryRaw<InboxRow[]>`
@@ -227,7 +236,7 @@ export async function inboxOf(db: Db, actor: Actor, page: { limit: number; offse
       FROM (
         SELECT t.*, CASE WHEN t."hasDuty" THEN t."dutyDueAt" ELSE COALESCE(t."waitingDueAt", t."nextDueAt") END AS "sortAt"
         FROM (
-          SELECT c."id", c."procedure", c."unit", c."summary", c."stage", c."assignee", c."firstReceiver", c."breached", c."nextDueAt", c."openedAt", c."closedAt",
+          SELECT c."id", c."procedure", c."centre", c."unit", c."summary", c."stage", c."assignee", c."firstReceiver", c."breached", c."nextDueAt", c."openedAt", c."closedAt",
             c."waitingStep", c."waitingDueAt", ${hasDuty} AS "hasDuty", (SELECT MIN(d."dueAt") FROM ${myDuty(Prisma.sql`c."id"`)}) AS "dutyDueAt"
           FROM "Case" c WHERE ${where}
         ) t
@@ -270,7 +279,7 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
       const actor = actorOf(res);
       authorize(actor, 'cases', 'inbox');
       const page = parseOr400(inboxQuerySchema, req.query, '查询参数有误');
-      res.json({ staff: actor, ...(await inboxOf(deps.db, actor, page)) });
+      res.json({ staff: actor, ...(await inboxOf(deps.db, actor, scopeFrom(res), page)) });
     },
   );
   const cases = routes.child('/cases', 'cases');
@@ -280,7 +289,7 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
     async (req, res) => {
       authorize(actorOf(res), 'cases', 'list');
       const query = parseOr400(caseListQuerySchema, req.query, '查询参数有误');
-      res.json(await listCases(deps.db, query, await deps.now()));
+      res.json(await listCases(deps.db, query, await deps.now(), scopeFrom(res)));
     },
   );
   cases.get(
@@ -298,7 +307,8 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
       const { limit } = parseOr400(stuckQuerySchema, req.query, '查询参数有误');
       let items;
       try {
-        items = await findStuckCases(deps.db, deps.client, await deps.now(), { limit });
+        const scope = scopeFrom(res);
+        items = await findStuckCases(deps.db, deps.client, await deps.now(), { limit, ...(scope.all ? {} : { centres: scope.centres }) });
       } catch (err) {
         throw await fromTemporalError(err, '');
       }
@@ -318,13 +328,14 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
     async (req, res) => {
       const actor = actorOf(res);
       authorize(actor, 'cases', 'reassign');
-      res.json(await reassignOpenCases(deps, actor, req.body, requestIdOf(res)));
+      res.json(await reassignOpenCases(deps, actor, scopeFrom(res), req.body, requestIdOf(res)));
     },
   );
-  const served = (req: Request) => {
+  const served = async (req: Request, res: Response) => {
     const caseId = parseOr400(caseIdParamSchema, req.params['caseId'], '受理编号格式不正确');
     const contract = contractOfCaseId(caseId);
     if (!contract) throw caseNotFound(caseId);
+    await assertCaseInScope(deps.db, scopeFrom(res), caseId);
     return { caseId, contract };
   };
   const params = { caseId: caseIdParamSchema };
@@ -333,7 +344,7 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
     { summary: `${perms.read.label}: any case by its receipt number, its record and current state`, params, roles: perms.read.roles, success: { status: 200, description: '`{ case, state }`' }, errors: [400, 404] },
     async (req, res) => {
       authorize(actorOf(res), 'cases', 'read');
-      const { caseId, contract } = served(req);
+      const { caseId, contract } = await served(req, res);
       const row = await deps.db.case.findUnique({ where: { id: caseId } });
       const state = await readCase(deps, contract, caseId);
       res.json({ case: row ? listItem(row) : null, state });
@@ -344,7 +355,7 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
     { summary: `${perms.read.label}: any case's audit trail and clock events`, params, roles: perms.read.roles, success: { status: 200, description: 'Every step with who acted, and every clock event' }, errors: [400, 404] },
     async (req, res) => {
       authorize(actorOf(res), 'cases', 'read');
-      const { caseId, contract } = served(req);
+      const { caseId, contract } = await served(req, res);
       res.json(await readCaseHistory(deps, contract, caseId));
     },
   );

@@ -7,6 +7,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/client';
 import type { Actor } from '../workflows/lib/roles';
 import { unauthorized } from './errors';
+import { scopeOf } from './centres';
 import { actorForToken } from './staffTokens';
 
 /** The token of `Authorization: Bearer <token>`, if the request carries one. */
@@ -19,6 +20,8 @@ export function identity(db: Db): RequestHandler {
     const actor = await actorForToken(db, token);
     if (!actor) throw unauthorized('身份令牌无效、已吊销或账号已停用');
     res.locals.actor = actor satisfies Actor;
+    // The centres whose cases this staff member sees (every one at company level).
+    res.locals.scope = await scopeOf(db, actor);
     next();
   };
 }

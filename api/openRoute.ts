@@ -11,6 +11,7 @@ import type { Actor } from '../workflows/lib/roles';
 import type { ProcedureContract } from '../workflows/lib/contract';
 import type { Procedure } from '../workflows/registry';
 import { newCaseId, type OpenCaseDeps } from './caseStart';
+import { centreToOpen, scopeFrom } from './centres';
 import { ApiError } from './errors';
 import { actorOf } from './identity';
 import { openIdempotently, parseIdempotencyKey } from './idempotency';
@@ -34,6 +35,13 @@ export interface OpenRouteSpec<R extends object> {
   receiptOf?: (opened: R) => string;
 }
 
+/** The body without its `centre` (which service centre the case opens in). */
+function withoutCentre(body: unknown): { centre: unknown; body: unknown } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !Object.hasOwn(body, 'centre')) return { centre: undefined, body };
+  const { centre, ...rest } = body as Record<string, unknown>;
+  return { centre, body: rest };
+}
+
 /** What a retry finds when an earlier attempt started the case but crashed before answering. */
 async function startedEarlier(client: Client, workflowId: string, caseId: string): Promise<Opened | undefined> {
   try {
@@ -52,7 +60,7 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
     path,
     {
       summary: `${perm.label} (opens a case)`,
-      description: `${spec.summary} Answers once the registration is on record, with the receipt number and the workflow's own stage, next step and due times. Send an \`Idempotency-Key\` header to make retries safe.`,
+      description: `${spec.summary} Answers once the registration is on record, with the receipt number and the workflow's own stage, next step and due times. Send an \`Idempotency-Key\` header to make retries safe. Add \`centre\` (a service centre's id) when you work for more than one; the case belongs to it and counts its deadlines on its calendar.`,
       body: spec.api.openSchema,
       roles: perm.roles,
       idempotent: true,
@@ -64,7 +72,10 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
       authorize(actor, procedure, 'open');
       const key = parseIdempotencyKey(req.get('Idempotency-Key'));
       const requestId = requestIdOf(res);
-      const openWith = (receipt?: string) => spec.open({ ...deps, request: { receipt, requestId } }, actor, req.body);
+      // The centre is the request's, not the procedure's: it leaves the body before the procedure's own schema reads it.
+      const { centre: named, body } = withoutCentre(req.body);
+      const { calendar } = await centreToOpen(deps.db, scopeFrom(res), named, deps.calendar);
+      const openWith = (receipt?: string) => spec.open({ ...deps, calendar, request: { receipt, requestId } }, actor, body);
       const receiptOf = spec.receiptOf ?? ((r: R) => (r as Partial<Opened>).caseId ?? '');
       const answerWith = (status: number, body: R) => {
         res.locals.caseId = receiptOf(body);
@@ -75,7 +86,7 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
         answerWith(201, await openWith());
         return;
       }
-      const cal = new BusinessCalendar(deps.calendar);
+      const cal = new BusinessCalendar(calendar);
       const now = await deps.now();
       const answer = await openIdempotently<R | Opened>(
         deps.db,

@@ -13,6 +13,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { reassignInputSchema, reassignLabel, reassignUpdate } from '../workflows/lib/reassign';
+import type { CentreScope } from './centres';
 import type { Actor } from '../workflows/lib/roles';
 import { ApiError, badRequest, parseOr400 } from './errors';
 import { authorize } from './permissions';
@@ -43,6 +44,8 @@ const parallel = 8;
 export async function reassignOpenCases(
   deps: { client: Client; db: Db },
   actor: Actor,
+  /** The centres whose cases the supervisor hands over (their own). */
+  scope: CentreScope,
   /** The request body as it came (parsed here). */
   body: unknown,
   requestId?: string,
@@ -52,7 +55,7 @@ export async function reassignOpenCases(
   if (input.from === input.to) throw badRequest(undefined, '转出人与接收人不能相同');
 
   const cases = await deps.db.case.findMany({
-    where: { closedAt: null, OR: [{ assignee: input.from }, { firstReceiver: input.from }] },
+    where: { closedAt: null, OR: [{ assignee: input.from }, { firstReceiver: input.from }], ...(scope.all ? {} : { centre: { in: scope.centres } }) },
     select: { id: true, procedure: true, workflowId: true },
     orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
   });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import { actorSchema } from '../workflows/lib/actions';
 import { type Actor, roles } from '../workflows/lib/roles';
+import { defaultCentre } from '../workflows/lib/stepRecord';
 
 export const staffMemberSchema = z.strictObject({
   id: actorSchema.shape.id.regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, '工号只能含字母、数字、点、下划线和连字符'),
@@ -28,13 +29,23 @@ const tokenPattern = /^pst_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/;
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** Adds (or updates and reactivates) a staff member and issues a first token. */
-export async function addStaffMember(db: Db, input: StaffMemberInput, label = ''): Promise<IssuedToken> {
+/**
+ * Adds (or updates and reactivates) a staff member and issues a first token. They join
+ * `centres` (each must exist); one who works for no centre yet joins the default centre.
+ */
+export async function addStaffMember(db: Db, input: StaffMemberInput, label = '', centres: string[] = []): Promise<IssuedToken> {
   const staff = staffMemberSchema.parse(input);
-  await db.staffMember.upsert({
-    where: { id: staff.id },
-    create: staff,
-    update: { name: staff.name, role: staff.role, active: true },
+  await db.$transaction(async (tx) => {
+    await tx.staffMember.upsert({
+      where: { id: staff.id },
+      create: staff,
+      update: { name: staff.name, role: staff.role, active: true },
+    });
+    const joins = centres.length ? centres : (await tx.staffCentre.count({ where: { staffId: staff.id } })) ? [] : [defaultCentre];
+    for (const centreId of joins) {
+      if (!(await tx.centre.findUnique({ where: { id: centreId } }))) throw new Error(`service centre ${centreId} does not exist (npm run centre:add)`);
+      await tx.staffCentre.upsert({ where: { staffId_centreId: { staffId: staff.id, centreId } }, create: { staffId: staff.id, centreId }, update: {} });
+    }
   });
   return issueToken(db, staff.id, label);
 }

@@ -1,7 +1,7 @@
 /**
  * Staff accounts and API tokens, from the command line (never over HTTP):
  *
- *   npm run staff:add    -- --id csr-li --name 李娜 --role csr [--label front-desk-pc]
+ *   npm run staff:add    -- --id csr-li --name 李娜 --role csr [--centre north[,south]] [--label front-desk-pc]
  *   npm run staff:token  -- --id csr-li [--label phone]       another token for a person
  *   npm run staff:revoke -- --token <tokenId>                  one token
  *   npm run staff:revoke -- --staff csr-li                     deactivate a person, revoke all their tokens
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { openSharedDb } from '../db/client';
 import { addStaffMember, deactivateStaffMember, issueToken, listStaff, revokeToken, staffMemberSchema } from '../api/staffTokens';
 
-const usage = `usage: staff <add|token|revoke|list> [--id ID] [--name NAME] [--role ROLE] [--label LABEL] [--token TOKEN_ID] [--staff ID]`;
+const usage = `usage: staff <add|token|revoke|list> [--id ID] [--name NAME] [--role ROLE] [--centre ID[,ID]] [--label LABEL] [--token TOKEN_ID] [--staff ID]`;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       label: { type: 'string', default: '' },
       token: { type: 'string' },
       staff: { type: 'string' },
+      centre: { type: 'string' },
     },
   });
   const db = await openSharedDb();
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
       case 'add': {
         const parsed = staffMemberSchema.safeParse({ id: values.id, name: values.name, role: values.role });
         if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
-        const issued = await addStaffMember(db, parsed.data, values.label);
+        const centres = values.centre ? values.centre.split(',').map((c) => c.trim()).filter(Boolean) : [];
+        const issued = await addStaffMember(db, parsed.data, values.label, centres);
         console.log(JSON.stringify({ staff: issued.staff, tokenId: issued.tokenId, token: issued.token }, null, 2));
         console.error('The token is shown only once: hand it to the staff member now.');
         break;

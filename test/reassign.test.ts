@@ -9,6 +9,10 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../workflows/lib/roles';
 import { type ReassignInput, reassignStep, reassignUpdate } from '../workflows/lib/reassign';
 import { reassignOpenCases } from '../api/reassign';
+import type { CentreScope } from '../api/centres';
+
+/** The centre every staff member of these scenarios works for. */
+const ownCentre: CentreScope = { all: false, centres: ['default'] };
 import { actOn, complaintIdOf, complaintOf, openComplaint } from './support/complaintScenario';
 import {
   act,
@@ -155,7 +159,7 @@ describe('reassignOpenCases: every open case of one person at once', () => {
 
     const deps = { client: env.client, db: system().db };
     const body = { from: sun.id, to: `csr-zhou-${shift}`, reason: '孙客服病假' };
-    const report = await reassignOpenCases(deps, supervisor, body, `req-1-${shift}`);
+    const report = await reassignOpenCases(deps, supervisor, ownCentre, body, `req-1-${shift}`);
 
     const ids = (xs: { caseId: string }[]) => xs.map((x) => x.caseId).sort();
     expect(ids(report.reassigned)).toEqual([caseIdOf(repairA), caseIdOf(repairB), complaintIdOf(complaint)].sort());
@@ -170,12 +174,12 @@ describe('reassignOpenCases: every open case of one person at once', () => {
     expect((await stateOf(others)).firstReceiver).toBe('csr-li');
     expect(await system().db.auditEntry.count({ where: { caseId: { in: [caseIdOf(closed), caseIdOf(others)] }, action: reassignStep } })).toBe(0);
 
-    const again = await reassignOpenCases(deps, supervisor, body, `req-1-${shift}`);
+    const again = await reassignOpenCases(deps, supervisor, ownCentre, body, `req-1-${shift}`);
     expect(again).toEqual({ reassigned: [], skipped: [{ caseId: caseIdOf(ended), reason: 'CaseEnded' }] });
     expect(await system().db.auditEntry.count({ where: { caseId: { in: ids(report.reassigned) }, action: reassignStep } })).toBe(3);
 
-    await expect(reassignOpenCases(deps, csr, body)).rejects.toMatchObject({ status: 403 });
-    await expect(reassignOpenCases(deps, supervisor, { ...body, to: sun.id })).rejects.toMatchObject({ status: 400 });
+    await expect(reassignOpenCases(deps, csr, ownCentre, body)).rejects.toMatchObject({ status: 403 });
+    await expect(reassignOpenCases(deps, supervisor, ownCentre, { ...body, to: sun.id })).rejects.toMatchObject({ status: 400 });
   });
 
   it('a batch submitted twice at once (same request id) hands each case over once', async () => {
@@ -187,8 +191,8 @@ describe('reassignOpenCases: every open case of one person at once', () => {
     const deps = { client: env.client, db: system().db };
     const body = { from: zhou.id, to: `csr-wu-${shift}`, reason: '交接班' };
     const [first, second] = await Promise.all([
-      reassignOpenCases(deps, supervisor, body, `req-2-${shift}`),
-      reassignOpenCases(deps, supervisor, body, `req-2-${shift}`),
+      reassignOpenCases(deps, supervisor, ownCentre, body, `req-2-${shift}`),
+      reassignOpenCases(deps, supervisor, ownCentre, body, `req-2-${shift}`),
     ]);
     expect(first.reassigned).toHaveLength(2);
     expect(second.reassigned).toHaveLength(2);

@@ -36,13 +36,15 @@ export interface StuckCheck {
   graceMs?: number;
   /** At most this many suspects are asked about per check (the oldest first). */
   limit?: number;
+  /** Only these centres' cases (a centre's supervisor); absent: every centre. */
+  centres?: string[];
 }
 
 /** The open cases whose workflow task is failing, among those past their wake-up moment. */
 export async function findStuckCases(db: Db, client: Client, now: Date, opts: StuckCheck = {}): Promise<StuckCase[]> {
   const graceMs = opts.graceMs ?? 2 * 60_000;
   const suspects = await db.case.findMany({
-    where: { closedAt: null, wakeAt: { lt: new Date(now.getTime() - graceMs) } },
+    where: { closedAt: null, wakeAt: { lt: new Date(now.getTime() - graceMs) }, ...(opts.centres ? { centre: { in: opts.centres } } : {}) },
     orderBy: { wakeAt: 'asc' },
     take: opts.limit ?? 100,
     select: { id: true, procedure: true, workflowId: true, wakeAt: true },

@@ -11,6 +11,7 @@
  *
  *   npm run bench -- --inbox [N]    (default 10,000; reads 200 pages per reader)
  */
+import type { CentreScope } from '../../api/centres';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,9 @@ import { inboxOf, listCases } from '../../api/cases';
 import { openSharedDb, type Db } from '../../db/client';
 import { projectRoot } from '../../db/config';
 import type { Actor } from '../../workflows/lib/roles';
+
+/** Every reader works for the one centre the cases belong to (the filter a centre's staff always carry). */
+const oneCentre: CentreScope = { all: false, centres: ['default'] };
 import { f1, percentile } from './stats';
 
 const readers: Actor[] = [
@@ -83,10 +87,10 @@ async function measure(db: Db, n: number): Promise<{ reader: string; inboxP50: n
     for (let p = 0; p < pagesPerReader; p++) {
       const offset = (p * 37) % Math.max(1, Math.min(n, 2_000));
       let t = performance.now();
-      total = (await inboxOf(db, actor, { limit: 50, offset })).total;
+      total = (await inboxOf(db, actor, oneCentre, { limit: 50, offset })).total;
       inbox.push(performance.now() - t);
       t = performance.now();
-      await listCases(db, { limit: 50, offset, ...(p % 2 ? { overdue: true } : {}) }, now);
+      await listCases(db, { limit: 50, offset, ...(p % 2 ? { overdue: true } : {}) }, now, oneCentre);
       list.push(performance.now() - t);
     }
     out.push({ reader: actor.role, inboxP50: percentile(inbox, 50), inboxP99: percentile(inbox, 99), listP50: percentile(list, 50), listP99: percentile(list, 99), total });
@@ -103,7 +107,7 @@ async function atScale(n: number) {
     const t = performance.now();
     await seed(db, n);
     const seeded = (performance.now() - t) / 1000;
-    for (let warm = 0; warm < 3; warm++) await inboxOf(db, readers[0], { limit: 50, offset: 0 });
+    for (let warm = 0; warm < 3; warm++) await inboxOf(db, readers[0], oneCentre, { limit: 50, offset: 0 });
     return { seeded, rows: await measure(db, n) };
   } finally {
     await db.$disconnect();

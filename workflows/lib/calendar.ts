@@ -107,6 +107,8 @@ export const calendarConfigSchema = z
      * last year ends on 31 December). Absent: the end of the last year `holidays` lists.
      */
     coveredThrough: localDateSchema.optional(),
+    /** The service centre whose calendar this is: every case opened under it belongs to that centre. */
+    centre: z.string().min(1).max(64).optional(),
   })
   .superRefine((cfg, ctx) => {
     // Refinements may run even when fields failed, so re-check shapes defensively.

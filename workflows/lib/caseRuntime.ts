@@ -159,7 +159,8 @@ export class CaseRuntime<V extends CaseViewBase> {
 
   /** Registration: the case row is written with the next step. */
   open(opening: Omit<CaseOpening, 'openedAt'> & { openedAt?: string }): void {
-    this.opening = { ...opening, openedAt: opening.openedAt ?? nowIso() };
+    const centre = this.o.cal.config.centre;
+    this.opening = { ...opening, openedAt: opening.openedAt ?? nowIso(), ...(centre === undefined ? {} : { centre }) };
   }
 
   /** An audit entry (with its messages and records) that goes into the next step's write. */

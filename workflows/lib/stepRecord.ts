@@ -21,6 +21,8 @@ export interface CaseOpening {
   summary: string;
   firstReceiver: string;
   openedAt: string;
+  /** The service centre the case belongs to (its calendar's; absent: the default centre). */
+  centre?: string;
 }
 
 /** One audit entry: who did what, in which stage it left the case. */
@@ -134,4 +136,7 @@ export interface ClockEventsWrite {
 }
 
 /** The idempotency key of a step write: its first audit entry's key. */
+/** The centre of a case opened without one (every case before centres, and `npm start`'s only centre). */
+export const defaultCentre = 'default';
+
 export const stepKey = (caseId: string, seq: number): string => `${caseId}#${seq}`;

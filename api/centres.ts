@@ -1,0 +1,94 @@
+/**
+ * Service centres (项目 / 服务中心): every case belongs to one; a staff member
+ * works for one or more and sees and acts on their centres' cases only. A case
+ * of another centre is 404 to them, never 403 (that would confirm it exists).
+ * The executive (company level) sees every centre.
+ */
+import type { Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { Prisma } from '../generated/prisma/client';
+import { withNationalDays } from '../config/nationalHolidays';
+import { type CalendarConfig, parseCalendarConfig } from '../workflows/lib/calendar';
+import type { Actor, Role } from '../workflows/lib/roles';
+import { defaultCentre } from '../workflows/lib/stepRecord';
+import { badRequest, forbidden, unauthorized } from './errors';
+import { caseNotFound } from './temporalErrors';
+
+/** Roles that work for the company, not for a centre: they see every centre. */
+export const companyRoles: readonly Role[] = ['executive'];
+
+/** The centres a request may see: every one, or the staff member's. */
+export type CentreScope = { all: true } | { all: false; centres: string[] };
+
+export const centreIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, '服务中心编号只能含小写字母、数字和连字符（至多 32 个字符）');
+
+/**
+ * What a centre may set of its own calendar: hours, rest days and days of its own
+ * (the holidays are national). Checked in full by the calendar's schema once merged.
+ */
+export const centreCalendarSchema = z.strictObject({
+  open: z.string().optional(),
+  close: z.string().optional(),
+  restDays: z.array(z.number()).optional(),
+  holidays: z.array(z.string()).optional(),
+  makeUpWorkdays: z.array(z.string()).optional(),
+});
+export type CentreCalendar = z.infer<typeof centreCalendarSchema>;
+
+export async function scopeOf(db: Db, actor: Actor): Promise<CentreScope> {
+  if (companyRoles.includes(actor.role)) return { all: true };
+  const rows = await db.staffCentre.findMany({ where: { staffId: actor.id }, select: { centreId: true }, orderBy: { centreId: 'asc' } });
+  return { all: false, centres: rows.map((r) => r.centreId) };
+}
+
+export function scopeFrom(res: Response): CentreScope {
+  const scope = res.locals.scope as CentreScope | undefined;
+  if (!scope) throw unauthorized();
+  return scope;
+}
+
+export const inScope = (scope: CentreScope, centre: string): boolean => scope.all || scope.centres.includes(centre);
+
+/** `AND c."centre" IN (...)` for a scoped reader (nothing for the company level). */
+export const centreFilter = (scope: CentreScope, column = Prisma.sql`c."centre"`): Prisma.Sql =>
+  scope.all ? Prisma.empty : scope.centres.length ? Prisma.sql` AND ${column} IN (${Prisma.join(scope.centres)})` : Prisma.sql` AND 1 = 0`;
+
+/** 404 for a case of a centre the reader does not work for; a case not on record yet is Temporal's to answer. */
+export async function assertCaseInScope(db: Db, scope: CentreScope, caseId: string): Promise<void> {
+  if (scope.all) return;
+  const row = await db.case.findUnique({ where: { id: caseId }, select: { centre: true } });
+  if (row && !inScope(scope, row.centre)) throw caseNotFound(caseId);
+}
+
+/**
+ * The centre a new case opens in and the calendar it opens under: the one the
+ * request names (one of the actor's), or the actor's only centre.
+ */
+export async function centreToOpen(db: Db, scope: CentreScope, named: unknown, company: CalendarConfig): Promise<{ centre: string; calendar: CalendarConfig }> {
+  let id: string | undefined;
+  if (named !== undefined) {
+    const parsed = centreIdSchema.safeParse(named);
+    if (!parsed.success) throw badRequest(parsed.error.issues.map((i) => ({ ...i, path: ['centre', ...i.path] })), '服务中心编号无效');
+    id = parsed.data;
+  } else if (!scope.all && scope.centres.length === 1) {
+    id = scope.centres[0];
+  } else if (!scope.all && scope.centres.length === 0) {
+    throw forbidden('您尚未加入任何服务中心，不能受理案件');
+  } else {
+    const all = scope.all ? await db.centre.findMany({ select: { id: true }, take: 2 }) : [];
+    if (all.length === 1) id = all[0]?.id;
+    else throw badRequest([{ code: 'custom', path: ['centre'], message: '请指明服务中心（centre）' }], '请指明服务中心');
+  }
+  const centre = id === undefined || !inScope(scope, id) ? null : await db.centre.findUnique({ where: { id } });
+  if (!centre) throw badRequest([{ code: 'custom', path: ['centre'], message: `没有您所属的服务中心 ${String(id)}` }], '服务中心无效');
+  return { centre: centre.id, calendar: centreCalendarOf(company, centre) };
+}
+
+/** The company's calendar with the centre's hours, rest days and days of its own (which win over the company's). */
+export function centreCalendarOf(company: CalendarConfig, centre: { id: string; calendar: string }): CalendarConfig {
+  const own = centreCalendarSchema.parse(JSON.parse(centre.calendar) as unknown);
+  const { holidays, makeUpWorkdays, coveredThrough } = company;
+  const merged = withNationalDays({ ...company, ...own, holidays: own.holidays ?? [], makeUpWorkdays: own.makeUpWorkdays ?? [] }, { holidays, makeUpWorkdays, coveredThrough });
+  return parseCalendarConfig({ ...merged, ...(centre.id === defaultCentre ? {} : { centre: centre.id }) }, `centre ${centre.id}`);
+}

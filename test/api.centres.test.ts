@@ -1,0 +1,117 @@
+/**
+ * Many service centres, one company (issue 14): every case belongs to one
+ * centre; a centre's staff see and act on their own centre's cases only (another
+ * centre's case is 404, as if it did not exist), the executive sees every
+ * centre, and a case counts its deadlines on its centre's calendar.
+ */
+import { randomUUID } from 'node:crypto';
+import { addStaffMember } from '../api/staffTokens';
+import type { CaseListItem, InboxItem } from '../api/cases';
+import type { Actor } from '../workflows/lib/roles';
+import type { RepairView } from '../workflows/repair/repair.messages';
+import { type ErrorReply, useStaffHttp } from './support/http';
+import { local, localDate } from './support/scenario';
+
+const northCsr: Actor = { id: 'csr-north', role: 'csr' };
+const southCsr: Actor = { id: 'csr-south', role: 'csr' };
+const bothCsr: Actor = { id: 'csr-both', role: 'csr' };
+const northTech: Actor = { id: 'tech-north', role: 'technician' };
+const southSupervisor: Actor = { id: 'sup-south', role: 'supervisor' };
+const executive: Actor = { id: 'exec-zhou', role: 'executive' };
+
+const ctx = useStaffHttp(northCsr);
+const post = <T = unknown>(path: string, actor: Actor, body?: unknown) => ctx.http.post<T>(path, actor, body);
+const get = <T = unknown>(path: string, actor: Actor) => ctx.http.get<T>(path, actor);
+
+interface Opened {
+  caseId: string;
+  stage: string;
+}
+
+const registration = (extra: Record<string, unknown> = {}) => ({ unit: `1-1-${randomUUID().slice(0, 6)}`, ownerName: '张先生', ownerPhone: '13812345678', fault: '卫生间漏水', channel: 'phone', ...extra });
+
+async function openRepair(actor: Actor, extra: Record<string, unknown> = {}): Promise<string> {
+  const reply = await post<Opened>('/repairs', actor, registration(extra));
+  expect([reply.status, reply.body]).toEqual([201, expect.objectContaining({ stage: 'recording' })]);
+  return reply.body.caseId;
+}
+
+beforeAll(async () => {
+  const db = ctx.sys.db;
+  await db.centre.create({ data: { id: 'north', name: '北区服务中心', calendar: JSON.stringify({ open: '09:00', close: '18:00' }) } });
+  await db.centre.create({ data: { id: 'south', name: '南区服务中心' } });
+  // Tokens come from the same module as `npm run staff:add -- --centre`; the test client then reuses them.
+  for (const [actor, centres] of [[northCsr, ['north']], [northTech, ['north']], [southCsr, ['south']], [southSupervisor, ['south']], [bothCsr, ['north', 'south']]] as const) {
+    await addStaffMember(db, { id: actor.id, name: actor.id, role: actor.role }, '', [...centres]);
+  }
+});
+
+describe('a case belongs to the centre that opened it', () => {
+  it("another centre's staff get 404 for its case, its history and its actions, as for a case that does not exist", async () => {
+    const caseId = await openRepair(northCsr);
+    expect((await get(`/repairs/${caseId}`, northCsr)).status).toBe(200);
+    for (const path of [`/repairs/${caseId}`, `/repairs/${caseId}/history`, `/cases/${caseId}`, `/cases/${caseId}/history`]) {
+      const reply = await get<ErrorReply>(path, southSupervisor);
+      expect([path, reply.status, reply.body.code]).toEqual([path, 404, 'CaseNotFound']);
+    }
+    const acted = await post<ErrorReply>(`/repairs/${caseId}/actions/fillServiceRecord`, southCsr, {});
+    expect([acted.status, acted.body.code]).toEqual([404, 'CaseNotFound']);
+    // Nothing happened to the case: it still waits for the north csr's service record.
+    expect((await get<RepairView>(`/repairs/${caseId}`, northCsr)).body.stage).toBe('recording');
+    const unknown = await get<ErrorReply>(`/cases/${caseId.slice(0, -6)}ZZZZZZ`, southSupervisor);
+    expect(unknown.body.code).toBe(acted.body.code);
+  });
+
+  it("each centre's inbox and case list hold its own cases only; the executive sees every centre and can list one", async () => {
+    const north = await openRepair(northCsr);
+    const south = await openRepair(southCsr);
+    const ids = (items: { caseId: string }[]) => items.map((i) => i.caseId);
+    // Notified to engineering, each job waits for any technician of its centre to take it.
+    for (const [caseId, actor] of [[north, northCsr], [south, southCsr]] as const) expect((await post(`/repairs/${caseId}/actions/fillServiceRecord`, actor, {})).status).toBe(200);
+    const techInbox = await get<{ items: InboxItem[] }>('/inbox?limit=200', northTech);
+    expect(ids(techInbox.body.items)).toContain(north);
+    expect(ids(techInbox.body.items)).not.toContain(south);
+    const southInbox = await get<{ items: InboxItem[] }>('/inbox?limit=200', southCsr);
+    expect(ids(southInbox.body.items)).toContain(south);
+    expect(ids(southInbox.body.items)).not.toContain(north);
+
+    const southList = await get<{ total: number; items: CaseListItem[] }>('/cases?limit=200', southSupervisor);
+    expect(southList.body.items.every((i) => i.centre === 'south')).toBe(true);
+    expect(ids(southList.body.items)).toContain(south);
+    // A centre they do not work for lists nothing, rather than saying what is there.
+    expect((await get<{ total: number }>('/cases?centre=north', southSupervisor)).body.total).toBe(0);
+
+    const all = await get<{ items: CaseListItem[] }>('/cases?limit=200', executive);
+    expect(ids(all.body.items)).toEqual(expect.arrayContaining([north, south]));
+    const onlyNorth = await get<{ items: CaseListItem[] }>('/cases?limit=200&centre=north', executive);
+    expect(new Set(onlyNorth.body.items.map((i) => i.centre))).toEqual(new Set(['north']));
+    expect((await get(`/repairs/${south}`, executive)).status).toBe(200);
+    expect(await ctx.sys.db.case.findUnique({ where: { id: north }, select: { centre: true } })).toEqual({ centre: 'north' });
+  });
+
+  it('a csr of two centres names the centre; without it, or with one not theirs, nothing is opened', async () => {
+    const unit = `9-9-${randomUUID().slice(0, 6)}`;
+    const unnamed = await post<ErrorReply>('/repairs', bothCsr, registration({ unit }));
+    expect([unnamed.status, unnamed.body.issues?.[0]?.path]).toEqual([400, ['centre']]);
+    const foreign = await post<ErrorReply>('/repairs', northCsr, registration({ unit, centre: 'south' }));
+    expect([foreign.status, foreign.body.issues?.[0]?.path]).toEqual([400, ['centre']]);
+    const malformed = await post<ErrorReply>('/repairs', bothCsr, registration({ unit, centre: 'North Centre!' }));
+    expect(malformed.status).toBe(400);
+    expect(await ctx.sys.db.case.count({ where: { unit } })).toBe(0);
+    const opened = await openRepair(bothCsr, { unit, centre: 'south' });
+    expect((await get<ErrorReply>(`/repairs/${opened}`, northCsr)).status).toBe(404);
+    expect((await get(`/repairs/${opened}`, southSupervisor)).status).toBe(200);
+  });
+});
+
+describe("a case counts its deadlines on its centre's calendar", () => {
+  it('a job taken in a centre that closes at 18:00 is due to be finished at 18:00, not at the company’s 17:30', async () => {
+    const caseId = await openRepair(northCsr);
+    expect((await post(`/repairs/${caseId}/actions/fillServiceRecord`, northCsr, {})).status).toBe(200);
+    const taken = await post<RepairView>(`/repairs/${caseId}/actions/takeJob`, northTech, {});
+    expect(taken.status).toBe(200);
+    const now = new Date(await ctx.sys.env.currentTimeMs());
+    const completion = taken.body.clocks.find((c) => c.name === 'completion');
+    expect(completion?.dueAt).toBe(local(`${localDate(now)}T18:00`).toISOString());
+  });
+});
