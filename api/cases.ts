@@ -140,11 +140,21 @@ export interface InboxItem extends CaseListItem {
   dueAt: string | null;
 }
 
+type InboxRow = CaseRow & { waitingStep: string | null; waitingDueAt: Date | null; duties: { step: string; dueAt: Date | null }[] };
+
 /** The owners a person's duties are kept under: themselves by name, and their role. */
 const ownersOf = (actor: Actor) => [`staff:${actor.id}`, `role:${actor.role}`];
 
-/** A date column of a raw query: the drivers answer a computed one (SQLite's MIN) as its stored text or number. */
-const asDate = (v: Date | string | number | null): Date | null => (v === null ? null : v instanceof Date ? v : new Date(v));
+
+/**
+ * The line a person sees for a case: the soonest of the clocks they own (by name or role; one
+ * without a due time last), else what the case waits on. `inboxOf` orders by the same rule in SQL.
+ */
+function inboxLine(row: InboxRow, stageName: string): { step: string; dueAt: string | null } {
+  const mine = [...row.duties].sort((a, b) => (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity))[0];
+  if (mine) return { step: mine.step, dueAt: mine.dueAt?.toISOString() ?? null };
+  return { step: row.waitingStep ?? stageName, dueAt: row.waitingDueAt?.toISOString() ?? row.nextDueAt?.toISOString() ?? null };
+}
 
 /** Per procedure, the stages in which `role` has an action, and those actions. */
 function actionsOf(role: Role): Map<string, Map<string, { action: string; label: string; anytime?: boolean }[]>> {
@@ -193,65 +203,43 @@ function inboxFilter(actor: Actor, mine: Map<string, Map<string, { action: strin
   }
 }
 
-/** A row of an inbox page: the case row, the reader's soonest duty on it, and the filter's total. */
-type InboxRow = CaseRow & {
-  waitingStep: string | null;
-  waitingDueAt: Date | null;
-  hasDuty: boolean | number | bigint;
-  dutyStep: string | null;
-  dutyDueAt: Date | string | number | null;
-  total: number | bigint;
-};
-
-/**
- * The line a person sees for a case: the soonest of the clocks they own (by name or role; one
- * without a due time last), else what the case waits on. The SQL orders by the same rule.
- */
-function inboxLine(row: InboxRow, stageName: string): { step: string; dueAt: string | null } {
-  if (Number(row.hasDuty)) return { step: row.dutyStep ?? stageName, dueAt: asDate(row.dutyDueAt)?.toISOString() ?? null };
-  return { step: row.waitingStep ?? stageName, dueAt: row.waitingDueAt?.toISOString() ?? row.nextDueAt?.toISOString() ?? null };
-}
-
 /**
  * One page of a person's inbox, from the case rows and their duties alone (the workflows keep
- * what each case waits on there), in one query: each case at the reader's own step, soonest due
- * first, cases with no running deadline after them, oldest first, with the filter's total;
- * correct across pages at any number of cases.
+ * what each case waits on there): each case at the reader's own step, soonest due first in SQL,
+ * cases with no running deadline after them, oldest first; correct across pages at any number
+ * of cases.
  */
 export async function inboxOf(db: Db, actor: Actor, scope: CentreScope, page: { limit: number; offset: number } = { limit: 100, offset: 0 }): Promise<{ total: number; items: InboxItem[] }> {
   const mine = actionsOf(actor.role);
   if (!mine.size) return { total: 0, items: [] };
-  const myDuty = (caseRef: Prisma.Sql) => Prisma.sql`"CaseDuty" d WHERE d."caseId" = ${caseRef} AND d."owner" IN (${Prisma.join(ownersOf(actor))})`;
+  const owners = ownersOf(actor);
+  const myDuty = Prisma.sql`"CaseDuty" d WHERE d."caseId" = c."id" AND d."owner" IN (${Prisma.join(owners)})`;
   // Also every case with a running duty of mine or my role's in a stage where I may act (the month's filing,
   // a key check, a major complaint the manager handles).
   const mayActHere = Prisma.join([...mine].map(([procedure, byStage]) => inStages(procedure, [...byStage.keys()])), ' OR ');
-  const hasDuty = Prisma.sql`EXISTS (SELECT 1 FROM ${myDuty(Prisma.sql`c."id"`)})`;
-  const where = Prisma.sql`c."closedAt" IS NULL${centreFilter(scope)} AND (${inboxFilter(actor, mine)} OR (${hasDuty} AND (${mayActHere})))`;
-  const order = (r: string) => Prisma.sql`CASE WHEN ${Prisma.raw(r)}."sortAt" IS NULL THEN 1 ELSE 0 END, ${Prisma.raw(r)}."sortAt", ${Prisma.raw(r)}."openedAt", ${Prisma.raw(r)}."id"`;
-  // The page is cut first; only its rows look up the step of the reader's soonest duty.
-  const rows = await db.$queryRaw<InboxRow[]>`
-    SELECT p.*, (SELECT d."step" FROM ${myDuty(Prisma.sql`p."id"`)} ORDER BY CASE WHEN d."dueAt" IS NULL THEN 1 ELSE 0 END, d."dueAt", d."seq" LIMIT 1) AS "dutyStep"
-    FROM (
-      SELECT s.*, COUNT(*) OVER () AS "total"
-      FROM (
-        SELECT t.*, CASE WHEN t."hasDuty" THEN t."dutyDueAt" ELSE COALESCE(t."waitingDueAt", t."nextDueAt") END AS "sortAt"
-        FROM (
-          SELECT c."id", c."procedure", c."centre", c."unit", c."summary", c."stage", c."assignee", c."firstReceiver", c."breached", c."nextDueAt", c."openedAt", c."closedAt",
-            c."waitingStep", c."waitingDueAt", ${hasDuty} AS "hasDuty", (SELECT MIN(d."dueAt") FROM ${myDuty(Prisma.sql`c."id"`)}) AS "dutyDueAt"
-          FROM "Case" c WHERE ${where}
-        ) t
-      ) s
-      ORDER BY ${order('s')}
-      LIMIT ${page.limit} OFFSET ${page.offset}
-    ) p
-    ORDER BY ${order('p')}`;
-  // A page past the end has no row to carry the total.
-  const total = rows[0] ? Number(rows[0].total) : page.offset ? Number((await db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM "Case" c WHERE ${where}`)[0]?.n ?? 0) : 0;
-  const items = rows.map((row) => {
-    const item = listItem({ ...row, breached: Boolean(Number(row.breached)) });
-    return { ...item, ...inboxLine(row, item.stageName), actions: mine.get(row.procedure)?.get(row.stage) ?? [] };
+  const where = Prisma.sql`c."closedAt" IS NULL${centreFilter(scope)} AND (${inboxFilter(actor, mine)} OR (EXISTS (SELECT 1 FROM ${myDuty}) AND (${mayActHere})))`;
+  const [counted, ordered] = await Promise.all([
+    db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM "Case" c WHERE ${where}`,
+    db.$queryRaw<{ id: string }[]>`
+      SELECT t."id" FROM (
+        SELECT c."id", c."openedAt",
+          CASE WHEN EXISTS (SELECT 1 FROM ${myDuty}) THEN (SELECT MIN(d."dueAt") FROM ${myDuty})
+               ELSE COALESCE(c."waitingDueAt", c."nextDueAt") END AS "sortAt"
+        FROM "Case" c WHERE ${where}
+      ) t
+      ORDER BY CASE WHEN t."sortAt" IS NULL THEN 1 ELSE 0 END, t."sortAt", t."openedAt", t."id"
+      LIMIT ${page.limit} OFFSET ${page.offset}`,
+  ]);
+  const ids = ordered.map((r) => r.id);
+  const rows = await db.case.findMany({ where: { id: { in: ids } }, include: { duties: { where: { owner: { in: owners } }, select: { step: true, dueAt: true } } } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const items = ids.flatMap((id) => {
+    const row = byId.get(id);
+    if (!row) return []; // case rows are never deleted; only a broken database would get here
+    const item = listItem(row);
+    return [{ ...item, ...inboxLine(row, item.stageName), actions: mine.get(row.procedure)?.get(row.stage) ?? [] }];
   });
-  return { total, items };
+  return { total: Number(counted[0]?.n ?? 0), items };
 }
 
 export const inboxQuerySchema = z.strictObject({

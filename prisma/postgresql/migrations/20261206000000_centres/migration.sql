@@ -20,3 +20,4 @@ INSERT INTO "Centre" ("id", "name") VALUES ('default', '默认服务中心');
 INSERT INTO "StaffCentre" ("staffId", "centreId") SELECT "id", 'default' FROM "StaffMember";
 ALTER TABLE "Case" ADD COLUMN "centre" TEXT NOT NULL DEFAULT 'default';
 CREATE INDEX "Case_centre_closedAt_idx" ON "Case"("centre", "closedAt");
+CREATE INDEX "Case_centre_openedAt_idx" ON "Case"("centre", "openedAt");
