@@ -10,13 +10,13 @@
  */
 import { parseArgs } from 'node:util';
 import { loadCalendarConfig } from '../config/loadCalendar';
-import { openSharedDb } from '../db/client';
+import { runWithDb } from './cli';
 import { centreCalendarOf, centreCalendarSchema, centreIdSchema } from '../api/centres';
 
 const usage = 'usage: centres <add|list> [--id ID] [--name NAME] [--open HH:MM] [--close HH:MM] [--rest-days 0,6] [--holidays YYYY-MM-DD,...] [--workdays YYYY-MM-DD,...]';
 const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean));
 
-async function main(): Promise<void> {
+runWithDb(async (db) => {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
@@ -29,36 +29,26 @@ async function main(): Promise<void> {
       workdays: { type: 'string' },
     },
   });
-  const db = await openSharedDb();
-  try {
-    switch (positionals[0]) {
-      case 'add': {
-        const id = centreIdSchema.parse(values.id);
-        const name = values.name?.trim();
-        if (!name) throw new Error('--name is required');
-        const own = centreCalendarSchema.parse(
-          Object.fromEntries(
-            Object.entries({ open: values.open, close: values.close, restDays: list(values['rest-days'])?.map(Number), holidays: list(values.holidays), makeUpWorkdays: list(values.workdays) }).filter(([, v]) => v !== undefined),
-          ),
-        );
-        const calendar = JSON.stringify(own);
-        centreCalendarOf(loadCalendarConfig(), { id, calendar }); // throws, naming each problem
-        const centre = await db.centre.upsert({ where: { id }, create: { id, name, calendar }, update: { name, calendar } });
-        console.log(JSON.stringify({ centre }, null, 2));
-        break;
-      }
-      case 'list':
-        console.log(JSON.stringify(await db.centre.findMany({ orderBy: { id: 'asc' }, include: { staff: { select: { staffId: true } } } }), null, 2));
-        break;
-      default:
-        throw new Error(usage);
+  switch (positionals[0]) {
+    case 'add': {
+      const id = centreIdSchema.parse(values.id);
+      const name = values.name?.trim();
+      if (!name) throw new Error('--name is required');
+      const own = centreCalendarSchema.parse(
+        Object.fromEntries(
+          Object.entries({ open: values.open, close: values.close, restDays: list(values['rest-days'])?.map(Number), holidays: list(values.holidays), makeUpWorkdays: list(values.workdays) }).filter(([, v]) => v !== undefined),
+        ),
+      );
+      const calendar = JSON.stringify(own);
+      centreCalendarOf(loadCalendarConfig(), { id, calendar }); // throws, naming each problem
+      const centre = await db.centre.upsert({ where: { id }, create: { id, name, calendar }, update: { name, calendar } });
+      console.log(JSON.stringify({ centre }, null, 2));
+      break;
     }
-  } finally {
-    await db.$disconnect();
+    case 'list':
+      console.log(JSON.stringify(await db.centre.findMany({ orderBy: { id: 'asc' }, include: { staff: { select: { staffId: true } } } }), null, 2));
+      break;
+    default:
+      throw new Error(usage);
   }
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
 });
