@@ -36,11 +36,8 @@ export const centreCalendarSchema = z.strictObject({
 });
 export type CentreCalendar = z.infer<typeof centreCalendarSchema>;
 
-export async function scopeOf(db: Db, actor: Actor): Promise<CentreScope> {
-  if (companyRoles.includes(actor.role)) return { all: true };
-  const rows = await db.staffCentre.findMany({ where: { staffId: actor.id }, select: { centreId: true }, orderBy: { centreId: 'asc' } });
-  return { all: false, centres: rows.map((r) => r.centreId) };
-}
+/** What a staff member sees: every centre at company level, else the centres they work for. */
+export const scopeOf = (actor: Actor, centres: string[]): CentreScope => (companyRoles.includes(actor.role) ? { all: true } : { all: false, centres });
 
 export function scopeFrom(res: Response): CentreScope {
   const scope = res.locals.scope as CentreScope | undefined;

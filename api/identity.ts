@@ -8,7 +8,7 @@ import type { Db } from '../db/client';
 import type { Actor } from '../workflows/lib/roles';
 import { unauthorized } from './errors';
 import { scopeOf } from './centres';
-import { actorForToken } from './staffTokens';
+import { staffForToken } from './staffTokens';
 
 /** The token of `Authorization: Bearer <token>`, if the request carries one. */
 export const bearerToken = (req: Request): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.get('Authorization')?.trim() ?? '')?.[1];
@@ -17,11 +17,11 @@ export function identity(db: Db): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req);
     if (!token) throw unauthorized('缺少身份令牌（Authorization: Bearer …）');
-    const actor = await actorForToken(db, token);
-    if (!actor) throw unauthorized('身份令牌无效、已吊销或账号已停用');
-    res.locals.actor = actor satisfies Actor;
+    const staff = await staffForToken(db, token);
+    if (!staff) throw unauthorized('身份令牌无效、已吊销或账号已停用');
+    res.locals.actor = staff.actor satisfies Actor;
     // The centres whose cases this staff member sees (every one at company level).
-    res.locals.scope = await scopeOf(db, actor);
+    res.locals.scope = scopeOf(staff.actor, staff.centres);
     next();
   };
 }

@@ -85,12 +85,17 @@ export async function deactivateStaffMember(db: Db, staffId: string, at = new Da
 
 /** The acting staff member for a bearer token, or undefined when it is malformed, unknown, revoked or its owner inactive. */
 export async function actorForToken(db: Db, token: string, now = new Date()): Promise<Actor | undefined> {
+  return (await staffForToken(db, token, now))?.actor;
+}
+
+/** The acting staff member and the centres they work for, in one read. */
+export async function staffForToken(db: Db, token: string, now = new Date()): Promise<{ actor: Actor; centres: string[] } | undefined> {
   if (!tokenPattern.test(token)) return undefined;
-  const row = await db.apiToken.findUnique({ where: { hash: hashToken(token) }, include: { staff: true } });
+  const row = await db.apiToken.findUnique({ where: { hash: hashToken(token) }, include: { staff: { include: { centres: { select: { centreId: true }, orderBy: { centreId: 'asc' } } } } } });
   // A revocation time ahead is an expiry (a short-lived token): it works until then.
   if (!row || (row.revokedAt && row.revokedAt <= now) || !row.staff.active) return undefined;
   const actor = actorSchema.safeParse({ id: row.staff.id, role: row.staff.role });
-  return actor.success ? actor.data : undefined;
+  return actor.success ? { actor: actor.data, centres: row.staff.centres.map((c) => c.centreId) } : undefined;
 }
 
 export async function listStaff(db: Db) {
