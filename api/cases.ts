@@ -15,7 +15,7 @@ import { Prisma } from '../generated/prisma/client';
 import type { ActionTable } from '../workflows/lib/actions';
 import type { Actor, Role } from '../workflows/lib/roles';
 import { readCase, readCaseHistory } from './caseRoutes';
-import { assertCaseInScope, centreFilter, centreIdSchema, type CentreScope, scopeFrom } from './centres';
+import { assertCaseInScope, centreFilter, centreIdSchema, centresOf, centreWhere, type CentreScope, scopeFrom } from './centres';
 import { parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { contractOf, contractOfCaseId, type Procedure, procedures } from '../workflows/registry';
@@ -110,9 +110,8 @@ function listItem(row: CaseRow): CaseListItem {
 }
 
 export async function listCases(db: Db, query: CaseListQuery, now: Date, scope: CentreScope): Promise<{ total: number; items: CaseListItem[] }> {
-  const centres = scope.all ? undefined : scope.centres;
   const where = {
-    ...(query.centre || centres ? { centre: { in: query.centre ? [query.centre].filter((c) => !centres || centres.includes(c)) : (centres ?? []) } } : {}),
+    ...centreWhere(scope, query.centre),
     ...(query.procedure ? { procedure: query.procedure } : {}),
     ...(query.stage ? { stage: query.stage } : {}),
     ...(query.unit ? { unit: query.unit } : {}),
@@ -144,7 +143,6 @@ type InboxRow = CaseRow & { waitingStep: string | null; waitingDueAt: Date | nul
 
 /** The owners a person's duties are kept under: themselves by name, and their role. */
 const ownersOf = (actor: Actor) => [`staff:${actor.id}`, `role:${actor.role}`];
-
 
 /**
  * The line a person sees for a case: the soonest of the clocks they own (by name or role; one
@@ -295,8 +293,7 @@ export function caseRoutes(routes: Routes, deps: CasesDeps): Routes {
       const { limit } = parseOr400(stuckQuerySchema, req.query, '查询参数有误');
       let items;
       try {
-        const scope = scopeFrom(res);
-        items = await findStuckCases(deps.db, deps.client, await deps.now(), { limit, ...(scope.all ? {} : { centres: scope.centres }) });
+        items = await findStuckCases(deps.db, deps.client, await deps.now(), { limit, centres: centresOf(scopeFrom(res)) });
       } catch (err) {
         throw await fromTemporalError(err, '');
       }

@@ -47,9 +47,27 @@ export function scopeFrom(res: Response): CentreScope {
 
 export const inScope = (scope: CentreScope, centre: string): boolean => scope.all || scope.centres.includes(centre);
 
-/** `AND c."centre" IN (...)` for a scoped reader (nothing for the company level). */
-export const centreFilter = (scope: CentreScope, column = Prisma.sql`c."centre"`): Prisma.Sql =>
-  scope.all ? Prisma.empty : scope.centres.length ? Prisma.sql` AND ${column} IN (${Prisma.join(scope.centres)})` : Prisma.sql` AND 1 = 0`;
+/**
+ * The centres a reader's query keeps to: the one named, if they see it (else none), or all of
+ * theirs; undefined at company level with none named (every centre).
+ */
+export function centresOf(scope: CentreScope, named?: string): string[] | undefined {
+  if (named !== undefined) return inScope(scope, named) ? [named] : [];
+  return scope.all ? undefined : scope.centres;
+}
+
+/** The same as a Prisma `where` part. */
+export function centreWhere(scope: CentreScope, named?: string): { centre?: { in: string[] } } {
+  const centres = centresOf(scope, named);
+  return centres ? { centre: { in: centres } } : {};
+}
+
+/** The same as `AND c."centre" IN (...)` of a raw query. */
+export function centreFilter(scope: CentreScope, column = Prisma.sql`c."centre"`): Prisma.Sql {
+  const centres = centresOf(scope);
+  if (!centres) return Prisma.empty;
+  return centres.length ? Prisma.sql` AND ${column} IN (${Prisma.join(centres)})` : Prisma.sql` AND 1 = 0`;
+}
 
 /** 404 for a case of a centre the reader does not work for; a case not on record yet is Temporal's to answer. */
 export async function assertCaseInScope(db: Db, scope: CentreScope, caseId: string): Promise<void> {

@@ -13,7 +13,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { reassignInputSchema, reassignLabel, reassignUpdate } from '../workflows/lib/reassign';
-import type { CentreScope } from './centres';
+import { type CentreScope, centreWhere } from './centres';
 import type { Actor } from '../workflows/lib/roles';
 import { ApiError, badRequest, parseOr400 } from './errors';
 import { authorize } from './permissions';
@@ -55,7 +55,7 @@ export async function reassignOpenCases(
   if (input.from === input.to) throw badRequest(undefined, '转出人与接收人不能相同');
 
   const cases = await deps.db.case.findMany({
-    where: { closedAt: null, OR: [{ assignee: input.from }, { firstReceiver: input.from }], ...(scope.all ? {} : { centre: { in: scope.centres } }) },
+    where: { closedAt: null, OR: [{ assignee: input.from }, { firstReceiver: input.from }], ...centreWhere(scope) },
     select: { id: true, procedure: true, workflowId: true },
     orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
   });
