@@ -7,7 +7,7 @@
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { nationalCalendar } from '../config/nationalHolidays';
 import { createActivities } from '../activities';
-import { checkCalendarCoverage } from '../worker/calendarCoverage';
+import { checkCalendarCoverage } from '../workflows/calendarCoverage/calendarCoverage.messages';
 import { BusinessCalendar, type CalendarCoverage } from '../workflows/lib/calendar';
 import { localDate, testCalendar } from './support/scenario';
 import { taskQueue, useTimeSkippingSystem } from './support/temporal';

@@ -4,7 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { LogChannel } from '../activities/notifications';
 import { loadCalendarConfig } from '../config/loadCalendar';
-import { checkCalendarCoverage } from './calendarCoverage';
+import { checkCalendarCoverage } from '../workflows/calendarCoverage/calendarCoverage.messages';
 import { openSharedDb } from '../db/client';
 import { temporalConfig, workerConfig } from './config';
 import { createWorker } from './createWorker';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const sizing = workerConfig();
   const db = await openSharedDb();
   // The calendar the API opens cases with must know the next 90 days' holidays; the manager is told when it does not.
-  const coverage = await checkCalendarCoverage(createActivities(db, new LogChannel()), loadCalendarConfig());
+  const coverage = await checkCalendarCoverage(createActivities(db, new LogChannel()), loadCalendarConfig(), new Date());
   if (!coverage.covered) console.log(JSON.stringify({ level: 'warn', msg: 'business calendar does not cover the next 90 days', ...coverage }));
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const worker = await createWorker({ connection, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, db, options: { maxCachedWorkflows: sizing.WORKER_MAX_CACHED_WORKFLOWS } });

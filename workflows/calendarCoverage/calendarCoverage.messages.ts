@@ -5,7 +5,8 @@
  * days, and tells the manager when it does not (once a day).
  */
 import { z } from 'zod';
-import { type BusinessCalendar, type CalendarCoverage, calendarConfigSchema } from '../lib/calendar';
+import type { Activities } from '../../activities';
+import { BusinessCalendar, type CalendarConfig, type CalendarCoverage, calendarConfigSchema } from '../lib/calendar';
 import { role, type Recipient } from '../lib/roles';
 
 export const calendarCoverageScheduleId = 'calendar-coverage';
@@ -15,19 +16,20 @@ export const calendarCoverageDays = 90;
 export const calendarCoverageInputSchema = z.strictObject({ calendar: calendarConfigSchema });
 export type CalendarCoverageInput = z.infer<typeof calendarCoverageInputSchema>;
 
-export interface CalendarCoverageCheck {
-  coverage: CalendarCoverage;
-  /** The outbox key of the day's notice (one a day, whoever checks first). */
-  key: string;
-  notices: { recipient: Recipient; text: string }[];
-}
-
-/** The check at `now`: the manager's notice when the next 90 days are not covered. */
-export function calendarCoverageCheck(cal: BusinessCalendar, now: Date): CalendarCoverageCheck {
+/**
+ * The check at `now`, by the daily workflow and by the worker at start: the manager's
+ * notice when the next 90 days are not covered, keyed by the day (one a day, whoever
+ * checks first).
+ */
+export async function checkCalendarCoverage(activities: Pick<Activities, 'sendNotices'>, calendar: CalendarConfig, now: Date): Promise<CalendarCoverage> {
+  const cal = BusinessCalendar.from(calendar);
   const coverage = cal.coverage(now, calendarCoverageDays);
+  if (coverage.covered) return coverage;
   const known = coverage.through === undefined ? '业务日历中没有任何法定节假日' : `业务日历的法定节假日与调休安排只到 ${coverage.through}`;
   const text =
     `${known}，未来 ${calendarCoverageDays} 天（至 ${coverage.needed}）尚未覆盖：未覆盖的日子按普通周末计算工作日时限。` +
     '请升级节假日数据包（chinese-days），或在 config/calendar.json 中补充 holidays、makeUpWorkdays 并写明 coveredThrough。';
-  return { coverage, key: `calendarCoverage:${cal.localDateOf(now)}`, notices: coverage.covered ? [] : [{ recipient: role('manager'), text }] };
+  const notices: { recipient: Recipient; text: string }[] = [{ recipient: role('manager'), text }];
+  await activities.sendNotices({ key: `calendarCoverage:${cal.localDateOf(now)}`, at: now.toISOString(), notices });
+  return coverage;
 }
