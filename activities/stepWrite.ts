@@ -88,6 +88,26 @@ const dutyStatements = (c: Tx, caseId: string, row: CaseRowState): Statement[] =
     OR ("version" = ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) > ${row.version}))`,
 ];
 
+/**
+ * The write's inbox lines (workflows/lib/inbox.ts), replaced like its duties; each line takes the
+ * case's centre and opening moment from its row (written first in the same transaction). A line
+ * already on record at the same version (the worker's rebuild got there first) is kept. A write
+ * scheduled before 0.4.2 carries no lines and leaves the case's as they are.
+ */
+function inboxStatements(c: Tx, caseId: string, row: CaseRowState): Statement[] {
+  if (!row.inbox) return [];
+  const fromRow = (column: string) => Prisma.sql`(SELECT x.${name(column)} FROM "Case" x WHERE x."id" = ${caseId})`;
+  const values = row.inbox.map((l) => Prisma.sql`(${caseId}, ${row.version}, ${l.role}, ${l.staffId}, ${fromRow('centre')}, ${l.dueAt ? 0 : 1}, ${nullableDate(l.dueAt)}, ${fromRow('openedAt')})`);
+  return [
+    ...(values.length
+      ? [c.$executeRaw`INSERT INTO "InboxEntry" ("caseId", "version", "role", "staffId", "centre", "rank", "dueAt", "openedAt") VALUES ${Prisma.join(values)} ON CONFLICT DO NOTHING`]
+      : []),
+    c.$executeRaw`DELETE FROM "InboxEntry" WHERE "caseId" = ${caseId} AND (
+    ("version" < ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) = ${row.version})
+    OR ("version" = ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) > ${row.version}))`,
+  ];
+}
+
 const eventRows = (caseId: string, events: ClockEventRecord[]) =>
   events.map((e) => ({ key: e.key, caseId, clock: e.clock, step: e.step, kind: e.kind, at: date(e.at), dueAt: date(e.dueAt), level: e.level ?? null, recipient: e.recipient ?? null, reason: e.reason ?? null }));
 
@@ -152,6 +172,7 @@ function clockStatements(c: Tx, caseId: string, events: ClockEventRecord[], mess
     ...insertRows(c, 'Notification', outboxRows(messages, channel)),
     rowUpdate(c, caseId, row),
     ...dutyStatements(c, caseId, row),
+    ...inboxStatements(c, caseId, row),
   ];
 }
 

@@ -19,7 +19,7 @@ import { assertCaseInScope, centreFilter, centreIdSchema, centresOf, centreWhere
 import { parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { contractOf, contractOfCaseId, type Procedure, procedures } from '../workflows/registry';
-import { authorize, mayAct, permissionTable, procedureActionTables } from './permissions';
+import { authorize, permissionTable, procedureActionTables } from './permissions';
 import { caseNotFound } from './temporalErrors';
 import { reassignBodySchema, reassignOpenCases } from './reassign';
 import { requestIdOf } from './requestContext';
@@ -169,63 +169,28 @@ function actionsOf(role: Role): Map<string, Map<string, { action: string; label:
   return byProcedure;
 }
 
-/** `c."stage" IN (...)` of a procedure, optionally only its breached cases. */
-const inStages = (procedure: string, stages: string[], breachedOnly = false) =>
-  Prisma.sql`(c."procedure" = ${procedure} AND c."stage" IN (${Prisma.join(stages)})${breachedOnly ? Prisma.sql` AND c."breached"` : Prisma.empty})`;
-
 /**
- * Whose inbox a case is in, as SQL over the case row `c`. Customer service: the cases they
- * received or hold. Engineering and other departments: what they hold and what waits on their
- * role with nobody holding it (untaken jobs, transferred complaints). Supervisors, managers and
- * leadership: what only a role above the front desk can decide (grading, approvals, sign-off),
- * and every case with a missed deadline they may act on.
- */
-function inboxFilter(actor: Actor, mine: Map<string, Map<string, { action: string; label: string; anytime?: boolean }[]>>): Prisma.Sql {
-  const stagesWith = (pick: (actions: { action: string; anytime?: boolean }[], procedure: string) => boolean, breachedOnly = false) =>
-    [...mine].flatMap(([procedure, byStage]) => {
-      const stages = [...byStage].filter(([, actions]) => pick(actions, procedure)).map(([stage]) => stage);
-      return stages.length ? [inStages(procedure, stages, breachedOnly)] : [];
-    });
-  const anyOf = (clauses: Prisma.Sql[]) => (clauses.length ? Prisma.sql`(${Prisma.join(clauses, ' OR ')})` : Prisma.sql`(1 = 0)`);
-  const any = anyOf(stagesWith(() => true));
-  switch (actor.role) {
-    case 'csr':
-      return Prisma.sql`${any} AND (c."assignee" = ${actor.id} OR c."firstReceiver" = ${actor.id})`;
-    case 'technician':
-    case 'department':
-      return Prisma.sql`${any} AND (c."assignee" = ${actor.id} OR c."assignee" IS NULL)`;
-    default: {
-      const frontDeskMay = (procedure: string, action: string) => mayAct('csr', procedure, action);
-      return anyOf([...stagesWith((actions, procedure) => actions.some((a) => !a.anytime && !frontDeskMay(procedure, a.action))), ...stagesWith(() => true, true)]);
-    }
-  }
-}
-
-/**
- * One page of a person's inbox, from the case rows and their duties alone (the workflows keep
- * what each case waits on there): each case at the reader's own step, soonest due first in SQL,
- * cases with no running deadline after them, oldest first; correct across pages at any number
- * of cases.
+ * One page of a person's inbox, from the inbox lines the workflows write with each case row
+ * (whose inbox a case is in: workflows/lib/inbox.ts): each case at the reader's own step,
+ * soonest due first, cases with no running deadline after them, oldest first; one index read
+ * in order, correct across pages at any number of cases.
  */
 export async function inboxOf(db: Db, actor: Actor, scope: CentreScope, page: { limit: number; offset: number } = { limit: 100, offset: 0 }): Promise<{ total: number; items: InboxItem[] }> {
   const mine = actionsOf(actor.role);
   if (!mine.size) return { total: 0, items: [] };
   const owners = ownersOf(actor);
-  const myDuty = Prisma.sql`"CaseDuty" d WHERE d."caseId" = c."id" AND d."owner" IN (${Prisma.join(owners)})`;
-  // Also every case with a running duty of mine or my role's in a stage where I may act (the month's filing,
-  // a key check, a major complaint the manager handles).
-  const mayActHere = Prisma.join([...mine].map(([procedure, byStage]) => inStages(procedure, [...byStage.keys()])), ' OR ');
-  const where = Prisma.sql`c."closedAt" IS NULL${centreFilter(scope)} AND (${inboxFilter(actor, mine)} OR (EXISTS (SELECT 1 FROM ${myDuty}) AND (${mayActHere})))`;
+  const inCentres = centreFilter(scope, Prisma.sql`e."centre"`);
+  // My own lines, and my role's lines for anyone of it unless I have my own line of the case.
+  const own = Prisma.sql`"InboxEntry" e WHERE e."role" = ${actor.role} AND e."staffId" = ${actor.id}${inCentres}`;
+  const roleWide = Prisma.sql`"InboxEntry" e WHERE e."role" = ${actor.role} AND e."staffId" = ''${inCentres}
+    AND NOT EXISTS (SELECT 1 FROM "InboxEntry" m WHERE m."caseId" = e."caseId" AND m."role" = ${actor.role} AND m."staffId" = ${actor.id})`;
   const [counted, ordered] = await Promise.all([
-    db.$queryRaw<{ n: number | bigint }[]>`SELECT COUNT(*) AS "n" FROM "Case" c WHERE ${where}`,
+    db.$queryRaw<{ n: number | bigint }[]>`SELECT (SELECT COUNT(*) FROM ${own}) + (SELECT COUNT(*) FROM ${roleWide}) AS "n"`,
     db.$queryRaw<{ id: string }[]>`
-      SELECT t."id" FROM (
-        SELECT c."id", c."openedAt",
-          CASE WHEN EXISTS (SELECT 1 FROM ${myDuty}) THEN (SELECT MIN(d."dueAt") FROM ${myDuty})
-               ELSE COALESCE(c."waitingDueAt", c."nextDueAt") END AS "sortAt"
-        FROM "Case" c WHERE ${where}
-      ) t
-      ORDER BY CASE WHEN t."sortAt" IS NULL THEN 1 ELSE 0 END, t."sortAt", t."openedAt", t."id"
+      SELECT e."caseId" AS "id", e."rank", e."dueAt", e."openedAt" FROM ${own}
+      UNION ALL
+      SELECT e."caseId" AS "id", e."rank", e."dueAt", e."openedAt" FROM ${roleWide}
+      ORDER BY "rank", "dueAt", "openedAt", "id"
       LIMIT ${page.limit} OFFSET ${page.offset}`,
   ]);
   const ids = ordered.map((r) => r.id);

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InboxItem } from '../api/cases';
 import type { Actor } from '../workflows/lib/roles';
+import { rebuildInbox } from '../worker/inboxRebuild';
 import { manager } from './support/complaintScenario';
 import { useStaffHttp } from './support/http';
 import { csr, eventually, HOUR, supervisor, technician, technician2 } from './support/scenario';
@@ -15,6 +16,8 @@ const ctx = useStaffHttp(csr);
 const otherCsr: Actor = { id: 'csr-zhou', role: 'csr' };
 const department: Actor = { id: 'dept-huanjing', role: 'department' };
 const unit = () => `8-1-${randomUUID().slice(0, 6)}`;
+/** Every case this file opened through the API (the lines the workflows wrote for them are checked at the end). */
+const openedHere: string[] = [];
 
 async function inbox(actor: Actor): Promise<InboxItem[]> {
   const reply = await ctx.http.get<{ staff: Actor; items: InboxItem[] }>('/inbox', actor);
@@ -45,6 +48,7 @@ const onRecord = (path: string, caseId: string, action: string) =>
 async function registerRepair(fault: string, by: Actor = csr, at = unit()): Promise<{ caseId: string; dueAt: Record<string, string> }> {
   const opened = await ctx.http.post<{ caseId: string; dueAt: Record<string, string> }>('/repairs', by, { unit: at, ownerName: '张先生', ownerPhone: '13800000000', channel: 'phone', fault });
   expect(opened.status).toBe(201);
+  openedHere.push(opened.body.caseId);
   await onRecord('/repairs', opened.body.caseId, 'register');
   return opened.body;
 }
@@ -60,6 +64,7 @@ async function dispatchRepair(fault: string, by: Actor = csr, at = unit()): Prom
 async function logComplaint(matter: string, content: string): Promise<string> {
   const logged = await ctx.http.post<{ caseId: string }>('/complaints', csr, { unit: unit(), customerName: '王女士', customerPhone: '13700000000', channel: 'phone', matter, content });
   expect(logged.status).toBe(201);
+  openedHere.push(logged.body.caseId);
   await onRecord('/complaints', logged.body.caseId, 'receive');
   return logged.body.caseId;
 }
@@ -137,10 +142,12 @@ describe('each person sees their own step', () => {
 
 describe('an inbox of more than a thousand open cases', () => {
   const bulkCsr: Actor = { id: `csr-bulk-${randomUUID().slice(0, 6)}`, role: 'csr' };
-  afterAll(async () => {
+  const removeBulk = async () => {
+    await ctx.sys.db.inboxEntry.deleteMany({ where: { case: { firstReceiver: bulkCsr.id } } });
     await ctx.sys.db.caseDuty.deleteMany({ where: { case: { firstReceiver: bulkCsr.id } } });
     await ctx.sys.db.case.deleteMany({ where: { firstReceiver: bulkCsr.id } });
-  });
+  };
+  afterAll(removeBulk);
 
   const bulkRow = (i: number, over: { stage: string; nextDueAt: Date; waitingStep: string; waitingDueAt: Date }) => {
     const id = `BX20261210-${String(i).padStart(6, '0')}${randomUUID().slice(0, 4)}`.slice(0, 22);
@@ -169,6 +176,8 @@ describe('an inbox of more than a thousand open cases', () => {
       return bulkRow(i, { stage: 'awaitingReturnVisit', nextDueAt: due, waitingStep: '回访业主', waitingDueAt: due });
     });
     await ctx.sys.db.case.createMany({ data: rows });
+    // Rows written behind the workflows' back: their inbox lines come from the worker's rebuild.
+    await rebuildInbox(ctx.sys.db, { force: true });
     const { total, lines } = await allPages(200);
     expect(total).toBe(n);
     expect(lines).toHaveLength(n);
@@ -178,7 +187,7 @@ describe('an inbox of more than a thousand open cases', () => {
     // A page past the end is empty and still says how many there are.
     const past = await ctx.http.get<{ total: number; items: InboxItem[] }>(`/inbox?limit=50&offset=${n + 100}`, bulkCsr);
     expect(past.body).toMatchObject({ total: n, items: [] });
-    await ctx.sys.db.case.deleteMany({ where: { firstReceiver: bulkCsr.id } });
+    await removeBulk();
   });
 
   it("orders each page by the reader's own step, not the case's soonest clock: the csr's replies come by their due time across pages", async () => {
@@ -195,6 +204,7 @@ describe('an inbox of more than a thousand open cases', () => {
         { caseId: r.id, version: 1, seq: 1, owner: `staff:${bulkCsr.id}`, step: '回复业主', dueAt: replyDue(i) },
       ]),
     });
+    await rebuildInbox(ctx.sys.db, { force: true });
     const { total, lines } = await allPages(70);
     expect(total).toBe(n);
     expect(new Set(lines.map((l) => l.step))).toEqual(new Set(['回复业主']));
@@ -301,5 +311,32 @@ describe('batch reassignment', () => {
     }
     const again = await ctx.http.post<{ reassigned: unknown[] }>('/cases/reassign', supervisor, { from: away.id, to: cover.id, reason: '病假' });
     expect(again.body.reassigned).toEqual([]);
+  });
+});
+
+describe("the inbox lines the workflows write", () => {
+  const linesOf = async (caseIds: string[]) =>
+    (await ctx.sys.db.inboxEntry.findMany({ where: { caseId: { in: caseIds } }, orderBy: [{ caseId: 'asc' }, { role: 'asc' }, { staffId: 'asc' }] })).map((l) => ({ ...l, dueAt: l.dueAt?.toISOString() ?? null }));
+
+  it('are the lines the rules build again from the case rows and their duties', async () => {
+    const open = (await ctx.sys.db.case.findMany({ where: { id: { in: openedHere }, closedAt: null }, select: { id: true } })).map((c) => c.id);
+    expect(open.length).toBeGreaterThan(3);
+    const written = await linesOf(open);
+    expect([...new Set(written.map((l) => l.role))]).toEqual(expect.arrayContaining(['csr', 'technician', 'supervisor']));
+    await rebuildInbox(ctx.sys.db, { force: true });
+    expect(await linesOf(open)).toEqual(written);
+  });
+
+  it('a database whose lines were built under other rules (or none, before 0.4.2) gets them again at the worker start, and only then', async () => {
+    const { caseId } = await registerRepair('阳台地漏反水');
+    await rebuildInbox(ctx.sys.db); // whatever was on record, the rules are this code's now
+    await ctx.sys.db.inboxEntry.deleteMany({ where: { caseId } });
+    expect(await waitingFor(csr, caseId)).toBeNull();
+    expect(await rebuildInbox(ctx.sys.db)).toEqual({ rebuilt: false, cases: 0 });
+    await ctx.sys.db.inboxRules.deleteMany();
+    const rebuilt = await rebuildInbox(ctx.sys.db);
+    expect(rebuilt.rebuilt).toBe(true);
+    expect(rebuilt.cases).toBeGreaterThan(0);
+    expect(await waitingFor(csr, caseId)).toEqual(['fillServiceRecord', 'respondToOwner']);
   });
 });

@@ -8,6 +8,7 @@ import { checkCalendarCoverage } from '../workflows/calendarCoverage/calendarCov
 import { openSharedDb } from '../db/client';
 import { temporalConfig, workerConfig } from './config';
 import { createWorker } from './createWorker';
+import { rebuildInbox } from './inboxRebuild';
 import { payloadDataConverter } from './payloadCodec';
 import { watchStuckCases } from './stuckCases';
 
@@ -18,6 +19,9 @@ async function main(): Promise<void> {
   // The calendar the API opens cases with must know the next 90 days' holidays; the manager is told when it does not.
   const coverage = await checkCalendarCoverage(createActivities(db, new LogChannel()), loadCalendarConfig(), new Date());
   if (!coverage.covered) console.log(JSON.stringify({ level: 'warn', msg: 'business calendar does not cover the next 90 days', ...coverage }));
+  // The inbox lines of the open cases, built again when the action tables or the inbox rules changed.
+  const inbox = await rebuildInbox(db);
+  if (inbox.rebuilt) console.log(JSON.stringify({ level: 'info', msg: 'inbox lines rebuilt', cases: inbox.cases }));
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const worker = await createWorker({ connection, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, db, options: { maxCachedWorkflows: sizing.WORKER_MAX_CACHED_WORKFLOWS } });
   console.log(JSON.stringify({ level: 'info', msg: 'worker started', taskQueue: cfg.TEMPORAL_TASK_QUEUE, address: cfg.TEMPORAL_ADDRESS, maxCachedWorkflows: sizing.WORKER_MAX_CACHED_WORKFLOWS }));

@@ -50,6 +50,7 @@ export async function archiveAccess(input: ArchiveAccessInput): Promise<ArchiveA
   };
   const rt = new CaseRuntime<ArchiveAccessView>({
     cal,
+    actions: archiveAccessActions,
     label: `档案借阅 ${input.caseId}（${input.unit}）`,
     headline: `${input.requestedBy.id}：${input.purpose}`,
     view,

@@ -66,6 +66,7 @@ export async function communityEvent(input: CommunityEventInput): Promise<Commun
   };
   const rt = new CaseRuntime<CommunityEventView>({
     cal,
+    actions: communityEventActions,
     label: `社区活动 ${input.caseId}（${input.title}）`,
     headline: `${input.title}，${input.date}（年度计划 ${input.planId}）`,
     view,

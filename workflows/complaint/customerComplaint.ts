@@ -301,6 +301,7 @@ function complaintCase(input: ComplaintInput) {
   };
   const rt = new CaseRuntime<ComplaintView>({
     cal,
+    actions: complaintActions,
     label: `投诉 ${input.caseId}（${input.unit}）`,
     headline: `${input.matter}${input.repeatOf ? '（重复投诉）' : ''}`,
     view,

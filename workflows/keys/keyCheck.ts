@@ -36,6 +36,7 @@ export async function keyCheck(input: KeyCheckInput): Promise<KeyCheckOutcome> {
   const view: KeyCheckView = { caseId: input.caseId, procedure: 'keyCheck', stage: 'checking', keys: input.keys.length, checklist: input.keys, recorded: [], discrepancies: [], clocks: [], breached: false, openedAt: nowIso() };
   const rt = new CaseRuntime<KeyCheckView>({
     cal,
+    actions: keyCheckActions,
     label: `钥匙查验 ${input.caseId}`,
     headline: `${input.keys.length} 把钥匙对照台账查验`,
     view,

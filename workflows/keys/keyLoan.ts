@@ -197,6 +197,7 @@ function keyLoanCase(input: KeyLoanInput) {
   };
   const rt = new CaseRuntime<KeyLoanView>({
     cal,
+    actions: keyLoanActions,
     label: `钥匙借用 ${input.caseId}（${input.keyId}）`,
     headline: `${input.borrower}：${input.purpose}${input.emergency ? '（紧急用钥）' : ''}`,
     view,

@@ -42,6 +42,7 @@ export async function keyReplacement(input: KeyReplacementInput): Promise<KeyRep
   };
   const rt = new CaseRuntime<KeyReplacementView>({
     cal,
+    actions: keyReplacementActions,
     label: `钥匙${input.kind === 'duplicate' ? '配制' : '补换'} ${input.caseId}（${input.keyId}）`,
     headline: input.reason,
     view,

@@ -12,10 +12,12 @@
  * next write (registration and dispatch in one write).
  */
 import { allHandlersFinished, condition, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ActionTable } from './actions';
 import type { BusinessCalendar } from './calendar';
 import type { CaseViewBase } from './caseView';
 import { type ClockSpec, minEscalationIntervalMs } from './clock';
 import { ClockBoard, type ClockBoardSnapshot } from './clockBoard';
+import { inboxLines } from './inbox';
 import { recordActivities } from './recordActivities';
 import { escalationChain, ladder, type LadderTop, type Recipient, type StepActor } from './roles';
 import { caseAssignee, caseBreached, caseNextDue, caseStage } from './searchAttributes';
@@ -42,6 +44,8 @@ export interface CaseCarryOver {
   version: number;
   /** The case climbs 0.4.0's ladders (absent: opened before 0.4.0, it keeps the chain it started with). */
   ladders?: boolean;
+  /** Who registered the case (absent: carried before 0.4.2; the view says). */
+  firstReceiver?: string;
 }
 
 export interface CaseRuntimeOptions<V extends CaseViewBase> {
@@ -55,6 +59,8 @@ export interface CaseRuntimeOptions<V extends CaseViewBase> {
   headline: string;
   stageName: (stage: V['stage']) => string;
   warnAt: readonly number[];
+  /** The procedure's action table: who acts in which stage (what puts the case in whose inbox). */
+  actions: ActionTable;
   carried?: CaseCarryOver;
 }
 
@@ -93,6 +99,8 @@ export class CaseRuntime<V extends CaseViewBase> {
   private seq: number;
   private version: number;
   private opening: CaseOpening | undefined;
+  /** Who registered the case: the first-responsible person where the view names none. */
+  private firstReceiver: string | undefined;
   private queued: StepEntry[] = [];
   private queuedNotices: Notice[] = [];
   private queuedRecords: CaseRecord[] = [];
@@ -108,6 +116,7 @@ export class CaseRuntime<V extends CaseViewBase> {
     this.oneWriteAtATime = patched(oneWriteAtATimePatch);
     this.seq = o.carried?.seq ?? 0;
     this.version = o.carried?.version ?? 0;
+    this.firstReceiver = o.carried?.firstReceiver;
     this.board = new ClockBoard(o.cal, o.view.caseId, o.label, (events) => this.recordEvents(events), o.carried?.board);
   }
 
@@ -136,7 +145,8 @@ export class CaseRuntime<V extends CaseViewBase> {
   }
 
   carryOver(): CaseCarryOver {
-    return { board: this.board.snapshot(), seq: this.seq, version: this.version, ladders: this.ladders };
+    const firstReceiver = this.o.view.firstReceiver ?? this.firstReceiver;
+    return { board: this.board.snapshot(), seq: this.seq, version: this.version, ladders: this.ladders, ...(firstReceiver === undefined ? {} : { firstReceiver }) };
   }
 
   /**
@@ -161,6 +171,7 @@ export class CaseRuntime<V extends CaseViewBase> {
   open(opening: Omit<CaseOpening, 'openedAt'> & { openedAt?: string }): void {
     const centre = this.o.cal.config.centre;
     this.opening = { ...opening, openedAt: opening.openedAt ?? nowIso(), ...(centre === undefined ? {} : { centre }) };
+    this.firstReceiver = opening.firstReceiver;
   }
 
   /** An audit entry (with its messages and records) that goes into the next step's write. */
@@ -261,17 +272,20 @@ export class CaseRuntime<V extends CaseViewBase> {
   private rowState(closed?: { closedAt: string; outcome: string }): CaseRowState {
     const v = this.current();
     this.version += 1;
+    const duties = this.board.duties();
+    const facts = { stage: v.stage, assignee: v.assignee ?? null, firstReceiver: v.firstReceiver ?? this.firstReceiver, breached: v.breached, closed: closed !== undefined, duties };
     return {
       version: this.version,
       stage: v.stage,
       assignee: v.assignee ?? null,
       firstReceiver: v.firstReceiver,
       waitingOn: v.waitingOn ?? null,
-      duties: this.board.duties(),
+      duties,
       nextDueAt: v.nextDueAt ?? null,
       wakeAt: this.board.wakeAt()?.toISOString() ?? null,
       breached: v.breached,
       ...closed,
+      inbox: inboxLines(this.o.actions, { ...facts, waitingDueAt: v.waitingOn?.dueAt, nextDueAt: v.nextDueAt }),
     };
   }
 

@@ -8,6 +8,7 @@
  * ledger, archive access) and its outbox rows are written by one activity in one
  * transaction, idempotent by the step's key (`<caseId>#<seq of its first entry>`).
  */
+import type { InboxLine } from './inbox';
 import type { OwnerFileKind } from './ownerFile';
 import type { StepActor } from './roles';
 
@@ -66,6 +67,8 @@ export interface CaseRowState {
   breached: boolean;
   closedAt?: string;
   outcome?: string;
+  /** The case's lines in the staff's inboxes at this state (workflows/lib/inbox.ts); absent from writes scheduled before 0.4.2 (they leave the lines as they are). */
+  inbox?: InboxLine[];
 }
 
 export interface ClockEventRecord {

@@ -41,6 +41,7 @@ export async function monthlyFilingCase(input: MonthlyFilingCaseInput): Promise<
   };
   const rt = new CaseRuntime<MonthlyFilingView>({
     cal,
+    actions: monthlyFilingActions,
     label: `月度归档 ${input.month}`,
     headline: `${input.month} 业主资料归档，${input.dueBy} 前`,
     view,

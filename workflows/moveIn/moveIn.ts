@@ -215,6 +215,7 @@ function moveInCase(input: MoveInInput) {
   };
   const rt = new CaseRuntime<MoveInView>({
     cal,
+    actions: moveInActions,
     label: `入住办理 ${input.caseId}（${input.unit}）`,
     // What the Temporal UI shows: the owner's name masked, as in the case's start details.
     headline: `${maskName(input.ownerName)}${input.delegate ? `（受托人 ${maskName(input.delegate.name)}）` : ''}${input.parkingSpace ? `，车位 ${input.parkingSpace}` : ''}`,

@@ -369,6 +369,7 @@ function repairCase(input: RepairInput, carried?: RepairCarryOver) {
   };
   const rt = new CaseRuntime<RepairView>({
     cal,
+    actions: repairActions,
     label: `报修 ${input.caseId}（${input.unit}）`,
     headline: input.fault,
     view,

@@ -31,6 +31,7 @@ export async function repairVisitSample(input: RepairVisitSampleInput): Promise<
   const view: RepairVisitSampleView = { caseId: input.caseId, procedure: 'repairVisitSample', stage: 'visiting', month: input.month, orders: input.orders, sample: input.sample, visits: [], clocks: [], breached: false, openedAt: nowIso() };
   const rt = new CaseRuntime<RepairVisitSampleView>({
     cal,
+    actions: repairVisitSampleActions,
     label,
     headline: `${input.month} 派工单 ${input.orders} 张，抽样 ${input.sample.length} 张`,
     view,
