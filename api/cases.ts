@@ -185,7 +185,10 @@ export async function inboxOf(db: Db, actor: Actor, scope: CentreScope, page: { 
   const roleWide = Prisma.sql`"InboxEntry" e WHERE e."role" = ${actor.role} AND e."staffId" = ''${inCentres}
     AND NOT EXISTS (SELECT 1 FROM "InboxEntry" m WHERE m."caseId" = e."caseId" AND m."role" = ${actor.role} AND m."staffId" = ${actor.id})`;
   const [counted, ordered] = await Promise.all([
-    db.$queryRaw<{ n: number | bigint }[]>`SELECT (SELECT COUNT(*) FROM ${own}) + (SELECT COUNT(*) FROM ${roleWide}) AS "n"`,
+    // The role's lines counted off its index, less those of cases where I have my own line.
+    db.$queryRaw<{ n: number | bigint }[]>`SELECT (SELECT COUNT(*) FROM ${own})
+      + (SELECT COUNT(*) FROM "InboxEntry" e WHERE e."role" = ${actor.role} AND e."staffId" = ''${inCentres})
+      - (SELECT COUNT(*) FROM ${own} AND EXISTS (SELECT 1 FROM "InboxEntry" m WHERE m."caseId" = e."caseId" AND m."role" = ${actor.role} AND m."staffId" = '')) AS "n"`,
     db.$queryRaw<{ id: string }[]>`
       SELECT e."caseId" AS "id", e."rank", e."dueAt", e."openedAt" FROM ${own}
       UNION ALL
