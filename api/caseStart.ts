@@ -12,7 +12,7 @@ import type { CaseViewBase } from '../workflows/lib/caseView';
 import type { ProcedureContract } from '../workflows/lib/contract';
 import type { PriceList } from '../workflows/repair/priceList';
 import type { ReturnVisitMode } from '../workflows/repair/returnVisitSampling';
-import { caseBreached, caseProcedure, caseUnit } from '../workflows/lib/searchAttributes';
+import { openingSearchAttributes } from '../workflows/lib/searchAttributes';
 import { conflict } from './errors';
 import { fromTemporalError } from './temporalErrors';
 
@@ -127,13 +127,7 @@ export function caseStartOperation<Input extends { caseId: string }>(
     // A receipt number is never reused, not even after its case closed.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     args: [input],
-    // The stage, assignee and next due time are the workflow's own: it sets them once registration is on record.
-    typedSearchAttributes: [
-      { key: caseProcedure, value: contract.procedure },
-      { key: caseUnit, value: ui.unit(input) },
-      { key: caseBreached, value: false },
-      ...(ui.searchAttributes?.(input) ?? []),
-    ],
+    typedSearchAttributes: [...openingSearchAttributes(contract.procedure, ui.unit(input), s.cal.config.centre), ...(ui.searchAttributes?.(input) ?? [])],
     staticSummary: ui.summary(input),
     staticDetails: ui.details(input, { cal: s.cal, now: s.now }),
     memo: requestMemo(s.request),

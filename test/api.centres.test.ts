@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { addStaffMember } from '../api/staffTokens';
 import type { CaseListItem, InboxItem } from '../api/cases';
 import type { Actor } from '../workflows/lib/roles';
-import type { RepairView } from '../workflows/repair/repair.messages';
+import { caseCentre } from '../workflows/lib/searchAttributes';
+import { repairWorkflowId, type RepairView } from '../workflows/repair/repair.messages';
 import { type ErrorReply, useStaffHttp } from './support/http';
 import { local, localDate } from './support/scenario';
 
@@ -60,6 +61,9 @@ describe('a case belongs to the centre that opened it', () => {
     expect((await get<RepairView>(`/repairs/${caseId}`, northCsr)).body.stage).toBe('recording');
     const unknown = await get<ErrorReply>(`/cases/${caseId.slice(0, -6)}ZZZZZZ`, southSupervisor);
     expect(unknown.body.code).toBe(acted.body.code);
+    // In the Temporal UI a supervisor finds the case under its centre.
+    const described = await ctx.sys.env.client.workflow.getHandle(repairWorkflowId(caseId)).describe();
+    expect(described.typedSearchAttributes.get(caseCentre)).toBe('north');
   });
 
   it("each centre's inbox and case list hold its own cases only; the executive sees every centre and can list one", async () => {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseHistory } from '../api/caseRoutes';
 import type { Actor } from '../workflows/lib/roles';
-import { caseBreached, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
+import { caseBreached, caseCentre, caseProcedure, caseStage, caseUnit } from '../workflows/lib/searchAttributes';
 import { repairWorkflowId, type RepairView } from '../workflows/repair/repair.messages';
 import { csr, eventually, localDate, supervisor, technician, technician2, resultOf } from './support/scenario';
 import { type ErrorReply, useStaffHttp } from './support/http';
@@ -132,6 +132,7 @@ describe('POST /repairs', () => {
     const described = await ctx.sys.env.client.workflow.getHandle(workflowId).describe();
     expect(described.typedSearchAttributes.get(caseProcedure)).toBe('repair');
     expect(described.typedSearchAttributes.get(caseUnit)).toBe(body.unit);
+    expect(described.typedSearchAttributes.get(caseCentre)).toBe('default');
     expect(described.typedSearchAttributes.get(caseBreached)).toBe(false);
     expect(described.typedSearchAttributes.get(caseStage)).toBe('recording');
     // Its summary and details come from the repair's contract, with the owner's name and phone masked.

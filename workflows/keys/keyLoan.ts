@@ -26,7 +26,7 @@ import { BusinessCalendar } from '../lib/calendar';
 import { CaseRuntime, type Notice } from '../lib/caseRuntime';
 import type { CaseRecord } from '../lib/stepRecord';
 import { type Recipient, role, staff, type StepActor, systemActor } from '../lib/roles';
-import { caseProcedure, caseUnit } from '../lib/searchAttributes';
+import { openingSearchAttributes } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { nowIso, workflowNow } from '../lib/time';
 import { type ClockSpec, defaultWarnAt } from '../lib/clock';
@@ -145,10 +145,7 @@ function keyLoanActionHandlers(c: KeyLoanCase): ActionHandlers<typeof keyLoanAct
         await startChild<typeof keyReplacement>('keyReplacement', {
           workflowId: keyReplacementWorkflowId(replacementId),
           parentClosePolicy: ParentClosePolicy.ABANDON,
-          typedSearchAttributes: [
-            { key: caseProcedure, value: keyReplacementProcedure },
-            { key: caseUnit, value: input.unit },
-          ],
+          typedSearchAttributes: openingSearchAttributes(keyReplacementProcedure, input.unit, input.calendar?.centre),
           args: [
             {
               caseId: replacementId,

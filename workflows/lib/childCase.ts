@@ -1,15 +1,16 @@
 /**
  * A case a scheduled run opens (the month's filing, the week's key check): started
  * as a child that outlives the run (ABANDON), with what the Temporal UI shows of a
- * case from its start (its procedure, unit, no breach), once per receipt number: a
+ * case from its start (its procedure, unit, centre, no breach), once per receipt number: a
  * catch-up run of the same period finds it open and leaves it be.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import type { ProcedureContract } from './contract';
-import { caseBreached, caseProcedure, caseUnit } from './searchAttributes';
+import type { CalendarConfig } from './calendar';
+import { openingSearchAttributes } from './searchAttributes';
 
-export async function openChildCase<Input extends { caseId: string }>(
+export async function openChildCase<Input extends { caseId: string; calendar?: CalendarConfig }>(
   contract: Pick<ProcedureContract<string, unknown, never, Input>, 'procedure' | 'workflowType' | 'workflowId' | 'startUi'>,
   input: Input,
 ): Promise<void> {
@@ -19,11 +20,7 @@ export async function openChildCase<Input extends { caseId: string }>(
       parentClosePolicy: ParentClosePolicy.ABANDON,
       // A receipt number is never reused, not even after its case closed (as the API starts cases).
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: caseProcedure, value: contract.procedure },
-        { key: caseUnit, value: contract.startUi.unit(input) },
-        { key: caseBreached, value: false },
-      ],
+      typedSearchAttributes: openingSearchAttributes(contract.procedure, contract.startUi.unit(input), input.calendar?.centre),
       args: [input],
     });
   } catch (err) {

@@ -27,7 +27,7 @@ import { CaseRuntime } from '../lib/caseRuntime';
 import type { OwnerFileKind } from '../lib/ownerFile';
 import type { CaseRecord } from '../lib/stepRecord';
 import { type Recipient, role, staff, systemActor } from '../lib/roles';
-import { caseProcedure, caseUnit } from '../lib/searchAttributes';
+import { openingSearchAttributes } from '../lib/searchAttributes';
 import { type ActionHandlers, handleStaffActions } from '../lib/staffActions';
 import { nowIso, workflowNow } from '../lib/time';
 import { defaultWarnAt } from '../lib/clock';
@@ -168,10 +168,7 @@ function moveInActionHandlers(c: MoveInCase): ActionHandlers<typeof moveInAction
       const child = await startChild<typeof repairRequest>('repairRequest', {
         workflowId: repairWorkflowId(repairCaseId),
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        typedSearchAttributes: [
-          { key: caseProcedure, value: repairProcedure },
-          { key: caseUnit, value: input.unit },
-        ],
+        typedSearchAttributes: openingSearchAttributes(repairProcedure, input.unit, input.calendar?.centre),
         args: [repair],
       });
       // A workflow cannot query its children: it learns a repair is done when its result arrives.
