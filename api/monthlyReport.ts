@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import type { BusinessCalendar } from '../workflows/lib/calendar';
+import { centreIdSchema } from './centres';
 import { caseCounts } from './report/caseCounts';
 import { deadlineStats } from './report/deadlineStats';
 import { localIso, monthBounds, monthSchema } from './report/period';
@@ -31,12 +32,15 @@ export { monthlyReportCsv } from './report/reportCsv';
 /** The query string of a report request: `?month=2026-11&format=csv`. */
 export const monthlyReportQuerySchema = z.strictObject({
   month: monthSchema,
+  /** One centre of the reader's (company level: any); absent, all of theirs. */
+  centre: centreIdSchema.optional(),
   format: z.enum(['json', 'csv'], { message: '格式只能是 json 或 csv' }).optional(),
 });
 export type MonthlyReportQuery = z.infer<typeof monthlyReportQuerySchema>;
 
-export async function monthlyReport(db: Db, calendar: BusinessCalendar, month: string): Promise<MonthlyReport> {
-  const bounds = monthBounds(calendar, month);
+/** The month's report over the given centres (absent: every centre, company-wide). */
+export async function monthlyReport(db: Db, calendar: BusinessCalendar, month: string, centres?: readonly string[]): Promise<MonthlyReport> {
+  const bounds = { ...monthBounds(calendar, month), ...(centres ? { centres } : {}) };
   const [cases, deadlines, returnVisits, repeats, repeated, unsatisfied, studies, samples] = await Promise.all([
     caseCounts(db, bounds),
     deadlineStats(db, bounds),
@@ -52,6 +56,7 @@ export async function monthlyReport(db: Db, calendar: BusinessCalendar, month: s
     timezone: calendar.config.timezone,
     from: localIso(calendar, bounds.from),
     to: localIso(calendar, bounds.to),
+    centres: centres ? [...centres] : null,
     cases,
     deadlines,
     returnVisits,

@@ -8,6 +8,7 @@ import { isUniqueViolation } from '../activities/keys';
 import type { Db } from '../db/client';
 import { optionalText } from '../workflows/lib/freeText';
 import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
+import { centresOf, scopeFrom } from './centres';
 import { conflict, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { monthlyReport, monthlyReportCsv, monthlyReportQuerySchema } from './monthlyReport';
@@ -39,7 +40,8 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
     '/monthly',
     {
       summary: `${perm.label}: cases per procedure, deadlines met and missed per step, return-visit rates, repeat complaints, repeated repairs`,
-      description: 'The month is a local calendar month of the business calendar. `format=csv` answers UTF-8 CSV (with BOM, for Excel).',
+      description:
+        "The month is a local calendar month of the business calendar. A centre's staff get their centres' figures (`centres` says which); the company level every centre's, or one centre's with `centre`. `format=csv` answers UTF-8 CSV (with BOM, for Excel).",
       query: monthlyReportQuerySchema,
       roles: perm.roles,
       success: { status: 200, description: 'The report (JSON, or CSV with format=csv)' },
@@ -48,7 +50,8 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
     async (req, res) => {
       authorize(actorOf(res), 'reports', 'monthly');
       const query = parseOr400(monthlyReportQuerySchema, req.query, '报表查询参数有误');
-      const report = await monthlyReport(deps.db, new BusinessCalendar(deps.calendar), query.month);
+      // A centre's staff see their centres' figures; the company level every centre's, or one named.
+      const report = await monthlyReport(deps.db, new BusinessCalendar(deps.calendar), query.month, centresOf(scopeFrom(res), query.centre));
       if (query.format === 'csv') {
         res
           .type('text/csv; charset=utf-8')

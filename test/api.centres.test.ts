@@ -93,6 +93,23 @@ describe('a case belongs to the centre that opened it', () => {
     expect(await ctx.sys.db.case.findUnique({ where: { id: north }, select: { centre: true } })).toEqual({ centre: 'north' });
   });
 
+  it("each centre's monthly report counts its own cases; the company level reads one centre or every centre", async () => {
+    const month = new Date((await ctx.sys.env.currentTimeMs()) + 8 * 3_600_000).toISOString().slice(0, 7);
+    const repairsOpened = async (actor: Actor, centre?: string) => {
+      const reply = await get<{ centres: string[] | null; cases: { procedure: string; opened: number }[] }>(`/reports/monthly?month=${month}${centre ? `&centre=${centre}` : ''}`, actor);
+      expect(reply.status).toBe(200);
+      return { centres: reply.body.centres, opened: reply.body.cases.find((c) => c.procedure === 'repair')?.opened ?? 0 };
+    };
+    const before = { south: await repairsOpened(southSupervisor), north: await repairsOpened(executive, 'north'), all: await repairsOpened(executive) };
+    expect(before.north.opened).toBeGreaterThan(0);
+    await openRepair(northCsr);
+    expect(await repairsOpened(southSupervisor)).toEqual({ centres: ['south'], opened: before.south.opened });
+    expect(await repairsOpened(executive, 'north')).toEqual({ centres: ['north'], opened: before.north.opened + 1 });
+    expect(await repairsOpened(executive)).toEqual({ centres: null, opened: before.all.opened + 1 });
+    // A centre the supervisor does not work for reports nothing, rather than what is there.
+    expect(await repairsOpened(southSupervisor, 'north')).toEqual({ centres: [], opened: 0 });
+  });
+
   it('a csr of two centres names the centre; without it, or with one not theirs, nothing is opened', async () => {
     const unit = `9-9-${randomUUID().slice(0, 6)}`;
     const unnamed = await post<ErrorReply>('/repairs', bothCsr, registration({ unit }));

@@ -1,6 +1,6 @@
 /** 1. Cases per procedure: opened and closed in the month, still open at its end. */
 import type { Db } from '../../db/client';
-import { type MonthBounds, within } from './period';
+import { caseInCentres, type MonthBounds, within } from './period';
 import { reportedProcedures } from './procedures';
 import type { CaseCountRow } from './types';
 
@@ -17,9 +17,9 @@ async function countByProcedure(db: Db, where: CaseWhere): Promise<Map<string, n
 
 export async function caseCounts(db: Db, month: MonthBounds): Promise<CaseCountRow[]> {
   const [opened, closed, open] = await Promise.all([
-    countByProcedure(db, { openedAt: within(month) }),
-    countByProcedure(db, { closedAt: within(month) }),
-    countByProcedure(db, { openedAt: { lt: month.to }, OR: [{ closedAt: null }, { closedAt: { gte: month.to } }] }),
+    countByProcedure(db, { openedAt: within(month), ...caseInCentres(month) }),
+    countByProcedure(db, { closedAt: within(month), ...caseInCentres(month) }),
+    countByProcedure(db, { openedAt: { lt: month.to }, OR: [{ closedAt: null }, { closedAt: { gte: month.to } }], ...caseInCentres(month) }),
   ]);
   return reportedProcedures.map((procedure) => ({
     procedure,

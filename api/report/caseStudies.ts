@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { complaintProcedure } from '../../workflows/complaint/complaint.messages';
 import type { BusinessCalendar } from '../../workflows/lib/calendar';
-import { localIso, type MonthBounds, within } from './period';
+import { caseInCentres, localIso, type MonthBounds, within } from './period';
 import type { CaseStudyRow } from './types';
 
 const analysisAction = 'recordAnalysis';
@@ -15,7 +15,7 @@ const analysisDetail = z.object({ cause: z.string(), prevention: z.string(), cas
 
 export async function caseStudies(db: Db, cal: BusinessCalendar, month: MonthBounds): Promise<CaseStudyRow[]> {
   const analyses = await db.auditEntry.findMany({
-    where: { action: analysisAction, at: within(month), case: { procedure: complaintProcedure } },
+    where: { action: analysisAction, at: within(month), case: { procedure: complaintProcedure, ...caseInCentres(month) } },
     select: { caseId: true, at: true, actorId: true, detail: true, case: { select: { unit: true, summary: true } } },
     orderBy: [{ at: 'asc' }, { seq: 'asc' }],
   });

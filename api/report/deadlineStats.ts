@@ -9,7 +9,7 @@
  */
 import type { Db } from '../../db/client';
 import { clockInstanceOf } from './clockInstance';
-import { type MonthBounds, ratio, within } from './period';
+import { type MonthBounds, ofCaseInCentres, ratio, within } from './period';
 import { procedureOrder } from './procedures';
 import type { DeadlineRow } from './types';
 
@@ -28,7 +28,7 @@ async function breachedRuns(db: Db, caseIds: string[], before: Date): Promise<Se
 
 export async function deadlineStats(db: Db, month: MonthBounds): Promise<DeadlineRow[]> {
   const events = await db.deadlineEvent.findMany({
-    where: { at: within(month), kind: { in: [...countedKinds] } },
+    where: { at: within(month), kind: { in: [...countedKinds] }, ...ofCaseInCentres(month) },
     select: { key: true, caseId: true, clock: true, step: true, kind: true, case: { select: { procedure: true } } },
     orderBy: [{ at: 'asc' }, { id: 'asc' }],
   });

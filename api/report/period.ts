@@ -9,12 +9,20 @@ export interface MonthBounds {
   from: Date;
   /** Local midnight starting the next month's 1st (exclusive). */
   to: Date;
+  /** The centres reported: absent, every centre (company-wide). */
+  centres?: readonly string[];
 }
 
 export function monthBounds(cal: BusinessCalendar, month: string): MonthBounds {
   const from = cal.startOfLocalDate(`${monthSchema.parse(month)}-01`);
   return { from, to: cal.addMonths(from, 1) };
 }
+
+/** Prisma filter on a case row: one of the reported centres. */
+export const caseInCentres = (b: MonthBounds) => (b.centres ? { centre: { in: [...b.centres] } } : {});
+
+/** Prisma filter on a row of a case (its audit entries, clock events): the case is one of the reported centres'. */
+export const ofCaseInCentres = (b: MonthBounds) => (b.centres ? { case: caseInCentres(b) } : {});
 
 /** Prisma filter: an instant within the month. */
 export const within = (b: MonthBounds) => ({ gte: b.from, lt: b.to });

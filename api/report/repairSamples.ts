@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { repairVisitSampleProcedure } from '../../workflows/repairVisitSample/repairVisitSample.messages';
-import { type MonthBounds, within } from './period';
+import { caseInCentres, type MonthBounds, within } from './period';
 import type { RepairSampleRow } from './types';
 
 const drawn = z.object({ month: z.string(), orders: z.number().int(), size: z.number().int() });
@@ -15,7 +15,7 @@ const visit = z.object({ satisfied: z.boolean(), problemFound: z.boolean() });
 
 export async function repairSamples(db: Db, month: MonthBounds): Promise<RepairSampleRow[]> {
   const opened = await db.auditEntry.findMany({
-    where: { action: 'open', at: within(month), case: { procedure: repairVisitSampleProcedure } },
+    where: { action: 'open', at: within(month), case: { procedure: repairVisitSampleProcedure, ...caseInCentres(month) } },
     select: { caseId: true, detail: true },
     orderBy: [{ at: 'asc' }, { caseId: 'asc' }],
   });

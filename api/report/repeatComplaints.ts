@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { complaintProcedure } from '../../workflows/complaint/complaint.messages';
 import type { BusinessCalendar } from '../../workflows/lib/calendar';
-import { localIso, type MonthBounds, within } from './period';
+import { caseInCentres, localIso, type MonthBounds, within } from './period';
 import type { RepeatComplaintRow } from './types';
 
 /** The complaint workflow's first step. */
@@ -18,7 +18,7 @@ const receiveDetail = z.object({ matter: z.string(), repeatOf: z.string().min(1)
 
 export async function repeatComplaints(db: Db, cal: BusinessCalendar, month: MonthBounds): Promise<RepeatComplaintRow[]> {
   const received = await db.auditEntry.findMany({
-    where: { action: receiveAction, case: { procedure: complaintProcedure, openedAt: within(month) } },
+    where: { action: receiveAction, case: { procedure: complaintProcedure, openedAt: within(month), ...caseInCentres(month) } },
     select: { caseId: true, detail: true, case: { select: { unit: true, openedAt: true } } },
     orderBy: [{ case: { openedAt: 'asc' } }, { caseId: 'asc' }],
   });

@@ -16,7 +16,7 @@
 import type { Db } from '../../db/client';
 import type { BusinessCalendar } from '../../workflows/lib/calendar';
 import { repairProcedure } from '../../workflows/repair/repair.messages';
-import type { MonthBounds } from './period';
+import { caseInCentres, type MonthBounds } from './period';
 import type { RepeatedRepairRow } from './types';
 
 export const sameRepairThreshold = 3;
@@ -33,6 +33,7 @@ export async function repeatedRepairs(db: Db, cal: BusinessCalendar, month: Mont
       procedure: repairProcedure,
       openedAt: { gte: since, lt: month.to },
       OR: [{ outcome: null }, { outcome: { not: 'cancelled' } }],
+      ...caseInCentres(month),
     },
     select: { id: true, unit: true, summary: true, openedAt: true },
     orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],

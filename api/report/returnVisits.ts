@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { clockInstanceOf } from './clockInstance';
-import { type MonthBounds, ratio, within } from './period';
+import { caseInCentres, type MonthBounds, ratio, within } from './period';
 import { participantsAction, type ReturnVisitRule, returnVisitClock, returnVisitRules } from './returnVisitRules';
 import type { ReturnVisitRow } from './types';
 
@@ -20,7 +20,7 @@ interface DueVisit {
 /** Cases of a procedure whose first return-visit clock started in the month, with its due time. */
 async function dueVisits(db: Db, month: MonthBounds, procedure: string): Promise<DueVisit[]> {
   const started = await db.deadlineEvent.findMany({
-    where: { clock: returnVisitClock, kind: 'started', at: within(month), case: { procedure } },
+    where: { clock: returnVisitClock, kind: 'started', at: within(month), case: { procedure, ...caseInCentres(month) } },
     select: { key: true, caseId: true, dueAt: true, at: true },
   });
   return started

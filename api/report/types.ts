@@ -12,6 +12,8 @@ export interface ReportPeriod {
   timezone: string;
   from: string;
   to: string;
+  /** The centres the figures cover; null: every centre (company-wide). */
+  centres: string[] | null;
 }
 
 /** 1. Cases of one procedure. */

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { BusinessCalendar } from '../../workflows/lib/calendar';
-import { localIso, type MonthBounds, within } from './period';
+import { localIso, type MonthBounds, ofCaseInCentres, within } from './period';
 import { procedureOrder } from './procedures';
 import type { UnsatisfiedVisitRow } from './types';
 
@@ -17,7 +17,7 @@ const visitDetail = z.object({ satisfied: z.boolean(), problemFound: z.boolean()
 
 export async function unsatisfiedVisits(db: Db, cal: BusinessCalendar, month: MonthBounds): Promise<UnsatisfiedVisitRow[]> {
   const visits = await db.auditEntry.findMany({
-    where: { action: { in: visitActions }, at: within(month) },
+    where: { action: { in: visitActions }, at: within(month), ...ofCaseInCentres(month) },
     select: { caseId: true, at: true, actorId: true, detail: true, case: { select: { procedure: true, unit: true } } },
     orderBy: [{ at: 'asc' }, { seq: 'asc' }],
   });
