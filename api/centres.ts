@@ -77,10 +77,11 @@ export async function assertCaseInScope(db: Db, scope: CentreScope, caseId: stri
 }
 
 /**
- * The centre a new case opens in and the calendar it opens under: the one the
- * request names (one of the actor's), or the actor's only centre.
+ * The centre a request acts for and its calendar (a new case opens in it; a report is handed
+ * over for it): the one the request names (one of the actor's), or the actor's only centre.
+ * `doing` says what in the refusal to someone of no centre.
  */
-export async function centreToOpen(db: Db, scope: CentreScope, named: unknown, company: CalendarConfig): Promise<{ centre: string; calendar: CalendarConfig }> {
+export async function centreToOpen(db: Db, scope: CentreScope, named: unknown, company: CalendarConfig, doing = '受理案件'): Promise<{ centre: string; calendar: CalendarConfig }> {
   let id: string | undefined;
   if (named !== undefined) {
     const parsed = centreIdSchema.safeParse(named);
@@ -89,7 +90,7 @@ export async function centreToOpen(db: Db, scope: CentreScope, named: unknown, c
   } else if (!scope.all && scope.centres.length === 1) {
     id = scope.centres[0];
   } else if (!scope.all && scope.centres.length === 0) {
-    throw forbidden('您尚未加入任何服务中心，不能受理案件');
+    throw forbidden(`您尚未加入任何服务中心，不能${doing}`);
   } else {
     const all = scope.all ? await db.centre.findMany({ select: { id: true }, take: 2 }) : [];
     if (all.length === 1) id = all[0]?.id;

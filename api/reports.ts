@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../activities/keys';
 import type { Db } from '../db/client';
 import { optionalText } from '../workflows/lib/freeText';
 import { BusinessCalendar, type CalendarConfig } from '../workflows/lib/calendar';
-import { centresOf, scopeFrom } from './centres';
+import { centreIdSchema, centresOf, centreToOpen, scopeFrom } from './centres';
 import { conflict, parseOr400 } from './errors';
 import { actorOf } from './identity';
 import { monthlyReport, monthlyReportCsv, monthlyReportQuerySchema } from './monthlyReport';
@@ -16,12 +16,16 @@ import { monthBounds, monthSchema } from './report/period';
 import { authorize, permissionTable } from './permissions';
 import type { Routes } from './routes';
 
-const handoverBodySchema = z.strictObject({ note: optionalText(1000) });
+/** Whose report: one of the reader's centres (absent: their only one). */
+const centreField = { centre: centreIdSchema.optional() };
+const handoverBodySchema = z.strictObject({ note: optionalText(1000), ...centreField });
+const acknowledgeBodySchema = z.strictObject(centreField);
 const monthParams = { month: monthSchema };
 
 /** Whether the month's report went to the manager in writing, and when the manager acknowledged it. */
 export interface ReportHandoverState {
   month: string;
+  centre: string;
   handedBy: string;
   handedAt: string;
   note: string;
@@ -29,8 +33,8 @@ export interface ReportHandoverState {
   acknowledgedAt: string | null;
 }
 
-async function handoverOf(db: Db, month: string): Promise<ReportHandoverState | null> {
-  const row = await db.reportHandover.findUnique({ where: { month } });
+async function handoverOf(db: Db, month: string, centre: string): Promise<ReportHandoverState | null> {
+  const row = await db.reportHandover.findUnique({ where: { month_centre: { month, centre } } });
   return row && { ...row, handedAt: row.handedAt.toISOString(), acknowledgedAt: row.acknowledgedAt?.toISOString() ?? null };
 }
 
@@ -59,13 +63,16 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
           .send(monthlyReportCsv(report));
         return;
       }
-      res.json({ ...report, handover: await handoverOf(deps.db, query.month) });
+      // A centre's report says whether it went to its manager; a report over several centres has no one handover.
+      const one = report.centres?.length === 1 ? report.centres[0] : undefined;
+      res.json({ ...report, handover: one === undefined ? null : await handoverOf(deps.db, query.month, one) });
     },
   );
   routes.post(
     '/monthly/:month/handover',
     {
-      summary: `${permissionTable.reports.handOver.label}: the supervisor hands the month's report (its analysis) to the manager in writing, once`,
+      summary: `${permissionTable.reports.handOver.label}: the supervisor hands the month's report of their centre (its analysis) to the manager in writing, once`,
+      description: 'For the centre named (`centre`, one of theirs) or their only centre.',
       params: monthParams,
       body: handoverBodySchema,
       roles: permissionTable.reports.handOver.roles,
@@ -77,22 +84,25 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
       authorize(actor, 'reports', 'handOver');
       const month = parseOr400(monthSchema, req.params['month'], '月份格式：YYYY-MM');
       const body = parseOr400(handoverBodySchema, req.body ?? {}, '报送内容有误');
+      const { centre } = await centreToOpen(deps.db, scopeFrom(res), body.centre, deps.calendar, '报送月度报表');
       const at = await deps.now();
       // The figures are final only once the month is over.
       if (at.getTime() < monthBounds(new BusinessCalendar(deps.calendar), month).to.getTime()) throw conflict(`${month} 尚未结束，月度报表不能报送`, 'MonthNotEnded');
       try {
-        await deps.db.reportHandover.create({ data: { month, handedBy: actor.id, handedAt: at, note: body.note } });
+        await deps.db.reportHandover.create({ data: { month, centre, handedBy: actor.id, handedAt: at, note: body.note } });
       } catch (err) {
         if (isUniqueViolation(err)) throw conflict(`${month} 月度报表已报送经理`, 'AlreadyHandedOver');
         throw err;
       }
-      res.status(201).json(await handoverOf(deps.db, month));
+      res.status(201).json(await handoverOf(deps.db, month, centre));
     },
   );
   routes.post(
     '/monthly/:month/acknowledge',
     {
       summary: `${permissionTable.reports.acknowledge.label}: the manager acknowledges the report handed over, once`,
+      description: 'For the centre named (`centre`, one of theirs) or their only centre.',
+      body: acknowledgeBodySchema,
       params: monthParams,
       roles: permissionTable.reports.acknowledge.roles,
       success: { status: 200, description: 'Acknowledged: who and when' },
@@ -102,13 +112,15 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
       const actor = actorOf(res);
       authorize(actor, 'reports', 'acknowledge');
       const month = parseOr400(monthSchema, req.params['month'], '月份格式：YYYY-MM');
+      const body = parseOr400(acknowledgeBodySchema, req.body ?? {}, '签收内容有误');
+      const { centre } = await centreToOpen(deps.db, scopeFrom(res), body.centre, deps.calendar, '签收月度报表');
       const at = await deps.now();
-      const { count } = await deps.db.reportHandover.updateMany({ where: { month, acknowledgedAt: null }, data: { acknowledgedBy: actor.id, acknowledgedAt: at } });
+      const { count } = await deps.db.reportHandover.updateMany({ where: { month, centre, acknowledgedAt: null }, data: { acknowledgedBy: actor.id, acknowledgedAt: at } });
       if (count === 0) {
-        const row = await handoverOf(deps.db, month);
+        const row = await handoverOf(deps.db, month, centre);
         throw row ? conflict(`${month} 月度报表已由 ${row.acknowledgedBy ?? ''} 签收`, 'AlreadyAcknowledged') : conflict(`${month} 月度报表尚未报送经理`, 'NotHandedOver');
       }
-      res.json(await handoverOf(deps.db, month));
+      res.json(await handoverOf(deps.db, month, centre));
     },
   );
   return routes;

@@ -19,6 +19,8 @@ const bothCsr: Actor = { id: 'csr-both', role: 'csr' };
 const northTech: Actor = { id: 'tech-north', role: 'technician' };
 const southSupervisor: Actor = { id: 'sup-south', role: 'supervisor' };
 const executive: Actor = { id: 'exec-zhou', role: 'executive' };
+const northSupervisor: Actor = { id: 'sup-north', role: 'supervisor' };
+const northManager: Actor = { id: 'mgr-north', role: 'manager' };
 
 const ctx = useStaffHttp(northCsr);
 const post = <T = unknown>(path: string, actor: Actor, body?: unknown) => ctx.http.post<T>(path, actor, body);
@@ -42,7 +44,7 @@ beforeAll(async () => {
   await db.centre.create({ data: { id: 'north', name: '北区服务中心', calendar: JSON.stringify({ open: '09:00', close: '18:00' }) } });
   await db.centre.create({ data: { id: 'south', name: '南区服务中心' } });
   // Tokens come from the same module as `npm run staff:add -- --centre`; the test client then reuses them.
-  for (const [actor, centres] of [[northCsr, ['north']], [northTech, ['north']], [southCsr, ['south']], [southSupervisor, ['south']], [bothCsr, ['north', 'south']]] as const) {
+  for (const [actor, centres] of [[northCsr, ['north']], [northTech, ['north']], [southCsr, ['south']], [southSupervisor, ['south']], [northSupervisor, ['north']], [northManager, ['north']], [bothCsr, ['north', 'south']]] as const) {
     await addStaffMember(db, { id: actor.id, name: actor.id, role: actor.role }, '', [...centres]);
   }
 });
@@ -108,6 +110,26 @@ describe('a case belongs to the centre that opened it', () => {
     expect(await repairsOpened(executive)).toEqual({ centres: null, opened: before.all.opened + 1 });
     // A centre the supervisor does not work for reports nothing, rather than what is there.
     expect(await repairsOpened(southSupervisor, 'north')).toEqual({ centres: [], opened: 0 });
+  });
+
+  it("each centre's supervisor hands its own month's report to its own manager, once per centre", async () => {
+    // A past month, cleared first: on a shared database (PostgreSQL in CI) an earlier run's handover stays.
+    const month = `2002-${String(1 + (Date.now() % 12)).padStart(2, '0')}`;
+    await ctx.sys.db.reportHandover.deleteMany({ where: { month } });
+    type Handover = { centre: string; handedBy: string; acknowledgedBy: string | null };
+    const north = await post<Handover>(`/reports/monthly/${month}/handover`, northSupervisor, { note: '北区回访不合格一起' });
+    expect([north.status, north.body.centre]).toEqual([201, 'north']);
+    const south = await post<Handover>(`/reports/monthly/${month}/handover`, southSupervisor, {});
+    expect([south.status, south.body.centre]).toEqual([201, 'south']);
+    const foreign = await post<ErrorReply>(`/reports/monthly/${month}/handover`, southSupervisor, { centre: 'north' });
+    expect([foreign.status, foreign.body.issues?.[0]?.path]).toEqual([400, ['centre']]);
+    const acknowledged = await post<Handover>(`/reports/monthly/${month}/acknowledge`, northManager, {});
+    expect([acknowledged.status, acknowledged.body.centre, acknowledged.body.acknowledgedBy]).toEqual([200, 'north', northManager.id]);
+    // South's report went to its manager and waits for them: north's manager signed for north only.
+    const southReport = await get<{ handover: Handover | null }>(`/reports/monthly?month=${month}`, southSupervisor);
+    expect(southReport.body.handover).toMatchObject({ centre: 'south', handedBy: southSupervisor.id, acknowledgedBy: null });
+    const northReport = await get<{ handover: Handover | null }>(`/reports/monthly?month=${month}`, northSupervisor);
+    expect(northReport.body.handover).toMatchObject({ centre: 'north', handedBy: northSupervisor.id, acknowledgedBy: northManager.id });
   });
 
   it('a csr of two centres names the centre; without it, or with one not theirs, nothing is opened', async () => {
