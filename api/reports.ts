@@ -45,7 +45,7 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
     {
       summary: `${perm.label}: cases per procedure, deadlines met and missed per step, return-visit rates, repeat complaints, repeated repairs`,
       description:
-        "The month is a local calendar month of the business calendar. A centre's staff get their centres' figures (`centres` says which); the company level every centre's, or one centre's with `centre`. `format=csv` answers UTF-8 CSV (with BOM, for Excel).",
+        "The month is a local calendar month of the business calendar. A centre's staff get their centres' figures (`centres` says which); the company level every centre's, or one centre's with `centre`. `by=centre` adds each of those centres' own report and handover side by side (`byCentre`). `format=csv` answers UTF-8 CSV (with BOM, for Excel).",
       query: monthlyReportQuerySchema,
       roles: perm.roles,
       success: { status: 200, description: 'The report (JSON, or CSV with format=csv)' },
@@ -55,7 +55,8 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
       authorize(actorOf(res), 'reports', 'monthly');
       const query = parseOr400(monthlyReportQuerySchema, req.query, '报表查询参数有误');
       // A centre's staff see their centres' figures; the company level every centre's, or one named.
-      const report = await monthlyReport(deps.db, new BusinessCalendar(deps.calendar), query.month, centresOf(scopeFrom(res), query.centre));
+      const calendar = new BusinessCalendar(deps.calendar);
+      const report = await monthlyReport(deps.db, calendar, query.month, centresOf(scopeFrom(res), query.centre));
       if (query.format === 'csv') {
         res
           .type('text/csv; charset=utf-8')
@@ -65,7 +66,18 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
       }
       // A centre's report says whether it went to its manager; a report over several centres has no one handover.
       const one = report.centres?.length === 1 ? report.centres[0] : undefined;
-      res.json({ ...report, handover: one === undefined ? null : await handoverOf(deps.db, query.month, one) });
+      const handover = one === undefined ? null : await handoverOf(deps.db, query.month, one);
+      if (query.by !== 'centre') {
+        res.json({ ...report, handover });
+        return;
+      }
+      // Side by side: each centre read, its own report and handover (one centre after another, not all at once).
+      const centres = await deps.db.centre.findMany({ where: report.centres ? { id: { in: report.centres } } : {}, select: { id: true, name: true }, orderBy: { id: 'asc' } });
+      const byCentre = [];
+      for (const c of centres) {
+        byCentre.push({ centre: c.id, name: c.name, report: await monthlyReport(deps.db, calendar, query.month, [c.id]), handover: await handoverOf(deps.db, query.month, c.id) });
+      }
+      res.json({ ...report, handover, byCentre });
     },
   );
   routes.post(

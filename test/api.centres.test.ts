@@ -110,6 +110,19 @@ describe('a case belongs to the centre that opened it', () => {
     expect(await repairsOpened(executive)).toEqual({ centres: null, opened: before.all.opened + 1 });
     // A centre the supervisor does not work for reports nothing, rather than what is there.
     expect(await repairsOpened(southSupervisor, 'north')).toEqual({ centres: [], opened: 0 });
+
+    // Side by side: every centre's own figures.
+    type Report = { cases: { procedure: string; opened: number }[] };
+    const sideBySide = await get<Report & { byCentre: { centre: string; name: string; report: Report }[] }>(`/reports/monthly?month=${month}&by=centre`, executive);
+    expect(sideBySide.status).toBe(200);
+    const opened = (r: Report) => r.cases.find((c) => c.procedure === 'repair')?.opened ?? 0;
+    expect(sideBySide.body.byCentre.map((c) => c.centre)).toEqual(expect.arrayContaining(['default', 'north', 'south']));
+    expect(sideBySide.body.byCentre.find((c) => c.centre === 'north')).toMatchObject({ name: '北区服务中心' });
+    expect(opened(sideBySide.body.byCentre.find((c) => c.centre === 'north')?.report ?? { cases: [] })).toBe(before.north.opened + 1);
+    expect(opened(sideBySide.body.byCentre.find((c) => c.centre === 'south')?.report ?? { cases: [] })).toBe(before.south.opened);
+    // A centre's supervisor side by side sees their own centre only.
+    const own = await get<{ byCentre: { centre: string }[] }>(`/reports/monthly?month=${month}&by=centre`, southSupervisor);
+    expect(own.body.byCentre.map((c) => c.centre)).toEqual(['south']);
   });
 
   it("each centre's supervisor hands its own month's report to its own manager, once per centre", async () => {
