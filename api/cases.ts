@@ -68,6 +68,9 @@ interface CaseRow {
   closedAt: Date | null;
 }
 
+/** The columns a list line shows (not the owner's name and phone, nor the row's bookkeeping). */
+const caseRowColumns = { id: true, procedure: true, centre: true, unit: true, summary: true, stage: true, assignee: true, firstReceiver: true, breached: true, nextDueAt: true, openedAt: true, closedAt: true } as const;
+
 export interface CaseListItem {
   caseId: string;
   procedure: string;
@@ -125,7 +128,7 @@ export async function listCases(db: Db, query: CaseListQuery, now: Date, scope: 
   };
   const [total, rows] = await Promise.all([
     db.case.count({ where }),
-    db.case.findMany({ where, orderBy: [{ openedAt: 'desc' }, { id: 'asc' }], skip: query.offset, take: query.limit }),
+    db.case.findMany({ where, select: caseRowColumns, orderBy: [{ openedAt: 'desc' }, { id: 'asc' }], skip: query.offset, take: query.limit }),
   ]);
   return { total, items: rows.map(listItem) };
 }
@@ -197,7 +200,10 @@ export async function inboxOf(db: Db, actor: Actor, scope: CentreScope, page: { 
       LIMIT ${page.limit} OFFSET ${page.offset}`,
   ]);
   const ids = ordered.map((r) => r.id);
-  const rows = await db.case.findMany({ where: { id: { in: ids } }, include: { duties: { where: { owner: { in: owners } }, select: { step: true, dueAt: true } } } });
+  const rows = await db.case.findMany({
+    where: { id: { in: ids } },
+    select: { ...caseRowColumns, waitingStep: true, waitingDueAt: true, duties: { where: { owner: { in: owners } }, select: { step: true, dueAt: true } } },
+  });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const items = ids.flatMap((id) => {
     const row = byId.get(id);
