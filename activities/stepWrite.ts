@@ -83,10 +83,17 @@ function rowUpdate(c: Tx, caseId: string, r: CaseRowState): Statement {
  */
 const dutyStatements = (c: Tx, caseId: string, row: CaseRowState): Statement[] => [
   ...insertRows(c, 'CaseDuty', row.duties.map((d, seq) => ({ caseId, version: row.version, seq, owner: d.owner, step: d.step, dueAt: nullableDate(d.dueAt) }))),
-  c.$executeRaw`DELETE FROM "CaseDuty" WHERE "caseId" = ${caseId} AND (
-    ("version" < ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) = ${row.version})
-    OR ("version" = ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) > ${row.version}))`,
+  notTheRowsVersion(c, 'CaseDuty', caseId, row.version),
 ];
+
+/**
+ * A case's rows of `table` (its duties, its inbox lines) that are not of the row's version, once
+ * a write at `version` is in: the older ones when this write's state is the row's, else its own.
+ */
+const notTheRowsVersion = (c: Tx, table: string, caseId: string, version: number): Statement =>
+  c.$executeRaw`DELETE FROM ${name(table)} WHERE "caseId" = ${caseId} AND (
+    ("version" < ${version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) = ${version})
+    OR ("version" = ${version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) > ${version}))`;
 
 /**
  * The write's inbox lines (workflows/lib/inbox.ts), replaced like its duties; each line takes the
@@ -102,9 +109,7 @@ function inboxStatements(c: Tx, caseId: string, row: CaseRowState): Statement[] 
     ...(values.length
       ? [c.$executeRaw`INSERT INTO "InboxEntry" ("caseId", "version", "role", "staffId", "centre", "rank", "dueAt", "openedAt") VALUES ${Prisma.join(values)} ON CONFLICT DO NOTHING`]
       : []),
-    c.$executeRaw`DELETE FROM "InboxEntry" WHERE "caseId" = ${caseId} AND (
-    ("version" < ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) = ${row.version})
-    OR ("version" = ${row.version} AND (SELECT x."version" FROM "Case" x WHERE x."id" = ${caseId}) > ${row.version}))`,
+    notTheRowsVersion(c, 'InboxEntry', caseId, row.version),
   ];
 }
 

@@ -26,11 +26,6 @@ const leadership: readonly Role[] = ['supervisor', 'manager', 'executive'];
 const caseActions = (table: ActionTable): Record<string, Permission> =>
   Object.fromEntries(Object.entries(table).map(([name, rule]) => [name, { label: rule.label, roles: rule.roles, stages: rule.stages }]));
 
-/** Procedures whose cases are workflows, with their case actions (from the registry). */
-export const procedureActionTables = Object.fromEntries(procedureContracts.map((c) => [c.procedure, c.actions])) as {
-  [C in (typeof procedureContracts)[number] as C['procedure']]: C['actions'];
-};
-
 type CasePermissions = { [C in (typeof procedureContracts)[number] as C['procedure']]: { open: Permission } & Record<keyof C['actions'], Permission> };
 
 /** Each procedure's entry: opening a case (from its contract) and its case actions. */

@@ -9,10 +9,7 @@ import type { Db } from '../db/client';
 import { Prisma } from '../generated/prisma/client';
 import type { ActionTable } from '../workflows/lib/actions';
 import { inboxLines, inboxRulesFingerprint } from '../workflows/lib/inbox';
-import { procedureContracts } from '../workflows/registry';
-
-/** Every procedure's action table, by its name (what the lines depend on). */
-export const procedureActionTables = (): Record<string, ActionTable> => Object.fromEntries(procedureContracts.map((c) => [c.procedure, c.actions]));
+import { procedureActionTables } from '../workflows/registry';
 
 const batchSize = 500;
 const rulesRow = 1;
@@ -23,7 +20,7 @@ const rulesRow = 1;
  * its row (a step committed meanwhile) is dropped; a step's own write keeps a line already there.
  */
 export async function rebuildInbox(db: Db, opts: { force?: boolean; tables?: Record<string, ActionTable> } = {}): Promise<{ rebuilt: boolean; cases: number }> {
-  const tables = opts.tables ?? procedureActionTables();
+  const tables: Record<string, ActionTable> = opts.tables ?? procedureActionTables;
   const fingerprint = inboxRulesFingerprint(tables);
   const onRecord = await db.inboxRules.findUnique({ where: { id: rulesRow } });
   if (!opts.force && onRecord?.fingerprint === fingerprint) return { rebuilt: false, cases: 0 };

@@ -37,6 +37,11 @@ export const contracts = Object.fromEntries(procedureContracts.map((c) => [c.pro
   [C in (typeof procedureContracts)[number] as C['procedure']]: C;
 };
 
+/** Procedures whose cases are workflows, with their case actions (the permission table's and the inbox's source). */
+export const procedureActionTables = Object.fromEntries(procedureContracts.map((c) => [c.procedure, c.actions])) as {
+  [C in (typeof procedureContracts)[number] as C['procedure']]: C['actions'];
+};
+
 /** A procedure's contract by its name as the case row stores it; undefined for a name the registry does not know. */
 export function contractOf(procedure: string): ProcedureContract | undefined {
   return (procedureContracts as readonly ProcedureContract[]).find((c) => c.procedure === procedure);

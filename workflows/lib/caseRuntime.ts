@@ -272,21 +272,20 @@ export class CaseRuntime<V extends CaseViewBase> {
   private rowState(closed?: { closedAt: string; outcome: string }): CaseRowState {
     const v = this.current();
     this.version += 1;
-    const duties = this.board.duties();
-    const facts = { stage: v.stage, assignee: v.assignee ?? null, firstReceiver: v.firstReceiver ?? this.firstReceiver, breached: v.breached, closed: closed !== undefined, duties };
-    return {
+    const row = {
       version: this.version,
       stage: v.stage,
       assignee: v.assignee ?? null,
       firstReceiver: v.firstReceiver,
       waitingOn: v.waitingOn ?? null,
-      duties,
+      duties: this.board.duties(),
       nextDueAt: v.nextDueAt ?? null,
       wakeAt: this.board.wakeAt()?.toISOString() ?? null,
       breached: v.breached,
       ...closed,
-      inbox: inboxLines(this.o.actions, { ...facts, waitingDueAt: v.waitingOn?.dueAt, nextDueAt: v.nextDueAt }),
     };
+    const facts = { ...row, firstReceiver: v.firstReceiver ?? this.firstReceiver, closed: closed !== undefined, waitingDueAt: row.waitingOn?.dueAt };
+    return { ...row, inbox: inboxLines(this.o.actions, facts) };
   }
 
   /**
