@@ -7,10 +7,12 @@
 import type { Db, Statement, Tx } from '../db/client';
 import { directReaders, type OwnerFileKind, ownerFileKindSchema } from '../workflows/lib/ownerFile';
 import type { Actor } from '../workflows/lib/roles';
+import { defaultCentre } from '../workflows/lib/stepRecord';
 import { isUniqueViolation } from './keys';
 
 export interface GrantInput {
   caseId: string;
+  centre: string;
   unit: string;
   grantee: string;
   kind: string;
@@ -34,6 +36,8 @@ export interface FileEntry {
 
 /** One paper to file: who filed it, and the key that recognises a retry of the same filing. */
 export interface FilingInput {
+  /** The centre whose household it is: unit numbers repeat from centre to centre. */
+  centre: string;
   unit: string;
   kind: OwnerFileKind;
   ref: string;
@@ -47,7 +51,7 @@ export interface FilingInput {
 
 function filingRow(f: FilingInput) {
   ownerFileKindSchema.parse(f.kind); // only the kinds of DOMAIN.md §5 go into a household's file
-  return { unit: f.unit, kind: f.kind, ref: f.ref, summary: f.summary, content: JSON.stringify(f.content), filedAt: f.filedAt, filedBy: f.filedBy, requestKey: f.requestKey };
+  return { centre: f.centre, unit: f.unit, kind: f.kind, ref: f.ref, summary: f.summary, content: JSON.stringify(f.content), filedAt: f.filedAt, filedBy: f.filedBy, requestKey: f.requestKey };
 }
 
 /** The household's entries in filing order, each numbered within its kind and ref. */
@@ -82,12 +86,18 @@ function parse(text: string): unknown {
   }
 }
 
+/** A household: its centre and unit number. */
+export interface Household {
+  centre: string;
+  unit: string;
+}
+
 /** Reads of owner files (used by the API): authorised by role or by an approved access, always logged. */
 export function ownerFiles(db: Db) {
-  async function decide(actor: Actor, unit: string, now: Date): Promise<ReadDecision> {
+  async function decide(actor: Actor, { centre, unit }: Household, now: Date): Promise<ReadDecision> {
     if (directReaders.includes(actor.role)) return { allowed: true, reason: `role:${actor.role}` };
     const grant = await db.archiveAccessGrant.findFirst({
-      where: { unit, grantee: actor.id, revokedAt: null, expiresAt: { gt: now }, approvedAt: { lte: now } },
+      where: { centre, unit, grantee: actor.id, revokedAt: null, expiresAt: { gt: now }, approvedAt: { lte: now } },
       orderBy: { approvedAt: 'desc' },
     });
     if (grant) return { allowed: true, reason: `access:${grant.caseId}` };
@@ -95,14 +105,14 @@ export function ownerFiles(db: Db) {
   }
   return {
     /** The household's file, or undefined when refused; either way one `ArchiveReadLog` row. */
-    async readOwnerFile(actor: Actor, unit: string, now: Date): Promise<{ decision: ReadDecision; entries?: FileEntry[] }> {
-      const decision = await decide(actor, unit, now);
+    async readOwnerFile(actor: Actor, household: Household, now: Date): Promise<{ decision: ReadDecision; entries?: FileEntry[] }> {
+      const decision = await decide(actor, household, now);
       await db.archiveReadLog.create({
-        data: { actorId: actor.id, actorRole: actor.role, unit, allowed: decision.allowed, reason: decision.reason, at: now },
+        data: { actorId: actor.id, actorRole: actor.role, centre: household.centre, unit: household.unit, allowed: decision.allowed, reason: decision.reason, at: now },
       });
       if (!decision.allowed) return { decision };
       // In filing order (the row's id), the order its versions are numbered in, here and in a filing's answer.
-      const rows = await db.ownerFileEntry.findMany({ where: { unit }, orderBy: { id: 'asc' } });
+      const rows = await db.ownerFileEntry.findMany({ where: { centre: household.centre, unit: household.unit }, orderBy: { id: 'asc' } });
       return { decision, entries: withVersions(rows) };
     },
     /**
@@ -119,13 +129,13 @@ export function ownerFiles(db: Db) {
         row = await db.ownerFileEntry.findUniqueOrThrow({ where: { requestKey: f.requestKey } });
         outcome = 'replayed';
       }
-      const same = row.unit === f.unit && row.kind === f.kind && row.ref === f.ref && row.summary === f.summary && row.content === JSON.stringify(f.content);
+      const same = row.centre === f.centre && row.unit === f.unit && row.kind === f.kind && row.ref === f.ref && row.summary === f.summary && row.content === JSON.stringify(f.content);
       if (!same) return { outcome: 'keyReused' };
-      const version = await db.ownerFileEntry.count({ where: { unit: row.unit, kind: row.kind, ref: row.ref, id: { lte: row.id } } });
+      const version = await db.ownerFileEntry.count({ where: { centre: row.centre, unit: row.unit, kind: row.kind, ref: row.ref, id: { lte: row.id } } });
       return { outcome, version };
     },
-    async readLog(unit: string): Promise<{ actorId: string; actorRole: string; allowed: boolean; reason: string; at: string }[]> {
-      const rows = await db.archiveReadLog.findMany({ where: { unit }, orderBy: { id: 'asc' } });
+    async readLog({ centre, unit }: Household): Promise<{ actorId: string; actorRole: string; allowed: boolean; reason: string; at: string }[]> {
+      const rows = await db.archiveReadLog.findMany({ where: { centre, unit }, orderBy: { id: 'asc' } });
       return rows.map((r) => ({ actorId: r.actorId, actorRole: r.actorRole, allowed: r.allowed, reason: r.reason, at: r.at.toISOString() }));
     },
   };
@@ -161,18 +171,18 @@ export function archiveLedger(tx: Tx) {
 
 export function createArchiveActivities(db: Db) {
   return {
-    /** 客户档案资料明细表: what was filed per household in [from, until). */
-    async ownerFileInventory(p: { from: string; until: string }): Promise<InventoryLine[]> {
-      return ownerFileInventoryOf(db, new Date(p.from), new Date(p.until));
+    /** 客户档案资料明细表: what one centre's households had filed in [from, until) (no centre: the default centre, as a run scheduled before centres asks). */
+    async ownerFileInventory(p: { from: string; until: string; centre?: string }): Promise<InventoryLine[]> {
+      return ownerFileInventoryOf(db, p.centre ?? defaultCentre, new Date(p.from), new Date(p.until));
     },
   };
 }
 
-/** What the owner files gained in [from, until), per household and kind (客户档案资料明细表). */
-export async function ownerFileInventoryOf(db: Db, from: Date, until: Date): Promise<InventoryLine[]> {
+/** What a centre's owner files gained in [from, until), per household and kind (客户档案资料明细表). */
+export async function ownerFileInventoryOf(db: Db, centre: string, from: Date, until: Date): Promise<InventoryLine[]> {
   const rows = await db.ownerFileEntry.groupBy({
     by: ['unit', 'kind'],
-    where: { filedAt: { gte: from, lt: until } },
+    where: { centre, filedAt: { gte: from, lt: until } },
     _count: { _all: true },
     orderBy: [{ unit: 'asc' }, { kind: 'asc' }],
   });

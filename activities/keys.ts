@@ -7,8 +7,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db, Statement, Tx } from '../db/client';
 import { keyFailure, keyIdOf, type KeyRecord, type KeyStatus } from '../workflows/keys/keyRegister';
+import { defaultCentre } from '../workflows/lib/stepRecord';
 
 export interface AddKeyInput {
+  centre: string;
   unit: string;
   part: string;
   label: string;
@@ -53,8 +55,8 @@ export interface KeyAuditReport {
   register?: { keyId: string; unit: string; part: string; status: KeyStatus }[];
 }
 
-type Row = { id: string; unit: string; part: string; label: string; status: string; holder: string | null; copies: number };
-const plain = (k: Row): KeyRecord => ({ id: k.id, unit: k.unit, part: k.part, label: k.label, status: k.status as KeyStatus, holder: k.holder, copies: k.copies });
+type Row = { id: string; centre: string; unit: string; part: string; label: string; status: string; holder: string | null; copies: number };
+const plain = (k: Row): KeyRecord => ({ id: k.id, centre: k.centre, unit: k.unit, part: k.part, label: k.label, status: k.status as KeyStatus, holder: k.holder, copies: k.copies });
 
 /** Unique constraint violated (Prisma P2002, through either driver adapter). */
 export function isUniqueViolation(err: unknown): boolean {
@@ -65,14 +67,14 @@ export function isUniqueViolation(err: unknown): boolean {
 /** Register reads and the one register write staff make directly (adding a key); used by the API. */
 export function keyRegister(db: Db) {
   return {
-    /** Adds a key to the cabinet; an existing key for the same unit and part is returned as it is. */
+    /** Adds a key to its centre's cabinet; an existing key for the same unit and part is returned as it is. */
     async addKey(k: AddKeyInput): Promise<{ key: KeyRecord; created: boolean }> {
-      const id = keyIdOf(k.unit, k.part);
+      const id = keyIdOf(k.centre, k.unit, k.part);
       const existing = await db.key.findUnique({ where: { id } });
       if (existing) return { key: plain(existing), created: false };
       try {
         const row = await db.key.create({
-          data: { id, unit: k.unit, part: k.part, label: k.label, status: k.sealed ? 'sealed' : 'inCabinet', addedBy: k.addedBy },
+          data: { id, centre: k.centre, unit: k.unit, part: k.part, label: k.label, status: k.sealed ? 'sealed' : 'inCabinet', addedBy: k.addedBy },
         });
         return { key: plain(row), created: true };
       } catch (err) {
@@ -84,8 +86,8 @@ export function keyRegister(db: Db) {
       const row = await db.key.findUnique({ where: { id } });
       return row ? plain(row) : undefined;
     },
-    async listKeys(unit: string): Promise<KeyRecord[]> {
-      return (await db.key.findMany({ where: { unit }, orderBy: { part: 'asc' } })).map(plain);
+    async listKeys(centre: string, unit: string): Promise<KeyRecord[]> {
+      return (await db.key.findMany({ where: { centre, unit }, orderBy: { part: 'asc' } })).map(plain);
     },
     async openLoanOf(keyId: string): Promise<{ caseId: string; borrower: string } | undefined> {
       const loan = await db.keyLoan.findUnique({ where: { openKeyId: keyId } });
@@ -102,11 +104,11 @@ export function keyRegister(db: Db) {
  */
 export function keyLedger(tx: Tx) {
   return {
-    /** Keys an owner leaves with the centre at move-in: into the cabinet; a key already in the register stays as it is. */
-    addEntrusted(k: { unit: string; keys: { part: string; label: string }[]; addedBy: string }): Statement[] {
+    /** Keys an owner leaves with the centre at move-in: into its cabinet; a key already in the register stays as it is. */
+    addEntrusted(k: { centre: string; unit: string; keys: { part: string; label: string }[]; addedBy: string }): Statement[] {
       return k.keys.map((key) => {
-        const id = keyIdOf(k.unit, key.part);
-        return tx.key.upsert({ where: { id }, create: { id, unit: k.unit, part: key.part, label: key.label, status: 'inCabinet', addedBy: k.addedBy }, update: {} });
+        const id = keyIdOf(k.centre, k.unit, key.part);
+        return tx.key.upsert({ where: { id }, create: { id, centre: k.centre, unit: k.unit, part: key.part, label: key.label, status: 'inCabinet', addedBy: k.addedBy }, update: {} });
       });
     },
 
@@ -171,12 +173,16 @@ export function keyLedger(tx: Tx) {
 
 export function createKeyActivities(db: Db) {
   return {
-    /** 每周钥匙盘点: the register against the open loans, and the week's usage. */
-    async keyAudit(w: { since: string; until: string }): Promise<KeyAuditReport> {
+    /**
+     * 每周钥匙盘点: one centre's register against its open loans, and the week's usage
+     * (no centre: the default centre, as a run scheduled before centres asks).
+     */
+    async keyAudit(w: { since: string; until: string; centre?: string }): Promise<KeyAuditReport> {
+      const centre = w.centre ?? defaultCentre;
       const [keys, open, week] = await Promise.all([
-        db.key.findMany({ orderBy: { id: 'asc' } }),
-        db.keyLoan.findMany({ where: { openKeyId: { not: null } }, orderBy: { loanedAt: 'asc' } }),
-        db.keyLoan.findMany({ where: { loanedAt: { gte: new Date(w.since), lt: new Date(w.until) } } }),
+        db.key.findMany({ where: { centre }, orderBy: { id: 'asc' } }),
+        db.keyLoan.findMany({ where: { openKeyId: { not: null }, key: { centre } }, orderBy: { loanedAt: 'asc' } }),
+        db.keyLoan.findMany({ where: { loanedAt: { gte: new Date(w.since), lt: new Date(w.until) }, key: { centre } } }),
       ]);
       const openByKey = new Map(open.map((l) => [l.keyId, l]));
       const byStatus: Record<string, number> = {};

@@ -130,7 +130,7 @@ const outboxRows = (messages: Outgoing[], channel: string) =>
 const sendable = (messages: Outgoing[]): OutgoingMessage[] => messages.map((m) => ({ key: m.key, caseId: m.caseId, recipient: m.recipient, text: m.text }));
 
 /** Records whose write needs no read first, as statements for one batch; null for those that must read (the key ledger). */
-function recordStatements(c: Tx, caseId: string, at: string, r: CaseRecord): Statement[] | null {
+function recordStatements(c: Tx, caseId: string, centre: string, at: string, r: CaseRecord): Statement[] | null {
   switch (r.kind) {
     case 'serviceRecord': {
       const fields = {
@@ -154,13 +154,13 @@ function recordStatements(c: Tx, caseId: string, at: string, r: CaseRecord): Sta
       );
     case 'ownerFile':
       // Keyed by the step that files it (its case and moment), so a case that files the same paper again keeps both.
-      return [archiveLedger(c).file({ unit: r.unit, kind: r.fileKind, ref: r.ref, summary: r.summary, content: r.content, filedAt: date(at), filedBy: `case:${caseId}`, requestKey: `case:${caseId}:${r.fileKind}:${r.ref}:${at}` })];
+      return [archiveLedger(c).file({ centre, unit: r.unit, kind: r.fileKind, ref: r.ref, summary: r.summary, content: r.content, filedAt: date(at), filedBy: `case:${caseId}`, requestKey: `case:${caseId}:${r.fileKind}:${r.ref}:${at}` })];
     case 'archiveAccessGranted':
-      return [archiveLedger(c).grant({ caseId, unit: r.unit, grantee: r.grantee, kind: r.access, approvedBy: r.approvedBy, approvedAt: at, expiresAt: r.expiresAt })];
+      return [archiveLedger(c).grant({ caseId, centre, unit: r.unit, grantee: r.grantee, kind: r.access, approvedBy: r.approvedBy, approvedAt: at, expiresAt: r.expiresAt })];
     case 'archiveAccessRevoked':
       return [archiveLedger(c).revoke({ caseId, at })];
     case 'keysEntrusted':
-      return keyLedger(c).addEntrusted(r);
+      return keyLedger(c).addEntrusted({ ...r, centre });
     case 'keyLoanPaperwork':
       return [keyLedger(c).completePaperwork({ caseId, borrower: r.borrower, purpose: r.purpose, signatureRef: r.signatureRef, at })];
     case 'keyLoanOpened':
@@ -185,7 +185,7 @@ function clockStatements(c: Tx, caseId: string, events: ClockEventRecord[], mess
 const alreadyWritten = async (c: Tx, key: string) => (await c.auditEntry.findUnique({ where: { key }, select: { id: true } })) !== null;
 
 /** The key ledger's writes that check the register first (a key already out is refused). */
-async function writeWithReads(tx: Tx, caseId: string, at: string, r: CaseRecord): Promise<void> {
+async function writeWithReads(tx: Tx, caseId: string, centre: string, at: string, r: CaseRecord): Promise<void> {
   switch (r.kind) {
     case 'keyLoanOpened':
       return keyLedger(tx).open({ caseId, keyId: r.keyId, borrower: r.borrower, purpose: r.purpose, signatureRef: r.signatureRef, emergency: r.emergency, loanedAt: at });
@@ -194,7 +194,7 @@ async function writeWithReads(tx: Tx, caseId: string, at: string, r: CaseRecord)
     case 'keyReplaced':
       return keyLedger(tx).replace({ caseId, keyId: r.keyId, kind: r.change, approvedBy: r.approvedBy, at });
     default:
-      for (const statement of recordStatements(tx, caseId, at, r) ?? []) await statement;
+      for (const statement of recordStatements(tx, caseId, centre, at, r) ?? []) await statement;
   }
 }
 
@@ -228,7 +228,9 @@ export function createStepActivities(db: Db, channel: NotificationChannel) {
       if (!first) throw ApplicationFailure.nonRetryable('a step write without an audit entry', 'InvalidStepWrite');
       const key = stepKey(w.caseId, first.seq);
       const messages = [...eventMessages(w.caseId, w.events), ...w.notices.map((n, i) => ({ key: `${key}:n${i}`, caseId: w.caseId, ...n, at: w.at }))];
-      const batched = w.records.map((r) => recordStatements(db, w.caseId, w.at, r));
+      // The centre whose keys and files the records are: the case's (a write from before centres: the default centre).
+      const centre = w.centre ?? w.open?.centre ?? defaultCentre;
+      const batched = w.records.map((r) => recordStatements(db, w.caseId, centre, w.at, r));
       let retried = false;
       try {
         if (batched.every((b) => b !== null)) {
@@ -238,7 +240,7 @@ export function createStepActivities(db: Db, channel: NotificationChannel) {
           retried = await db.$transaction(async (tx) => {
             // The register is read first; a retry after the commit must not find its own loan and refuse it.
             if (await alreadyWritten(tx, key)) return true;
-            for (const r of w.records) await writeWithReads(tx, w.caseId, w.at, r);
+            for (const r of w.records) await writeWithReads(tx, w.caseId, centre, w.at, r);
             for (const statement of stepStatements(tx, w, messages)) await statement;
             return false;
           });

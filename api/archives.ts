@@ -7,7 +7,9 @@
  */
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
-import { ownerFiles } from '../activities/archives';
+import type { Request, Response } from 'express';
+import { type Household, ownerFiles } from '../activities/archives';
+import { centreIdSchema, centreToOpen, scopeFrom } from './centres';
 import {
   type ArchiveAccessInput,
   requestArchiveAccessSchema,
@@ -30,6 +32,8 @@ import { text } from '../workflows/lib/freeText';
 
 const unitSchema = text(40);
 const fileEntrySchema = z.strictObject({
+  /** The centre whose household it is (when the staff member works for more than one). */
+  centre: centreIdSchema.optional(),
   kind: ownerFileKindSchema,
   ref: text(60),
   summary: text(500),
@@ -54,6 +58,15 @@ export async function requestArchiveAccess(deps: CustodyDeps, actor: Actor, body
 }
 
 const unitParams = { unit: unitSchema };
+/** Which centre's household (unit numbers repeat from centre to centre): needed when the reader works for more than one. */
+const householdQuery = z.strictObject({ centre: centreIdSchema.optional() });
+
+/** The household a request means: its unit in the centre it names, or in the reader's only centre. */
+async function householdOf(deps: CustodyDeps, req: Request, res: Response, named: string | undefined, doing: string): Promise<Household> {
+  const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
+  const { centre } = await centreToOpen(deps.db, scopeFrom(res), named, deps.calendar, doing);
+  return { centre, unit };
+}
 
 export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
   const access = routes.child('/access', 'archiveAccess');
@@ -67,23 +80,24 @@ export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
   const perms = permissionTable.ownerArchive;
   routes.get(
     '/:unit',
-    { summary: `${perms.read.label} (every read is logged; others than customer service need an approved access)`, params: unitParams, roles: perms.read.roles, success: { status: 200, description: "The household's file" }, errors: [400, 403] },
+    { summary: `${perms.read.label} (every read is logged; others than customer service need an approved access)`, params: unitParams, query: householdQuery, roles: perms.read.roles, success: { status: 200, description: "The household's file" }, errors: [400, 403] },
     async (req, res) => {
       const actor = actorOf(res);
       authorize(actor, 'ownerArchive', 'read');
-      const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
-      const read = await ownerFiles(deps.db).readOwnerFile(actor, unit, await deps.now());
-      if (!read.decision.allowed) throw new ApiError(403, 'ArchiveAccessRequired', `查阅 ${unit} 的业主档案须经主管批准（已登记本次拒绝）`);
-      res.json({ unit, authorisedBy: read.decision.reason, entries: read.entries });
+      const { centre } = parseOr400(householdQuery, req.query, '查询条件有误');
+      const household = await householdOf(deps, req, res, centre, '查阅档案');
+      const read = await ownerFiles(deps.db).readOwnerFile(actor, household, await deps.now());
+      if (!read.decision.allowed) throw new ApiError(403, 'ArchiveAccessRequired', `查阅 ${household.unit} 的业主档案须经主管批准（已登记本次拒绝）`);
+      res.json({ ...household, authorisedBy: read.decision.reason, entries: read.entries });
     },
   );
   routes.get(
     '/:unit/reads',
-    { summary: perms.readLog.label, params: unitParams, roles: perms.readLog.roles, success: { status: 200, description: 'Every read of the file, allowed or refused' }, errors: [400, 403] },
+    { summary: perms.readLog.label, params: unitParams, query: householdQuery, roles: perms.readLog.roles, success: { status: 200, description: 'Every read of the file, allowed or refused' }, errors: [400, 403] },
     async (req, res) => {
       authorize(actorOf(res), 'ownerArchive', 'readLog');
-      const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
-      res.json(await ownerFiles(deps.db).readLog(unit));
+      const { centre } = parseOr400(householdQuery, req.query, '查询条件有误');
+      res.json(await ownerFiles(deps.db).readLog(await householdOf(deps, req, res, centre, '查看查阅登记')));
     },
   );
   routes.post(
@@ -102,14 +116,14 @@ export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
     async (req, res) => {
       const actor = actorOf(res);
       authorize(actor, 'ownerArchive', 'file');
-      const unit = parseOr400(unitSchema, req.params['unit'], '房号格式不正确');
-      const entry = parseOr400(fileEntrySchema, req.body, '归档内容有误');
+      const { centre, ...entry } = parseOr400(fileEntrySchema, req.body, '归档内容有误');
+      const household = await householdOf(deps, req, res, centre, '归档');
       const key = parseIdempotencyKey(req.get('Idempotency-Key'));
       const requestKey = key ? `idem:${actor.id}:${key}` : `request:${actor.id}:${requestIdOf(res) ?? randomUUID()}`;
-      const filed = await ownerFiles(deps.db).fileByRequest({ unit, ...entry, filedAt: await deps.now(), filedBy: actor.id, requestKey });
+      const filed = await ownerFiles(deps.db).fileByRequest({ ...household, ...entry, filedAt: await deps.now(), filedBy: actor.id, requestKey });
       if (filed.outcome === 'keyReused') throw conflict('该 Idempotency-Key 已用于另一份归档', 'IdempotencyKeyReused');
       if (filed.outcome === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
-      res.status(filed.outcome === 'filed' ? 201 : 200).json({ unit, kind: entry.kind, ref: entry.ref, version: filed.version });
+      res.status(filed.outcome === 'filed' ? 201 : 200).json({ ...household, kind: entry.kind, ref: entry.ref, version: filed.version });
     },
   );
   return routes;

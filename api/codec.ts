@@ -2,8 +2,11 @@
  * The codec endpoint for the Temporal Web UI (and `temporal --codec-endpoint`):
  * payloads are ciphertext in Temporal (worker/payloadCodec.ts); this decodes
  * them for customer-service staff and above (csr, supervisor, manager,
- * executive), and for no one else: anyone else sees ciphertext. Every decode
- * is logged (`PayloadDecodeLog`: who, which cases, how many payloads).
+ * executive), and for no one else: anyone else sees ciphertext. A centre's
+ * staff read their own centres' cases only: a payload that names a case of
+ * another centre (or a case not on record) stays ciphertext for them; the
+ * executive reads every centre's. Every decode is logged (`PayloadDecodeLog`:
+ * who, which cases, how many payloads).
  *
  * The UI calls it from the browser, so it cannot send our bearer token: a
  * supervisor signs in once at `/codec/sign-in` with their token, which sets an
@@ -19,7 +22,8 @@ import type { Db } from '../db/client';
 import type { Actor, Role } from '../workflows/lib/roles';
 import { ApiError, forbidden, parseOr400, unauthorized } from './errors';
 import { bearerToken } from './identity';
-import { actorForToken, endToken, issueToken } from './staffTokens';
+import { type CentreScope, inScope, scopeOf } from './centres';
+import { actorForToken, endToken, issueToken, staffForToken } from './staffTokens';
 
 /** Who may read decrypted payloads: customer service and above (000 §4.9: owner data needs approval otherwise). */
 export const codecReaders: readonly Role[] = ['csr', 'supervisor', 'manager', 'executive'];
@@ -62,7 +66,7 @@ function caseIdsIn(p: Payload, into: Set<string>): void {
   const walk = (v: unknown, depth: number) => {
     if (depth > 4 || typeof v !== 'object' || v === null) return;
     for (const [k, x] of Object.entries(v)) {
-      if (k === 'caseId' && typeof x === 'string' && x.length <= 40) into.add(x);
+      if (k === 'caseId' && typeof x === 'string' && x.length <= 64) into.add(x);
       else walk(x, depth + 1);
     }
   };
@@ -83,13 +87,24 @@ function cookieToken(req: Request): string | undefined {
   return undefined;
 }
 
-async function codecReader(db: Db, req: Request): Promise<Actor> {
+async function codecReader(db: Db, req: Request): Promise<{ actor: Actor; scope: CentreScope }> {
   const token = bearerToken(req) ?? cookieToken(req);
   if (!token) throw unauthorized('解密需先登录（/codec/sign-in）或携带 Authorization: Bearer …');
-  const actor = await actorForToken(db, token);
-  if (!actor) throw unauthorized('身份令牌无效、已吊销或账号已停用');
-  if (!codecReaders.includes(actor.role)) throw forbidden('只有客服及以上岗位可以查看解密后的业主数据');
-  return actor;
+  const staff = await staffForToken(db, token);
+  if (!staff) throw unauthorized('身份令牌无效、已吊销或账号已停用');
+  if (!codecReaders.includes(staff.actor.role)) throw forbidden('只有客服及以上岗位可以查看解密后的业主数据');
+  return { actor: staff.actor, scope: scopeOf(staff.actor, staff.centres) };
+}
+
+/** Which of the decoded payloads the reader may see: those whose cases are all of the reader's centres. */
+async function readable(db: Db, scope: CentreScope, caseIdsOf: Set<string>[]): Promise<boolean[]> {
+  if (scope.all) return caseIdsOf.map(() => true);
+  const ids = [...new Set(caseIdsOf.flatMap((s) => [...s]))];
+  const centreOf = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const row of await db.case.findMany({ where: { id: { in: ids.slice(i, i + 500) } }, select: { id: true, centre: true } })) centreOf.set(row.id, row.centre);
+  }
+  return caseIdsOf.map((s) => [...s].every((id) => inScope(scope, centreOf.get(id) ?? '')));
 }
 
 const signInPage = (message = '') => `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>Temporal 界面解密登录</title></head>
@@ -131,7 +146,7 @@ export function codecRouter(deps: CodecDeps): Router {
   router.use(express.json({ limit: '8mb' }));
 
   const transform = (direction: 'encode' | 'decode') => async (req: Request, res: Response) => {
-    const actor = await codecReader(deps.db, req);
+    const { actor, scope } = await codecReader(deps.db, req);
     const body = parseOr400(codecBodySchema, req.body, '解码请求内容有误');
     const payloads = body.payloads.map(fromJson);
     let out: Payload[];
@@ -141,10 +156,17 @@ export function codecRouter(deps: CodecDeps): Router {
       throw new ApiError(400, 'UndecodablePayload', `无法${direction === 'decode' ? '解密' : '加密'}：${err instanceof Error ? err.message.slice(0, 200) : String(err)}`);
     }
     if (direction === 'decode') {
-      const caseIds = new Set<string>();
-      for (const p of out) caseIdsIn(p, caseIds);
+      const perPayload = out.map((p) => {
+        const ids = new Set<string>();
+        caseIdsIn(p, ids);
+        return ids;
+      });
+      // Another centre's case stays as it came, ciphertext; only what was decoded for the reader is logged.
+      const allowed = await readable(deps.db, scope, perPayload);
+      out = out.map((p, i) => (allowed[i] ? p : (payloads[i])));
+      const caseIds = new Set(perPayload.filter((_, i) => allowed[i]).flatMap((s) => [...s]));
       await deps.db.payloadDecodeLog.create({
-        data: { actorId: actor.id, actorRole: actor.role, caseIds: [...caseIds].sort().join(','), payloads: out.length, at: await now() },
+        data: { actorId: actor.id, actorRole: actor.role, caseIds: [...caseIds].sort().join(','), payloads: allowed.filter(Boolean).length, at: await now() },
       });
     }
     res.json({ payloads: out.map(toJson) });

@@ -5,6 +5,7 @@
  */
 import { ownerFileInventoryOf } from '../activities/archives';
 import { BusinessCalendar } from '../workflows/lib/calendar';
+import { centreOfCalendar } from '../workflows/lib/stepRecord';
 import { type Actor } from '../workflows/lib/roles';
 import { filingPeriodOf, type MonthlyFilingCaseInput, monthlyFilingCaseId, monthlyFilingContract } from '../workflows/monthlyFiling/monthlyFiling.messages';
 import { addCaseRoutes } from './caseRoutes';
@@ -20,8 +21,9 @@ export async function openMonthlyFiling(deps: OpenCaseDeps, actor: Actor, body: 
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
   const period = filingPeriodOf(cal, now);
-  const lines = await ownerFileInventoryOf(deps.db, period.from, period.until);
-  const caseId = monthlyFilingCaseId(period.dueBy);
+  const centre = centreOfCalendar(deps.calendar);
+  const lines = await ownerFileInventoryOf(deps.db, centre, period.from, period.until);
+  const caseId = monthlyFilingCaseId(period.dueBy, centre);
   await refuseIfStarted(deps.client, monthlyFilingContract.workflowId(caseId), `本月的月度归档已开启：${caseId}`, 'AlreadyOpen');
   return startCase({
     client: deps.client,

@@ -16,7 +16,9 @@ import {
   requestKeyLoanSchema,
   keyLoanContract,
 } from '../workflows/keys/keyLoan.messages';
-import { keyPartSchema, type KeyRecord, keyStatusNames } from '../workflows/keys/keyRegister';
+import { centreOfKeyId, keyPartSchema, type KeyRecord, keyStatusNames } from '../workflows/keys/keyRegister';
+import { centreOfCalendar } from '../workflows/lib/stepRecord';
+import { centreIdSchema, centreToOpen, scopeFrom } from './centres';
 import {
   applyKeyReplacementSchema,
   type KeyReplacementInput,
@@ -34,6 +36,8 @@ import { text } from '../workflows/lib/freeText';
 export type CustodyDeps = OpenCaseDeps;
 
 const addKeySchema = z.strictObject({
+  /** The centre whose cabinet keeps it (when the staff member works for more than one). */
+  centre: centreIdSchema.optional(),
   unit: z.string().trim().min(1).max(40).regex(/^[^/\s]+$/, '房号不能含斜杠或空白'),
   part: keyPartSchema,
   label: text(60).optional(),
@@ -41,11 +45,18 @@ const addKeySchema = z.strictObject({
   sealed: z.boolean().default(false),
 });
 
+/** A key of the centre the case opens in: another centre's key is not in this cabinet's register (404, never 403). */
 async function mustFindKey(deps: CustodyDeps, keyId: string): Promise<KeyRecord> {
   const key = await keyRegister(deps.db).findKey(keyId);
-  if (!key) throw notFound(`钥匙 ${keyId} 不在登记册中`, 'KeyNotFound');
+  if (!key || key.centre !== centreOfCalendar(deps.calendar)) throw notFound(`钥匙 ${keyId} 不在登记册中`, 'KeyNotFound');
   return key;
 }
+
+/** Loans and replacements open in the centre whose cabinet holds the key (its id names it). */
+const centreOfKey = (body: unknown): string | undefined => {
+  const keyId = (body as { keyId?: unknown } | null)?.keyId;
+  return typeof keyId === 'string' ? centreOfKeyId(keyId.trim()) : undefined;
+};
 
 /** 1. A loan request: the key must be in the cabinet (or sealed); a key already out is refused here and by the ledger. */
 export async function requestKeyLoan(deps: CustodyDeps, actor: Actor, body: unknown): Promise<OpenedCase> {
@@ -121,7 +132,7 @@ export async function openKeyCheck(deps: CustodyDeps, actor: Actor, body: unknow
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
   const since = new Date(now.getTime() - cal.allowedMs(now, keyAuditWindow));
-  const report = await createKeyActivities(deps.db).keyAudit({ since: since.toISOString(), until: now.toISOString() });
+  const report = await createKeyActivities(deps.db).keyAudit({ since: since.toISOString(), until: now.toISOString(), centre: centreOfCalendar(deps.calendar) });
   if ((report.register ?? []).length === 0) throw conflict('钥匙登记为空，无需查验', 'NothingToCheck');
   return startCase({
     client: deps.client,
@@ -134,7 +145,7 @@ export async function openKeyCheck(deps: CustodyDeps, actor: Actor, body: unknow
   });
 }
 
-const unitQuerySchema = z.strictObject({ unit: z.string().trim().min(1, '请指定房号（?unit=）').max(40) });
+const unitQuerySchema = z.strictObject({ unit: z.string().trim().min(1, '请指定房号（?unit=）').max(40), centre: centreIdSchema.optional() });
 
 export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
   const loans = routes.child('/loans', 'keyLoan');
@@ -142,6 +153,7 @@ export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
     api: keyLoanContract,
     summary: 'Lends a key (a key already out is refused with 409); sealed keys and emergencies wait for approval.',
     open: requestKeyLoan,
+    centreOf: centreOfKey,
   });
   addCaseRoutes(loans, deps, keyLoanContract);
   const replacements = routes.child('/replacements', 'keyReplacement');
@@ -149,6 +161,7 @@ export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
     api: keyReplacementContract,
     summary: 'Applies for a key duplication or replacement (supervisor review, then manager approval).',
     open: applyForKeyReplacement,
+    centreOf: centreOfKey,
   });
   addCaseRoutes(replacements, deps, keyReplacementContract);
   const checks = routes.child('/checks', 'keyCheck');
@@ -166,8 +179,9 @@ export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
     async (req, res) => {
       const actor = actorOf(res);
       authorize(actor, 'keyRegister', 'add');
-      const input = parseOr400(addKeySchema, req.body, '钥匙登记内容有误');
-      const { key, created } = await keyRegister(deps.db).addKey({ ...input, label: input.label ?? `${input.unit} ${input.part}`, addedBy: actor.id });
+      const { centre: named, ...input } = parseOr400(addKeySchema, req.body, '钥匙登记内容有误');
+      const { centre } = await centreToOpen(deps.db, scopeFrom(res), named, deps.calendar, '登记钥匙');
+      const { key, created } = await keyRegister(deps.db).addKey({ ...input, centre, label: input.label ?? `${input.unit} ${input.part}`, addedBy: actor.id });
       if (!created) throw conflict(`钥匙 ${key.id} 已在登记册中`, 'DuplicateKey');
       res.status(201).json(key);
     },
@@ -177,8 +191,9 @@ export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
     { summary: `${register.list.label}: a unit's keys`, query: unitQuerySchema, roles: register.list.roles, success: { status: 200, description: "The unit's keys and their status" }, errors: [400] },
     async (req, res) => {
       authorize(actorOf(res), 'keyRegister', 'list');
-      const { unit } = parseOr400(unitQuerySchema, req.query, '请指定房号（?unit=）');
-      res.json(await keyRegister(deps.db).listKeys(unit));
+      const { unit, centre: named } = parseOr400(unitQuerySchema, req.query, '请指定房号（?unit=）');
+      const { centre } = await centreToOpen(deps.db, scopeFrom(res), named, deps.calendar, '查看钥匙');
+      res.json(await keyRegister(deps.db).listKeys(centre, unit));
     },
   );
   return routes;

@@ -11,7 +11,7 @@ import type { Actor } from '../workflows/lib/roles';
 import type { ProcedureContract } from '../workflows/lib/contract';
 import type { Procedure } from '../workflows/registry';
 import { newCaseId, type OpenCaseDeps } from './caseStart';
-import { centreToOpen, scopeFrom } from './centres';
+import { centreToOpen, inScope, scopeFrom } from './centres';
 import { ApiError } from './errors';
 import { actorOf } from './identity';
 import { openIdempotently, parseIdempotencyKey } from './idempotency';
@@ -33,6 +33,8 @@ export interface OpenRouteSpec<R extends object> {
   open: (deps: OpenCaseDeps, actor: Actor, body: unknown) => Promise<R>;
   /** The receipt number of an answer that is not one case (a year's event plan, which has no Location). */
   receiptOf?: (opened: R) => string;
+  /** The centre the body itself names when it names none (a key's id names its cabinet's centre). */
+  centreOf?: (body: unknown) => string | undefined;
 }
 
 /** The body without its `centre` (which service centre the case opens in). */
@@ -74,7 +76,10 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
       const requestId = requestIdOf(res);
       // The centre is the request's, not the procedure's: it leaves the body before the procedure's own schema reads it.
       const { centre: named, body } = withoutCentre(req.body);
-      const { calendar } = await centreToOpen(deps.db, scopeFrom(res), named, deps.calendar);
+      const scope = scopeFrom(res);
+      // A centre the body names but the reader does not work for is not looked up: the procedure finds nothing there (404).
+      const implied = named === undefined ? spec.centreOf?.(body) : undefined;
+      const { calendar } = await centreToOpen(deps.db, scope, implied !== undefined && inScope(scope, implied) ? implied : named, deps.calendar);
       const openWith = (receipt?: string) => spec.open({ ...deps, calendar, request: { receipt, requestId } }, actor, body);
       const receiptOf = spec.receiptOf ?? ((r: R) => (r as Partial<Opened>).caseId ?? '');
       const answerWith = (status: number, body: R) => {

@@ -6,6 +6,7 @@
  */
 import { createSampleActivities } from '../activities/samples';
 import { BusinessCalendar } from '../workflows/lib/calendar';
+import { centreOfCalendar } from '../workflows/lib/stepRecord';
 import { type Actor } from '../workflows/lib/roles';
 import { monthlySample } from '../workflows/repair/returnVisitSampling';
 import { repairVisitSampleCaseId, repairVisitSampleContract, type RepairVisitSampleInput } from '../workflows/repairVisitSample/repairVisitSample.messages';
@@ -21,10 +22,11 @@ export async function drawRepairVisitSample(deps: OpenCaseDeps, actor: Actor, bo
   parseOr400(repairVisitSampleContract.openSchema, body ?? {}, '抽样内容有误');
   const now = await deps.now();
   const cal = new BusinessCalendar(deps.calendar);
-  const caseId = repairVisitSampleCaseId(cal.localDateOf(now));
+  const centre = centreOfCalendar(deps.calendar);
+  const caseId = repairVisitSampleCaseId(cal.localDateOf(now), centre);
   await refuseIfStarted(deps.client, repairVisitSampleContract.workflowId(caseId), `本月的维修回访样本已抽取：${caseId}`, 'AlreadyDrawn');
   const { month, from, until } = cal.previousMonthOf(now);
-  const pool = await createSampleActivities(deps.db).repairSamplePool({ from: from.toISOString(), until: until.toISOString() });
+  const pool = await createSampleActivities(deps.db).repairSamplePool({ from: from.toISOString(), until: until.toISOString(), centre });
   if (pool.length === 0) throw conflict(`${month} 没有待抽样回访的派工单`, 'NothingToSample');
   const sample = monthlySample(month, pool.map((o) => o.caseId));
   return startCase({

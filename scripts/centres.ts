@@ -6,11 +6,14 @@
  *
  * A centre's calendar is the company's (config/calendar.json with the national
  * holidays) with its own hours, rest days and days; it is checked in full here.
+ * Adding a centre also creates its schedules (weekly key audit, monthly filing...) when
+ * Temporal is reachable; `npm run schedules` creates them later otherwise.
  * Staff join a centre with `npm run staff:add -- ... --centre north`.
  */
 import { parseArgs } from 'node:util';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { runWithDb } from './cli';
+import { ensureCentreSchedules } from './schedules';
 import { centreCalendarOf, centreCalendarSchema, centreIdSchema } from '../api/centres';
 
 const usage = 'usage: centres <add|list> [--id ID] [--name NAME] [--open HH:MM] [--close HH:MM] [--rest-days 0,6] [--holidays YYYY-MM-DD,...] [--workdays YYYY-MM-DD,...]';
@@ -43,6 +46,12 @@ runWithDb(async (db) => {
       centreCalendarOf(loadCalendarConfig(), { id, calendar }); // throws, naming each problem
       const centre = await db.centre.upsert({ where: { id }, create: { id, name, calendar }, update: { name, calendar } });
       console.log(JSON.stringify({ centre }, null, 2));
+      // Its weekly key audit, monthly filing, return-visit sample and calendar check, on its calendar.
+      try {
+        console.log(JSON.stringify({ schedules: await ensureCentreSchedules(db, id) }));
+      } catch (err) {
+        console.error(`服务中心已登记；Temporal 暂不可达，其定时任务未建立（${err instanceof Error ? err.message : String(err)}）：稍后运行 npm run schedules`);
+      }
       break;
     }
     case 'list':

@@ -11,7 +11,13 @@ import type { Actor } from '../workflows/lib/roles';
 import { caseCentre } from '../workflows/lib/searchAttributes';
 import { repairWorkflowId, type RepairView } from '../workflows/repair/repair.messages';
 import { type ErrorReply, useStaffHttp } from './support/http';
-import { local, localDate } from './support/scenario';
+import { eventually, local, localDate, testCalendar } from './support/scenario';
+import { taskQueue } from './support/temporal';
+import { centreCalendarOf } from '../api/centres';
+import type { KeyRecord } from '../workflows/keys/keyRegister';
+import { keyCheckContract, weeklyKeyCheckCaseId } from '../workflows/keys/keyCheck.messages';
+import type { KeyAuditReport } from '../activities/keys';
+import { allCentreSchedules } from '../scripts/schedules';
 
 const northCsr: Actor = { id: 'csr-north', role: 'csr' };
 const southCsr: Actor = { id: 'csr-south', role: 'csr' };
@@ -169,5 +175,78 @@ describe("a case counts its deadlines on its centre's calendar", () => {
     const now = new Date(await ctx.sys.env.currentTimeMs());
     const completion = taken.body.clocks.find((c) => c.name === 'completion');
     expect(completion?.dueAt).toBe(local(`${localDate(now)}T18:00`).toISOString());
+  });
+});
+
+describe("keys and owner files belong to a centre: the same unit number in two centres is two households", () => {
+  const unit = `1-1-${randomUUID().slice(0, 4)}`;
+
+  it("each centre's cabinet keeps its own key for the unit; another centre's csr cannot lend it, and nothing is written", async () => {
+    const added = [];
+    for (const actor of [northSupervisor, southSupervisor]) {
+      const reply = await post<KeyRecord>('/keys', actor, { unit, part: 'unitDoor' });
+      expect(reply.status).toBe(201);
+      added.push(reply.body);
+    }
+    const [north, south] = added as [KeyRecord, KeyRecord];
+    expect([north.id, north.centre, south.id, south.centre]).toEqual([`north/${unit}/unitDoor`, 'north', `south/${unit}/unitDoor`, 'south']);
+    // The same key again in the same centre is refused; a csr of two centres says which cabinet.
+    expect((await post<ErrorReply>('/keys', northSupervisor, { unit, part: 'unitDoor' })).body.code).toBe('DuplicateKey');
+    expect((await get<KeyRecord[]>(`/keys?unit=${unit}`, northCsr)).body.map((k) => k.id)).toEqual([north.id]);
+    expect((await get<ErrorReply>(`/keys?unit=${unit}`, bothCsr)).status).toBe(400);
+    expect((await get<KeyRecord[]>(`/keys?unit=${unit}&centre=south`, bothCsr)).body.map((k) => k.id)).toEqual([south.id]);
+
+    const loan = { borrower: '业主 张先生', purpose: '取回钥匙', signatureRef: 'scan-001' };
+    for (const keyId of [north.id, `${unit}/unitDoor`]) {
+      const refused = await post<ErrorReply>('/keys/loans', southCsr, { ...loan, keyId });
+      expect([keyId, refused.status, refused.body.code]).toEqual([keyId, 404, 'KeyNotFound']);
+    }
+    expect(await ctx.sys.db.keyLoan.count({ where: { keyId: north.id } })).toBe(0);
+    // Lent by its own centre, the loan is a case of that centre, and only that cabinet's key is out.
+    const lent = await post<Opened>('/keys/loans', northCsr, { ...loan, keyId: north.id });
+    expect(lent.status).toBe(201);
+    expect((await ctx.sys.db.case.findUniqueOrThrow({ where: { id: lent.body.caseId } })).centre).toBe('north');
+    expect((await get<ErrorReply>(`/keys/loans/${lent.body.caseId}`, southCsr)).status).toBe(404);
+    const statuses = await ctx.sys.db.key.findMany({ where: { unit }, orderBy: { id: 'asc' }, select: { id: true, status: true } });
+    expect(statuses).toEqual([{ id: north.id, status: 'onLoan' }, { id: south.id, status: 'inCabinet' }]);
+  });
+
+  it("each centre's owner file of the unit holds its own papers; its reads are logged under its centre", async () => {
+    const paper = (ref: string) => ({ kind: 'moveInNotice', ref, summary: `入住通知书 ${ref}` });
+    expect((await post(`/archives/${unit}/entries`, northCsr, paper('N-1'))).status).toBe(201);
+    expect((await post(`/archives/${unit}/entries`, bothCsr, { ...paper('S-1'), centre: 'south' })).status).toBe(201);
+    expect((await post<ErrorReply>(`/archives/${unit}/entries`, bothCsr, paper('X-1'))).status).toBe(400);
+    const refs = (reply: { body: { entries?: { ref: string }[] } }) => (reply.body.entries ?? []).map((e) => e.ref);
+    expect(refs(await get(`/archives/${unit}`, northCsr))).toEqual(['N-1']);
+    expect(refs(await get(`/archives/${unit}?centre=south`, bothCsr))).toEqual(['S-1']);
+    expect((await get<ErrorReply>(`/archives/${unit}?centre=north`, southCsr)).status).toBe(400);
+    const logged = await ctx.sys.db.archiveReadLog.findMany({ where: { unit }, orderBy: { id: 'asc' }, select: { actorId: true, centre: true } });
+    expect(logged).toEqual([{ actorId: northCsr.id, centre: 'north' }, { actorId: bothCsr.id, centre: 'south' }]);
+  });
+
+  it("a centre's weekly key audit checks its own cabinet and opens its own key check", async () => {
+    const calendar = centreCalendarOf(testCalendar(), await ctx.sys.db.centre.findUniqueOrThrow({ where: { id: 'north' } }));
+    const run = await ctx.sys.env.client.workflow.start('weeklyKeyAudit', { taskQueue, workflowId: `weekly-key-audit-north-test-${randomUUID()}`, args: [{ calendar }] });
+    const report = (await run.result()) as KeyAuditReport;
+    const keyIds = (report.register ?? []).map((k) => k.keyId);
+    expect(keyIds).toContain(`north/${unit}/unitDoor`);
+    expect(keyIds.every((id) => id.startsWith('north/'))).toBe(true);
+    expect(report.openLoans.map((l) => l.keyId)).toEqual([`north/${unit}/unitDoor`]);
+    const checkId = weeklyKeyCheckCaseId(localDate(new Date(await ctx.sys.env.currentTimeMs())), 'north');
+    expect(checkId).toMatch(/-WEEKLY-north$/);
+    await ctx.sys.env.client.workflow.getHandle(keyCheckContract.workflowId(checkId)).describe();
+    const row = await eventually(() => ctx.sys.db.case.findUnique({ where: { id: checkId } }));
+    expect(row.centre).toBe('north');
+  });
+
+  it('every centre has its own schedules on its own calendar; the default centre keeps the ids it had', async () => {
+    const schedules = await allCentreSchedules(ctx.sys.db, testCalendar(), 'q');
+    const ids = schedules.map((s) => s.scheduleId);
+    expect(ids).toEqual(expect.arrayContaining(['weekly-key-audit', 'monthly-filing', 'weekly-key-audit-north', 'monthly-filing-north', 'weekly-key-audit-south', 'calendar-coverage-south']));
+    const northAudit = schedules.find((s) => s.scheduleId === 'weekly-key-audit-north');
+    const args = northAudit?.action as { args: { calendar: { centre?: string; close: string } }[]; workflowId: string };
+    expect([args.workflowId, args.args[0]?.calendar.centre, args.args[0]?.calendar.close]).toEqual(['weekly-key-audit-north', 'north', '18:00']);
+    const defaultAudit = schedules.find((s) => s.scheduleId === 'weekly-key-audit');
+    expect((defaultAudit?.action as { args: { calendar: { centre?: string } }[] }).args[0]?.calendar.centre).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { manager } from './support/complaintScenario';
 import { useStaffHttp } from './support/http';
 import { csr, supervisor, technician } from './support/scenario';
 import type { Actor } from '../workflows/lib/roles';
+import { addStaffMember } from '../api/staffTokens';
 
 const ctx = useStaffHttp(csr);
 
@@ -50,6 +51,24 @@ describe('owner data in Temporal', () => {
     expect(decodedText(reply.body.payloads)).toContain('13712345678');
     const logged = await ctx.sys.db.payloadDecodeLog.findMany({ where: { actorId: supervisor.id } });
     expect(logged.map((l) => [l.actorRole, l.caseIds, l.payloads])).toContainEqual(['supervisor', caseId, 1]);
+  });
+
+  it("another centre's supervisor gets the case's payloads back as ciphertext; the executive reads every centre's", async () => {
+    const { caseId, workflowId } = await openRepair();
+    const stored = await startPayloads(workflowId);
+    await ctx.sys.db.centre.upsert({ where: { id: 'north' }, create: { id: 'north', name: '北区服务中心' }, update: {} });
+    const northSupervisor: Actor = { id: 'sup-north-codec', role: 'supervisor' };
+    await addStaffMember(ctx.sys.db, { id: northSupervisor.id, name: northSupervisor.id, role: 'supervisor' }, '', ['north']);
+    const refused = await decode(northSupervisor, stored);
+    expect(refused.status).toBe(200);
+    expect(Buffer.from(refused.body.payloads[0]?.metadata['encoding'] ?? '', 'base64').toString()).toBe('binary/encrypted');
+    expect(decodedText(refused.body.payloads)).not.toContain('13712345678');
+    const logged = await ctx.sys.db.payloadDecodeLog.findMany({ where: { actorId: northSupervisor.id } });
+    expect(logged.map((l) => [l.caseIds, l.payloads])).toEqual([['', 0]]);
+    const executive: Actor = { id: 'exec-codec', role: 'executive' };
+    const read = await decode(executive, stored);
+    expect(decodedText(read.body.payloads)).toContain('13712345678');
+    expect((await ctx.sys.db.payloadDecodeLog.findMany({ where: { actorId: executive.id } })).map((l) => l.caseIds)).toEqual([caseId]);
   });
 
   it('a technician or another department gets 403, no token 401, and nothing is decoded or logged for them', async () => {

@@ -24,7 +24,7 @@ const at = '2026-11-20T02:00:00.000Z';
 
 async function key() {
   const unit = `1-${randomUUID().slice(0, 6)}`;
-  return (await keyRegister(db).addKey({ unit, part: 'unitDoor', label: '入户门', sealed: false, addedBy: 'sup-wang' })).key;
+  return (await keyRegister(db).addKey({ centre: 'default', unit, part: 'unitDoor', label: '入户门', sealed: false, addedBy: 'sup-wang' })).key;
 }
 
 describe('one open loan per key', () => {

@@ -39,9 +39,9 @@ export type KeyReplacementHandle = WorkflowHandle<typeof keyReplacement>;
 export type ArchiveAccessHandle = WorkflowHandle<typeof archiveAccess>;
 
 /** A fresh unit with one key in the register (sealed for a vacant unit). */
-export async function keyInCabinet(db: Db, opts: { sealed?: boolean; part?: string } = {}) {
+export async function keyInCabinet(db: Db, opts: { sealed?: boolean; part?: string; centre?: string } = {}) {
   const unit = `9-${randomUUID().slice(0, 6)}`;
-  const { key } = await keyRegister(db).addKey({ unit, part: opts.part ?? 'unitDoor', label: `${unit} 入户门`, sealed: opts.sealed ?? false, addedBy: 'sup-wang' });
+  const { key } = await keyRegister(db).addKey({ centre: opts.centre ?? 'default', unit, part: opts.part ?? 'unitDoor', label: `${unit} 入户门`, sealed: opts.sealed ?? false, addedBy: 'sup-wang' });
   return key;
 }
 

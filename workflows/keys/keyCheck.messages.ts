@@ -12,12 +12,13 @@ import { calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 import { optionalText } from '../lib/freeText';
+import { perCentre } from '../lib/stepRecord';
 import { keyIdSchema, keyStatuses, type KeyStatus } from './keyRegister';
 
 export const keyCheckProcedure = 'keyCheck';
 export const keyCheckWorkflowId = (caseId: string): string => `keyCheck-${caseId}`;
-/** The weekly check a schedule's run opens: PD + the local date + WEEKLY. */
-export const weeklyKeyCheckCaseId = (localDate: string): string => `PD${localDate.replace(/-/g, '')}-WEEKLY`;
+/** The weekly check a schedule's run opens: PD + the local date + WEEKLY (+ `-<centre>` outside the default centre). */
+export const weeklyKeyCheckCaseId = (localDate: string, centre?: string): string => perCentre(`PD${localDate.replace(/-/g, '')}-WEEKLY`, centre);
 
 export const keyCheckStages = ['checking', 'checked'] as const;
 export type KeyCheckStage = (typeof keyCheckStages)[number];
@@ -41,7 +42,7 @@ const registerKey = z.strictObject({ keyId: keyIdSchema, unit: z.string(), part:
 export type RegisterKey = z.infer<typeof registerKey>;
 
 export const keyCheckInputSchema = z.strictObject({
-  caseId: z.string().min(1).max(40),
+  caseId: z.string().min(1).max(64),
   /** The register as it stood when the check opened: every key to be checked. */
   keys: z.array(registerKey).max(20_000),
   /** The week's usage, for the supervisor. */

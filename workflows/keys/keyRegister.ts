@@ -1,5 +1,6 @@
 /** The key cabinet's register (DOMAIN.md §4): statuses, parts, ids. Shared by workflows, activities and the API. */
 import { z } from 'zod';
+import { defaultCentre } from '../lib/stepRecord';
 
 export const keyStatuses = ['inCabinet', 'sealed', 'onLoan', 'lost', 'damaged'] as const;
 export type KeyStatus = (typeof keyStatuses)[number];
@@ -15,12 +16,27 @@ export const keyStatusNames: Record<KeyStatus, string> = {
 /** Parts a unit's keys are kept for; free text beyond these is allowed (`storeRoom`...). */
 export const keyPartSchema = z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{0,23}$/, '钥匙部位须为英文标识，如 unitDoor、mailbox');
 
-/** A key is named by its unit and part: `3-2-1101/unitDoor`. */
-export const keyIdOf = (unit: string, part: string): string => `${unit}/${part}`;
-export const keyIdSchema = z.string().trim().min(3).max(80).regex(/^[^/\s]+\/[A-Za-z][A-Za-z0-9]{0,23}$/, '钥匙编号格式：<房号>/<部位>');
+/**
+ * A key is named by its centre, unit and part: `north/3-2-1101/unitDoor`. The default
+ * centre's keys keep the names they had before centres (`3-2-1101/unitDoor`), so the
+ * cases that hold them read the same.
+ */
+export const keyIdOf = (centre: string, unit: string, part: string): string => (centre === defaultCentre ? `${unit}/${part}` : `${centre}/${unit}/${part}`);
+export const keyIdSchema = z
+  .string()
+  .trim()
+  .min(3)
+  .max(120)
+  .regex(/^(?:[a-z0-9][a-z0-9-]{0,31}\/)?[^/\s]+\/[A-Za-z][A-Za-z0-9]{0,23}$/, '钥匙编号格式：[服务中心/]<房号>/<部位>');
+/** The centre a key's name says it belongs to. */
+export const centreOfKeyId = (id: string): string => {
+  const parts = id.split('/');
+  return parts.length === 3 ? parts[0] : defaultCentre;
+};
 
 export interface KeyRecord {
   id: string;
+  centre: string;
   unit: string;
   part: string;
   label: string;

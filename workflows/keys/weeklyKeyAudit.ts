@@ -10,6 +10,7 @@ import { BusinessCalendar } from '../lib/calendar';
 import { role } from '../lib/roles';
 import { nowIso, workflowNow } from '../lib/time';
 import { openChildCase } from '../lib/childCase';
+import { centreOfCalendar } from '../lib/stepRecord';
 import { keyCheckContract, keyCheckInputOf, weeklyKeyCheckCaseId } from './keyCheck.messages';
 import { keyAuditWindow, type WeeklyKeyAuditInput } from './weeklyKeyAudit.messages';
 import { weeklyKeyAuditTexts } from './weeklyKeyAudit.texts';
@@ -26,14 +27,16 @@ export async function weeklyKeyAudit(input: WeeklyKeyAuditInput): Promise<KeyAud
   const cal = BusinessCalendar.from(input.calendar);
   const until = new Date(workflowNow());
   const since = new Date(until.getTime() - cal.allowedMs(until, keyAuditWindow));
-  const report = await keyAudit({ since: since.toISOString(), until: until.toISOString() });
+  const centre = centreOfCalendar(input.calendar);
+  // The schedule's centre's cabinet (a run from before centres: the default centre's, which was every key).
+  const report = await keyAudit({ since: since.toISOString(), until: until.toISOString(), centre });
   const texts = weeklyKeyAuditTexts(`${cal.formatLocal(since)} 至 ${cal.formatLocal(until)}`);
   const notices = [{ recipient: role('supervisor'), text: texts.summary(report) }];
   if (report.missing.length > 0) notices.push({ recipient: role('manager'), text: texts.missing(report) });
   await sendNotices({ key: `keyAudit:${workflowInfo().runId}`, at: nowIso(), notices });
   // Since 0.4.0 the comparison of the tables is followed by the physical check: a case for the front-desk csr.
   if (patched(keyCheckCasePatch) && report.register && report.register.length > 0) {
-    const checkInput = keyCheckInputOf(weeklyKeyCheckCaseId(cal.localDateOf(until)), report, { since, until }, { calendar: input.calendar });
+    const checkInput = keyCheckInputOf(weeklyKeyCheckCaseId(cal.localDateOf(until), centre), report, { since, until }, { calendar: input.calendar });
     await openChildCase(keyCheckContract, checkInput);
   }
   return report;

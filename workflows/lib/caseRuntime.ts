@@ -248,7 +248,8 @@ export class CaseRuntime<V extends CaseViewBase> {
     const row = this.rowState(closed);
     try {
       const events = this.board.records(taken);
-      await recordStep({ caseId: this.o.view.caseId, at: closed?.closedAt ?? nowIso(), open: opening, entries, row, events, records, notices: messages });
+      const centre = this.o.cal.config.centre;
+      await recordStep({ caseId: this.o.view.caseId, ...(centre === undefined ? {} : { centre }), at: closed?.closedAt ?? nowIso(), open: opening, entries, row, events, records, notices: messages });
     } catch (err) {
       // Refused (a key already out): nothing was written; the step's clocks' events wait for the next write.
       this.seq -= entries.length;

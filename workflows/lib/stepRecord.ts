@@ -121,6 +121,8 @@ export interface Message {
 /** Everything one step of a case writes, in one transaction. */
 export interface StepWrite {
   caseId: string;
+  /** The service centre of the case, whose keys and owner files its records are (absent: the default centre). */
+  centre?: string;
   /** When the step happened in the case (workflow time): every row it writes carries this moment. */
   at: string;
   open?: CaseOpening;
@@ -141,5 +143,14 @@ export interface ClockEventsWrite {
 /** The idempotency key of a step write: its first audit entry's key. */
 /** The centre of a case opened without one (every case before centres, and `npm start`'s only centre). */
 export const defaultCentre = 'default';
+
+/** The centre a business calendar is of (a case's, a schedule run's). */
+export const centreOfCalendar = (calendar: { centre?: string }): string => calendar.centre ?? defaultCentre;
+
+/**
+ * The id of what each centre has one of (a schedule, the case its run opens): the default
+ * centre's keeps the name it had before centres, another centre's ends in `-<centre>`.
+ */
+export const perCentre = (id: string, centre: string | undefined): string => (centre === undefined || centre === defaultCentre ? id : `${id}-${centre}`);
 
 export const stepKey = (caseId: string, seq: number): string => `${caseId}#${seq}`;

@@ -12,6 +12,7 @@ import { type BusinessCalendar, calendarConfigSchema } from '../lib/calendar';
 import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 import { optionalText } from '../lib/freeText';
+import { perCentre } from '../lib/stepRecord';
 
 export const monthlyFilingScheduleId = 'monthly-filing';
 export const monthlyFilingInputSchema = z.strictObject({ calendar: calendarConfigSchema });
@@ -37,15 +38,18 @@ export function filingPeriodOf(cal: BusinessCalendar, now: Date): { month: strin
 
 export const monthlyFilingProcedure = 'monthlyFiling';
 export const monthlyFilingWorkflowId = (caseId: string): string => `monthlyFiling-${caseId}`;
-/** One filing case per month: GD + the local date of the 1st it opens on + FILING ('GD20261201-FILING' files November). */
-export const monthlyFilingCaseId = (dueBy: string): string => `GD${dueBy.slice(0, 8).replace(/-/g, '')}01-FILING`;
+/**
+ * One filing case per month and centre: GD + the local date of the 1st it opens on + FILING
+ * ('GD20261201-FILING' files November in the default centre, 'GD20261201-FILING-north' in north).
+ */
+export const monthlyFilingCaseId = (dueBy: string, centre?: string): string => perCentre(`GD${dueBy.slice(0, 8).replace(/-/g, '')}01-FILING`, centre);
 
 export const monthlyFilingStages = ['filing', 'filed'] as const;
 export type MonthlyFilingStage = (typeof monthlyFilingStages)[number];
 export const monthlyFilingStageNames: Record<MonthlyFilingStage, string> = { filing: '待归档', filed: '已归档' };
 
 export const monthlyFilingCaseInputSchema = z.strictObject({
-  caseId: z.string().min(1).max(40),
+  caseId: z.string().min(1).max(64),
   /** The month whose papers are filed, 'YYYY-MM'. */
   month: z.string().regex(/^\d{4}-\d{2}$/),
   /** The local date they are filed by, 'YYYY-MM-DD'. */

@@ -10,6 +10,7 @@ import type { Activities } from '../../activities';
 import { BusinessCalendar } from '../lib/calendar';
 import { role } from '../lib/roles';
 import { openChildCase } from '../lib/childCase';
+import { centreOfCalendar } from '../lib/stepRecord';
 import { nowIso, workflowNow } from '../lib/time';
 import { filingPeriodOf, type MonthlyFilingCaseInput, monthlyFilingCaseId, monthlyFilingContract, type MonthlyFilingInput, type MonthlyFilingReport } from './monthlyFiling.messages';
 import { monthlyFilingTexts as texts } from './monthlyFiling.texts';
@@ -25,7 +26,9 @@ export const monthlyFilingCasePatch = 'monthly-filing-case-0.4';
 export async function monthlyFiling(input: MonthlyFilingInput): Promise<MonthlyFilingReport> {
   const cal = BusinessCalendar.from(input.calendar);
   const period = filingPeriodOf(cal, new Date(workflowNow()));
-  const lines = await ownerFileInventory({ from: period.from.toISOString(), until: period.until.toISOString() });
+  const centre = centreOfCalendar(input.calendar);
+  // The schedule's centre's households (a run from before centres: the default centre's, which was every household).
+  const lines = await ownerFileInventory({ from: period.from.toISOString(), until: period.until.toISOString(), centre });
   const report: MonthlyFilingReport = {
     month: period.month,
     dueBy: period.dueBy,
@@ -40,7 +43,7 @@ export async function monthlyFiling(input: MonthlyFilingInput): Promise<MonthlyF
   await sendNotices({ key: `monthlyFiling:${workflowInfo().runId}`, at: nowIso(), notices });
   if (patched(monthlyFilingCasePatch)) {
     const caseInput: MonthlyFilingCaseInput = {
-      caseId: monthlyFilingCaseId(period.dueBy),
+      caseId: monthlyFilingCaseId(period.dueBy, centre),
       month: report.month,
       dueBy: report.dueBy,
       expected: { households: report.households, entries: report.entries },

@@ -13,6 +13,7 @@ import type { CaseViewBase } from '../lib/caseView';
 import { defineProcedure } from '../lib/contract';
 import { text } from '../lib/freeText';
 import { repairActions } from '../repair/repair.messages';
+import { perCentre } from '../lib/stepRecord';
 
 export const repairVisitSampleScheduleId = 'repair-visit-sample';
 export const repairVisitSamplingInputSchema = z.strictObject({ calendar: calendarConfigSchema });
@@ -20,8 +21,8 @@ export type RepairVisitSamplingInput = z.infer<typeof repairVisitSamplingInputSc
 
 export const repairVisitSampleProcedure = 'repairVisitSample';
 export const repairVisitSampleWorkflowId = (caseId: string): string => `repairVisitSample-${caseId}`;
-/** One sample per month of work orders: HF + the 1st of the month it is drawn in + SAMPLE ('HF20261201-SAMPLE' visits November's). */
-export const repairVisitSampleCaseId = (drawnOn: string): string => `HF${drawnOn.slice(0, 7).replace(/-/g, '')}01-SAMPLE`;
+/** One sample per month and centre: HF + the 1st of the month it is drawn in + SAMPLE ('HF20261201-SAMPLE' visits November's; `-<centre>` outside the default centre). */
+export const repairVisitSampleCaseId = (drawnOn: string, centre?: string): string => perCentre(`HF${drawnOn.slice(0, 7).replace(/-/g, '')}01-SAMPLE`, centre);
 
 export const repairVisitSampleStages = ['visiting', 'visited'] as const;
 export type RepairVisitSampleStage = (typeof repairVisitSampleStages)[number];
@@ -31,7 +32,7 @@ const order = z.strictObject({ caseId: z.string().min(1).max(40), unit: z.string
 export type SampledOrder = z.infer<typeof order>;
 
 export const repairVisitSampleInputSchema = z.strictObject({
-  caseId: z.string().min(1).max(40),
+  caseId: z.string().min(1).max(64),
   /** The month of the work orders, 'YYYY-MM'. */
   month: z.string().regex(/^\d{4}-\d{2}$/),
   /** How many work orders the month had (the pool the sample was drawn from). */

@@ -7,6 +7,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { BusinessCalendar } from '../lib/calendar';
 import { openChildCase } from '../lib/childCase';
+import { centreOfCalendar } from '../lib/stepRecord';
 import { workflowNow } from '../lib/time';
 import { monthlySample } from '../repair/returnVisitSampling';
 import { repairVisitSampleCaseId, repairVisitSampleContract, type RepairVisitSamplingInput } from './repairVisitSample.messages';
@@ -20,11 +21,12 @@ export async function repairVisitSampling(input: RepairVisitSamplingInput): Prom
   const cal = BusinessCalendar.from(input.calendar);
   const today = cal.localDateOf(new Date(workflowNow()));
   const { month, from, until } = cal.previousMonthOf(new Date(workflowNow()));
-  const pool = await repairSamplePool({ from: from.toISOString(), until: until.toISOString() });
+  const centre = centreOfCalendar(input.calendar);
+  const pool = await repairSamplePool({ from: from.toISOString(), until: until.toISOString(), centre });
   const sample = monthlySample(month, pool.map((o) => o.caseId));
   if (pool.length > 0) {
     await openChildCase(repairVisitSampleContract, {
-      caseId: repairVisitSampleCaseId(today),
+      caseId: repairVisitSampleCaseId(today, centre),
       month,
       orders: pool.length,
       sample: pool.filter((o) => sample.includes(o.caseId)),
