@@ -6,7 +6,7 @@
 import { repairWorkflowId } from '../workflows/repair/repair.messages';
 import type { repairRequest } from '../workflows/repair/repairRequest';
 import { actOnMoveIn, evidenceFor, finishStep, moveInIdOf, moveInOf, openMoveIn } from './support/moveInScenario';
-import { act, clockTo, csr, eventsUntil, HOUR, local, localDate, MINUTE, nextLocal, rejectionOf, resultOf, supervisor, technician } from './support/scenario';
+import { act, clockTo, csr, eventsUntil, HOUR, local, localDate, MINUTE, nextLocal, rejectionOf, resultOf, supervisor, technician, testCalendar } from './support/scenario';
 import { useTimeSkippingSystem } from './support/temporal';
 
 const system = useTimeSkippingSystem();
@@ -77,6 +77,24 @@ describe('the owner in person', () => {
     expect(filed.map((f) => f.kind).sort()).toEqual(['feeNotice', 'idCopy', 'inspection', 'moveInNotice']);
     const audit = await system().db.auditEntry.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
     expect(audit.filter((a) => a.action === 'completeStep')).toHaveLength(5);
+  });
+});
+
+describe('a move-in in another service centre', () => {
+  it("puts the owner's keys in that centre's cabinet and the papers in that centre's file, beside the same unit number elsewhere", async () => {
+    const unit = `8-2-${Date.now() % 10_000}`;
+    const h = await openMoveIn(system().env, { unit, calendar: { ...testCalendar(), centre: 'north' } });
+    await finishStep(h);
+    await finishStep(h);
+    await actOnMoveIn(h, 'recordItem', csr, evidenceFor('itemsAndKeys', 'keyCustody', { keys: [{ part: 'unitDoor', label: '入户门' }] }));
+    await finishStep(h);
+    await finishStep(h);
+    expect((await finishStep(h)).stage).toBe('completed');
+    const keys = await system().db.key.findMany({ where: { unit } });
+    expect(keys.map((k) => [k.id, k.centre, k.status])).toEqual([[`north/${unit}/unitDoor`, 'north', 'inCabinet']]);
+    const filed = await system().db.ownerFileEntry.findMany({ where: { unit } });
+    expect(filed.length).toBeGreaterThan(0);
+    expect(new Set(filed.map((f) => f.centre))).toEqual(new Set(['north']));
   });
 });
 

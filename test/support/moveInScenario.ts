@@ -19,7 +19,7 @@ export type MoveInHandle = WorkflowHandle<typeof moveIn>;
 
 export async function openMoveIn(
   env: ScenarioEnv,
-  opts: Partial<Pick<MoveInInput, 'delegate' | 'parkingSpace' | 'unit'>> = {},
+  opts: Partial<Pick<MoveInInput, 'delegate' | 'parkingSpace' | 'unit' | 'calendar'>> = {},
 ): Promise<MoveInHandle> {
   const caseId = `M${randomUUID().slice(0, 8)}`;
   const input: MoveInInput = {
@@ -30,7 +30,7 @@ export async function openMoveIn(
     delegate: opts.delegate,
     parkingSpace: opts.parkingSpace,
     receivedBy: csr,
-    calendar: testCalendar(),
+    calendar: opts.calendar ?? testCalendar(),
   };
   return env.client.workflow.start('moveIn', {
     taskQueue,
