@@ -56,7 +56,7 @@ export interface AppDeps {
   codecOrigins?: readonly string[];
 }
 
-export const apiVersion = '0.4.2';
+export const apiVersion = '0.4.3';
 
 export function createApp(deps: AppDeps): Express & { locals: { operations: Operation[] } } {
   const app = express();
