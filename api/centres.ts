@@ -10,6 +10,7 @@ import type { Db } from '../db/client';
 import { Prisma } from '../generated/prisma/client';
 import { withNationalDays } from '../config/nationalHolidays';
 import { type CalendarConfig, parseCalendarConfig } from '../workflows/lib/calendar';
+import { type PriceList, priceListSchema } from '../workflows/repair/priceList';
 import type { Actor, Role } from '../workflows/lib/roles';
 import { defaultCentre } from '../workflows/lib/stepRecord';
 import { badRequest, forbidden, unauthorized } from './errors';
@@ -81,7 +82,7 @@ export async function assertCaseInScope(db: Db, scope: CentreScope, caseId: stri
  * over for it): the one the request names (one of the actor's), or the actor's only centre.
  * `doing` says what in the refusal to someone of no centre.
  */
-export async function centreToOpen(db: Db, scope: CentreScope, named: unknown, company: CalendarConfig, doing = '受理案件'): Promise<{ centre: string; calendar: CalendarConfig }> {
+export async function centreToOpen(db: Db, scope: CentreScope, named: unknown, company: CalendarConfig, doing = '受理案件'): Promise<{ centre: string; calendar: CalendarConfig; priceList?: PriceList }> {
   let id: string | undefined;
   if (named !== undefined) {
     const parsed = centreIdSchema.safeParse(named);
@@ -98,7 +99,14 @@ export async function centreToOpen(db: Db, scope: CentreScope, named: unknown, c
   }
   const centre = id === undefined || !inScope(scope, id) ? null : await db.centre.findUnique({ where: { id } });
   if (!centre) throw badRequest([{ code: 'custom', path: ['centre'], message: `没有您所属的服务中心 ${String(id)}` }], '服务中心无效');
-  return { centre: centre.id, calendar: centreCalendarOf(company, centre) };
+  return { centre: centre.id, calendar: centreCalendarOf(company, centre), ...(centre.priceList ? { priceList: centrePriceListOf({ id: centre.id, priceList: centre.priceList }) } : {}) };
+}
+
+/** A centre's own price list (stored checked; checked again as it is read). */
+export function centrePriceListOf(centre: { id: string; priceList: string }): PriceList {
+  const parsed = priceListSchema.safeParse(JSON.parse(centre.priceList) as unknown);
+  if (!parsed.success) throw new Error(`服务中心 ${centre.id} 的价目表无效：${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
 }
 
 /** The company's calendar with the centre's hours, rest days and days of its own (which win over the company's). */

@@ -79,8 +79,9 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
       const scope = scopeFrom(res);
       // A centre the body names but the reader does not work for is not looked up: the procedure finds nothing there (404).
       const implied = named === undefined ? spec.centreOf?.(body) : undefined;
-      const { calendar } = await centreToOpen(deps.db, scope, implied !== undefined && inScope(scope, implied) ? implied : named, deps.calendar);
-      const openWith = (receipt?: string) => spec.open({ ...deps, calendar, request: { receipt, requestId } }, actor, body);
+      const { calendar, priceList } = await centreToOpen(deps.db, scope, implied !== undefined && inScope(scope, implied) ? implied : named, deps.calendar);
+      // The case opens on its centre's calendar, and a paid repair at its centre's prices (the company's when it has none).
+      const openWith = (receipt?: string) => spec.open({ ...deps, calendar, priceList: priceList ?? deps.priceList, request: { receipt, requestId } }, actor, body);
       const receiptOf = spec.receiptOf ?? ((r: R) => (r as Partial<Opened>).caseId ?? '');
       const answerWith = (status: number, body: R) => {
         res.locals.caseId = receiptOf(body);

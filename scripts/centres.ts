@@ -1,11 +1,13 @@
 /**
  * Service centres, from the command line:
  *
- *   npm run centre:add  -- --id north --name 北区服务中心 [--open 09:00] [--close 18:00] [--rest-days 0] [--holidays 2026-12-24] [--workdays 2026-10-07]
+ *   npm run centre:add  -- --id north --name 北区服务中心 [--open 09:00] [--close 18:00] [--rest-days 0] [--holidays 2026-12-24] [--workdays 2026-10-07] [--price-list north-prices.json]
  *   npm run centre:list
  *
  * A centre's calendar is the company's (config/calendar.json with the national
  * holidays) with its own hours, rest days and days; it is checked in full here.
+ * Its price list is the company's (config/priceList.json) unless it has its own
+ * (`--price-list FILE`, the same fields), checked here too.
  * Adding a centre also creates its schedules (weekly key audit, monthly filing...) when
  * Temporal is reachable; `npm run schedules` creates them later otherwise.
  * Staff join a centre with `npm run staff:add -- ... --centre north`.
@@ -14,9 +16,10 @@ import { parseArgs } from 'node:util';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { runWithDb } from './cli';
 import { ensureCentreSchedules } from './schedules';
-import { centreCalendarOf, centreCalendarSchema, centreIdSchema } from '../api/centres';
+import fs from 'node:fs';
+import { centreCalendarOf, centreCalendarSchema, centreIdSchema, centrePriceListOf } from '../api/centres';
 
-const usage = 'usage: centres <add|list> [--id ID] [--name NAME] [--open HH:MM] [--close HH:MM] [--rest-days 0,6] [--holidays YYYY-MM-DD,...] [--workdays YYYY-MM-DD,...]';
+const usage = 'usage: centres <add|list> [--id ID] [--name NAME] [--open HH:MM] [--close HH:MM] [--rest-days 0,6] [--holidays YYYY-MM-DD,...] [--workdays YYYY-MM-DD,...] [--price-list FILE]';
 const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean));
 
 runWithDb(async (db) => {
@@ -30,6 +33,7 @@ runWithDb(async (db) => {
       'rest-days': { type: 'string' },
       holidays: { type: 'string' },
       workdays: { type: 'string' },
+      'price-list': { type: 'string' },
     },
   });
   switch (positionals[0]) {
@@ -44,7 +48,9 @@ runWithDb(async (db) => {
       );
       const calendar = JSON.stringify(own);
       centreCalendarOf(loadCalendarConfig(), { id, calendar }); // throws, naming each problem
-      const centre = await db.centre.upsert({ where: { id }, create: { id, name, calendar }, update: { name, calendar } });
+      const file = values['price-list'];
+      const priceList = file === undefined ? undefined : JSON.stringify(centrePriceListOf({ id, priceList: fs.readFileSync(file, 'utf8') }));
+      const centre = await db.centre.upsert({ where: { id }, create: { id, name, calendar, priceList }, update: { name, calendar, ...(priceList === undefined ? {} : { priceList }) } });
       console.log(JSON.stringify({ centre }, null, 2));
       // Its weekly key audit, monthly filing, return-visit sample and calendar check, on its calendar.
       try {

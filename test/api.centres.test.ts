@@ -166,6 +166,23 @@ describe('a case belongs to the centre that opened it', () => {
   });
 });
 
+describe("a centre's own price list", () => {
+  it("a listed-price repair in a centre with its own price list is quoted at that centre's fee; elsewhere at the company's", async () => {
+    await ctx.sys.db.centre.update({ where: { id: 'south' }, data: { priceList: JSON.stringify({ name: '南区有偿维修收费标准', items: [{ item: '更换水龙头', feeFen: 9500 }] }) } });
+    const listed = { kind: 'listed', item: '更换水龙头' };
+    const quoted = async (actor: Actor) => {
+      const reply = await post<Opened>('/repairs', actor, registration({ paid: listed }));
+      expect(reply.status).toBe(201);
+      return (await get<RepairView>(`/repairs/${reply.body.caseId}`, actor)).body.quote?.feeFen;
+    };
+    expect(await quoted(southCsr)).toBe(9500);
+    expect(await quoted(northCsr)).toBe(8000);
+    // An item the centre's list does not have is refused there, with the list's name.
+    const refused = await post<ErrorReply>('/repairs', southCsr, registration({ paid: { kind: 'listed', item: '更换灯管' } }));
+    expect([refused.status, refused.body.issues?.[0]?.message]).toEqual([400, expect.stringContaining('南区有偿维修收费标准')]);
+  });
+});
+
 describe("a case counts its deadlines on its centre's calendar", () => {
   it('a job taken in a centre that closes at 18:00 is due to be finished at 18:00, not at the company’s 17:30', async () => {
     const caseId = await openRepair(northCsr);

@@ -91,6 +91,17 @@ describe('checking that the calendar knows the next 90 days', () => {
     expect(await managerNotices()).toHaveLength(2);
   });
 
+  it("each centre's calendar is checked on its own: a short one tells the manager which centre, beside the other centre's notice that day", async () => {
+    const now = new Date(await system().env.currentTimeMs());
+    const short = { holidays: [localDate(now, 10)], coveredThrough: localDate(now, 20) };
+    for (const centre of ['north', 'south']) await checkCalendarCoverage(createActivities(system().db, system().channel), testCalendar({ ...short, centre }), now);
+    const byCentre = await system().db.notification.findMany({ where: { recipient: 'role:manager', key: { startsWith: 'calendarCoverage-' } }, orderBy: { key: 'asc' } });
+    expect(byCentre.map((n) => [n.key.split(':')[0], n.text.slice(0, 15)])).toEqual([
+      ['calendarCoverage-north', '服务中心 north：业务日历'],
+      ['calendarCoverage-south', '服务中心 south：业务日历'],
+    ]);
+  });
+
   it('a calendar that knows the next 90 days sends nothing', async () => {
     const before = (await managerNotices()).length;
     const now = new Date(await system().env.currentTimeMs());

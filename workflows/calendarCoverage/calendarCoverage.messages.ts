@@ -4,6 +4,7 @@
  * every morning the worker checks that the calendar knows them for the next 90
  * days, and tells the manager when it does not (once a day).
  */
+import { perCentre } from '../lib/stepRecord';
 import { z } from 'zod';
 import type { Activities } from '../../activities';
 import { BusinessCalendar, type CalendarConfig, type CalendarCoverage, calendarConfigSchema } from '../lib/calendar';
@@ -25,11 +26,13 @@ export async function checkCalendarCoverage(activities: Pick<Activities, 'sendNo
   const cal = BusinessCalendar.from(calendar);
   const coverage = cal.coverage(now, calendarCoverageDays);
   if (coverage.covered) return coverage;
-  const known = coverage.through === undefined ? '业务日历中没有任何法定节假日' : `业务日历的法定节假日与调休安排只到 ${coverage.through}`;
+  // Each centre's calendar is checked on its own, and its manager told once a day (the default centre's notice keeps its key).
+  const whose = calendar.centre === undefined ? '' : `服务中心 ${calendar.centre}：`;
+  const known = `${whose}${coverage.through === undefined ? '业务日历中没有任何法定节假日' : `业务日历的法定节假日与调休安排只到 ${coverage.through}`}`;
   const text =
     `${known}，未来 ${calendarCoverageDays} 天（至 ${coverage.needed}）尚未覆盖：未覆盖的日子按普通周末计算工作日时限。` +
     '请升级节假日数据包（chinese-days），或在 config/calendar.json 中补充 holidays、makeUpWorkdays 并写明 coveredThrough。';
   const notices: { recipient: Recipient; text: string }[] = [{ recipient: role('manager'), text }];
-  await activities.sendNotices({ key: `calendarCoverage:${cal.localDateOf(now)}`, at: now.toISOString(), notices });
+  await activities.sendNotices({ key: `${perCentre('calendarCoverage', calendar.centre)}:${cal.localDateOf(now)}`, at: now.toISOString(), notices });
   return coverage;
 }

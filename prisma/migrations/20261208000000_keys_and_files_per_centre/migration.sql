@@ -1,4 +1,4 @@
--- Keys, owner files, archive accesses and archive reads belong to a service centre (unit numbers repeat from centre to centre). Every existing row is the default centre's.
+-- Keys, owner files, archive accesses and archive reads belong to a service centre (unit numbers repeat from centre to centre). Every existing row is the default centre's. A centre may have its own price list.
 -- DropIndex
 DROP INDEX "OwnerFileEntry_unit_kind_ref_idx";
 -- DropIndex
@@ -25,3 +25,6 @@ CREATE UNIQUE INDEX "Key_centre_unit_part_key" ON "Key"("centre", "unit", "part"
 CREATE INDEX "ArchiveAccessGrant_centre_unit_grantee_idx" ON "ArchiveAccessGrant"("centre", "unit", "grantee");
 -- CreateIndex
 CREATE INDEX "ArchiveReadLog_centre_unit_at_idx" ON "ArchiveReadLog"("centre", "unit", "at");
+
+-- AlterTable
+ALTER TABLE "Centre" ADD COLUMN     "priceList" TEXT;
