@@ -63,20 +63,29 @@ const unavailableCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 /** Driver adapter error kinds (PostgreSQL) and SQLite result codes that mean "not now", not "wrong". */
 const unavailableKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionWriteConflict']);
 const unavailableSqlite = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|PROTOCOL)/;
+/** PostgreSQL's SQLSTATEs for a server shutting down, starting up, unreachable or full (class 08, 57P01–57P03, 53300). */
+const unavailablePostgres = /^(08|57P0[123]|53300)/;
+
+type AdapterCause = { kind?: unknown; extendedCode?: unknown; code?: unknown };
+const unavailableCause = (cause: AdapterCause | undefined): boolean =>
+  cause !== undefined &&
+  ((typeof cause.kind === 'string' && unavailableKinds.has(cause.kind)) ||
+    (typeof cause.code === 'string' && (unavailableSqlite.test(cause.code) || (cause.kind === 'postgres' && unavailablePostgres.test(cause.code)))));
 
 /** True when a database call failed because the database is down or busy, not because of the request. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
-  const e = err as { name?: unknown; code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; extendedCode?: unknown; code?: unknown } } }; cause?: unknown };
+  const e = err as { name?: unknown; code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: AdapterCause } }; cause?: unknown };
   if (typeof e.name !== 'string' || !/^(Prisma|DriverAdapterError|SqliteError)/.test(e.name)) {
     // better-sqlite3 refusing to open the file at all
     return e.name === 'TypeError' && typeof e.message === 'string' && e.message.startsWith('Cannot open database');
   }
   if (e.name === 'PrismaClientInitializationError') return true;
   if (typeof e.code === 'string' && (unavailableCodes.has(e.code) || unavailableSqlite.test(e.code))) return true;
-  const cause = e.meta?.driverAdapterError?.cause;
-  if (cause && typeof cause.kind === 'string' && unavailableKinds.has(cause.kind)) return true;
-  if (cause && typeof cause.code === 'string' && unavailableSqlite.test(cause.code)) return true;
+  // Through the client (`meta.driverAdapterError.cause`) or from the adapter itself (a DriverAdapterError's `cause`:
+  // PostgreSQL restarting answers `{ kind: 'postgres', code: '57P03' }`).
+  if (unavailableCause(e.meta?.driverAdapterError?.cause)) return true;
+  if (e.name === 'DriverAdapterError' && typeof e.cause === 'object' && e.cause !== null && unavailableCause(e.cause)) return true;
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
 }
 

@@ -24,6 +24,33 @@ if [ "${1:-}" = "--inbox" ]; then
 fi
 export TEMPORAL_VERSION_CHECK_DISABLED=1
 
+# `--cluster --scale N ...`: the scale mode against the running cluster (`npm run cluster`,
+# docs/cluster.md) instead of a dev server: its Temporal frontend, and a fresh records
+# database in its PostgreSQL; the server's CPU is its four services' and PostgreSQL's.
+if [ "${1:-}" = "--cluster" ]; then
+  shift
+  [ -f .data/cluster/env ] || { echo "bench: no cluster running (npm run cluster)" >&2; exit 1; }
+  eval "$(bash scripts/cluster.sh env)"
+  pg_port="${DATABASE_URL##*:}"; pg_port="${pg_port%%/*}"
+  bench_db="bench_$(date +%Y%m%d%H%M%S)"
+  psql_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/psql"
+  "$psql_bin" -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE $bench_db" >&2
+  export DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_port/$bench_db"
+  mkdir -p .data/bench/cluster
+  echo "bench: migrating $DATABASE_URL"
+  npx prisma migrate deploy > .data/bench/cluster/migrate.log 2>&1 || { cat .data/bench/cluster/migrate.log >&2; exit 1; }
+  server_pids=()
+  for name in temporal-frontend temporal-history temporal-matching temporal-worker; do server_pids+=("$(cat ".data/cluster/pids/$name.pid")"); done
+  export BENCH_SERVER_PIDS="$(IFS=,; echo "${server_pids[*]}")"
+  export BENCH_SERVER_PG_PID="$(head -1 .data/cluster/pg/postmaster.pid)"
+  export BENCH_RUN_DIR="$root/.data/bench/cluster"
+  echo "bench: code at commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), against the cluster at $TEMPORAL_ADDRESS"
+  status=0
+  timeout --kill-after=15 "${BENCH_TIMEOUT:-1800}" node --import tsx scripts/bench.ts "$@" || status=$?
+  "$psql_bin" -h 127.0.0.1 -p "$pg_port" -U postgres -qc "DROP DATABASE IF EXISTS $bench_db WITH (FORCE)" >&2 || true
+  exit "$status"
+fi
+
 base="$root/.data/bench"
 mkdir -p "$base"
 for old in "$base"/run-*; do

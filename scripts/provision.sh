@@ -5,7 +5,9 @@
 #     the Prisma clients (when the schema changed);
 #   - per purpose, at the same time: the Temporal CLI built from its Go module
 #     (`start`, `bench`: about 3-5 minutes the first time) and/or the Java
-#     time-skipping test server from Maven Central (`test`: under a minute).
+#     time-skipping test server from Maven Central (`test`: under a minute);
+#     `cluster` adds the Temporal server, its SQL tool and the UI server
+#     (scripts/provision/temporal-server.sh, for scripts/cluster.sh).
 # Each step says what it does and how long it took; its output goes to
 # .tools/logs/<step>.log and is printed only if it fails. Safe to run again and
 # again: with everything in place it checks and returns in about a second.
@@ -48,9 +50,10 @@ node_packages() {
 tools=()
 case "$purpose" in
   start|bench) tools=(temporal-cli) ;;
+  cluster) tools=(temporal-cli temporal-server) ;;
   test) tools=(test-server) ;;
   all) tools=(temporal-cli test-server) ;;
-  *) echo "provision: unknown purpose '$purpose' (start, bench, test, all)" >&2; exit 2 ;;
+  *) echo "provision: unknown purpose '$purpose' (start, bench, cluster, test, all)" >&2; exit 2 ;;
 esac
 
 # The tools build while the node packages install; each script returns at once when its tool is in place.

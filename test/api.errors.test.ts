@@ -12,7 +12,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { ApiError } from '../api/errors';
+import { ApiError, isDatabaseUnavailable } from '../api/errors';
 import { fromTemporalError } from '../api/temporalErrors';
 
 const caseId = 'BX20261122-ABC123';
@@ -106,5 +106,24 @@ describe('fromTemporalError', () => {
   it('when Temporal is unreachable, then 503', async () => {
     const grpc = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14, details: 'No connection established', metadata: {} });
     expect(await mapped(new ServiceError('Failed to query Workflow', { cause: grpc }))).toMatchObject({ status: 503, code: 'TemporalUnavailable' });
+  });
+});
+
+describe('a database that is restarting is "try again", not a fault (503, not 500)', () => {
+  const adapterError = (cause: object) => Object.assign(new Error('the database system is starting up'), { name: 'DriverAdapterError', cause });
+  it.each([
+    ['starting up', '57P03'],
+    ['shutting down (admin)', '57P01'],
+    ['crashed and restarting', '57P02'],
+    ['connection refused', '08006'],
+    ['too many connections', '53300'],
+  ])('PostgreSQL %s (SQLSTATE %s), from the adapter or through the client, is unavailable', (_what, code) => {
+    expect(isDatabaseUnavailable(adapterError({ kind: 'postgres', code }))).toBe(true);
+    expect(isDatabaseUnavailable({ name: 'PrismaClientKnownRequestError', code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', code } } } })).toBe(true);
+  });
+  it('a request PostgreSQL refuses for what it is (a unique or a check violation) stays a fault of its own', () => {
+    expect(isDatabaseUnavailable(adapterError({ kind: 'postgres', code: '23505' }))).toBe(false);
+    expect(isDatabaseUnavailable(adapterError({ kind: 'postgres', code: '23514' }))).toBe(false);
+    expect(isDatabaseUnavailable(new Error('57P03'))).toBe(false);
   });
 });

@@ -65,7 +65,8 @@ const technician: Actor = { id: 'tech-scale', role: 'technician' };
 /** A process of the system (worker or API), its log lines kept; resolves once it logs `ready`. */
 function startProcess(name: string, script: string, env: Record<string, string>, ready: (line: string) => boolean, nodeFlags: string[] = []): Promise<{ child: ChildProcess; firstLine: string }> {
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = fs.createWriteStream(path.join(path.dirname(process.env['DATABASE_URL']?.replace(/^file:/, '') ?? os.tmpdir()), `${name}.log`));
+  const dir = process.env['BENCH_RUN_DIR'] ?? path.dirname(process.env['DATABASE_URL']?.replace(/^file:/, '') ?? os.tmpdir());
+  const log = fs.createWriteStream(path.join(dir, `${name}.log`));
   return new Promise((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(() => reject(new Error(`${name} did not start within 120 s`)), 120_000);
@@ -104,6 +105,30 @@ async function stop(child: ChildProcess): Promise<void> {
 
 const timerEventKinds = ['warning', 'breached', 'escalated'];
 
+/**
+ * The Temporal server's CPU: the dev server's process (BENCH_SERVER_PID), or a cluster's
+ * services (BENCH_SERVER_PIDS) and its PostgreSQL, the postmaster and every live backend
+ * (BENCH_SERVER_PG_PID): a backend's CPU counts while it lives, as a pool's connections do.
+ */
+function serverJiffies(): number {
+  const pids = [process.env['BENCH_SERVER_PID'], ...(process.env['BENCH_SERVER_PIDS']?.split(',') ?? [])].filter((p): p is string => !!p && p !== '0');
+  let total = pids.reduce((n, p) => n + processJiffies(p), 0);
+  const pg = process.env['BENCH_SERVER_PG_PID'];
+  if (pg) {
+    total += processJiffies(pg);
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === pg) total += processJiffies(entry);
+      } catch {
+        // gone between the listing and the read
+      }
+    }
+  }
+  return total;
+}
+
 export async function runScale(opts: ScaleOptions): Promise<void> {
   const db: Db = await openSharedDb();
   const children: ChildProcess[] = [];
@@ -124,7 +149,7 @@ export async function runScale(opts: ScaleOptions): Promise<void> {
     const api = await startProcess('api', 'api/main.ts', { PORT: '0' }, (l) => l.includes('"api started"'));
     children.push(api.child);
     const url = (JSON.parse(api.firstLine) as { url: string }).url;
-    const pids = { worker: worker.child.pid as number, api: api.child.pid as number, server: Number(process.env['BENCH_SERVER_PID'] ?? 0) };
+    const pids = { worker: worker.child.pid as number, api: api.child.pid as number };
     console.log(`scale: ${opts.cases} repairs, ${opts.concurrency} registrations in flight, worker cache ${cache ?? 'default'}, worker heap limit ${opts.heap ? `${opts.heap} MiB` : 'node default'}, window ${opts.windowSeconds} s; API ${url}`);
 
     const tokens = new Map<string, string>();
@@ -166,7 +191,7 @@ export async function runScale(opts: ScaleOptions): Promise<void> {
     console.log(`scale: ${opts.cases} registrations accepted in ${f1(accepted)} s, all on record after ${f1(recorded)} s; worker RSS now ${f1(rssMiB(pids.worker))} MiB`);
 
     // 2. The window: timers fire; reads of the inbox and the case list meanwhile.
-    const split = () => ({ worker: processJiffies(String(pids.worker)), api: processJiffies(String(pids.api)), server: pids.server ? processJiffies(String(pids.server)) : 0 });
+    const split = () => ({ worker: processJiffies(String(pids.worker)), api: processJiffies(String(pids.api)), server: serverJiffies() });
     const jiffies = () => Object.values(split()).reduce((a, b) => a + b, 0);
     const split0 = split();
     const threads0 = threadJiffies(String(pids.worker));
@@ -209,6 +234,13 @@ export async function runScale(opts: ScaleOptions): Promise<void> {
         ],
       ),
     );
+    // BENCH_SCALE_FIGURES: where to keep this run's figures (scripts/bench/scaleBoth.sh prints two runs side by side).
+    const figuresFile = process.env['BENCH_SCALE_FIGURES'];
+    if (figuresFile) {
+      const perProcess = Object.fromEntries((Object.keys(split0) as (keyof typeof split0)[]).map((k) => [k, ((split1[k] - split0[k]) * 10) / Math.max(1, fired)]));
+      const figures = { target: process.env['BENCH_SERVER_PIDS'] ? 'cluster' : 'dev server', cases: opts.cases, cache: cache ?? null, maxRssMiB: maxRss, registrationPerS: rate, inbox: { p50: percentile(inbox, 50), p99: percentile(inbox, 99) }, cases_: { p50: percentile(list, 50), p99: percentile(list, 99) }, cpuPerEventMs: perEventMs, events: fired, perProcess, load: os.loadavg() };
+      fs.writeFileSync(figuresFile, JSON.stringify(figures, null, 2));
+    }
     const share = (k: keyof typeof split0) => `${k} ${f2(((split1[k] - split0[k]) * 10) / Math.max(1, fired))} ms`;
     console.log(`CPU per timer event by process: ${share('worker')}, ${share('api')}, ${share('server')}`);
     const byThread = Object.entries(threads1).map(([name, j]) => [name, ((j - (threads0[name] ?? 0)) * 10) / Math.max(1, fired)] as const).filter(([, ms]) => ms >= 0.05).sort((a, b) => b[1] - a[1]);
