@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { type Household, ownerFiles } from '../activities/archives';
-import { centreIdSchema, centreToOpen, scopeFrom } from './centres';
+import { assertUnitOfCentre, centreIdSchema, centreToOpen, scopeFrom } from './centres';
 import {
   type ArchiveAccessInput,
   requestArchiveAccessSchema,
@@ -118,6 +118,7 @@ export function archiveRoutes(routes: Routes, deps: CustodyDeps): Routes {
       authorize(actor, 'ownerArchive', 'file');
       const { centre, ...entry } = parseOr400(fileEntrySchema, req.body, '归档内容有误');
       const household = await householdOf(deps, req, res, centre, '归档');
+      await assertUnitOfCentre(deps.db, household.centre, household.unit);
       const key = parseIdempotencyKey(req.get('Idempotency-Key'));
       const requestKey = key ? `idem:${actor.id}:${key}` : `request:${actor.id}:${requestIdOf(res) ?? randomUUID()}`;
       const filed = await ownerFiles(deps.db).fileByRequest({ ...household, ...entry, filedAt: await deps.now(), filedBy: actor.id, requestKey });

@@ -102,6 +102,19 @@ export async function centreToOpen(db: Db, scope: CentreScope, named: unknown, c
   return { centre: centre.id, calendar: centreCalendarOf(company, centre), ...(centre.priceList ? { priceList: centrePriceListOf({ id: centre.id, priceList: centre.priceList }) } : {}) };
 }
 
+/**
+ * A unit of the centre: once a centre has its units on record (`npm run centre:units`), a
+ * case, a key or a paper for another unit number is refused (400 on `unit`); a centre with
+ * none on record takes any unit number.
+ */
+export async function assertUnitOfCentre(db: Db, centre: string, unit: string, path: (string | number)[] = ['unit']): Promise<void> {
+  const [listed, known] = await Promise.all([
+    db.unit.findFirst({ where: { centre }, select: { unit: true } }),
+    db.unit.findUnique({ where: { centre_unit: { centre, unit: unit.trim() } }, select: { unit: true } }),
+  ]);
+  if (listed && !known) throw badRequest([{ code: 'custom', path, message: `${unit} 不是服务中心 ${centre} 登记的房号` }], '房号无效');
+}
+
 /** A centre's own price list (stored checked; checked again as it is read). */
 export function centrePriceListOf(centre: { id: string; priceList: string }): PriceList {
   const parsed = priceListSchema.safeParse(JSON.parse(centre.priceList) as unknown);

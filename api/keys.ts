@@ -18,7 +18,7 @@ import {
 } from '../workflows/keys/keyLoan.messages';
 import { centreOfKeyId, keyPartSchema, type KeyRecord, keyStatusNames } from '../workflows/keys/keyRegister';
 import { centreOfCalendar } from '../workflows/lib/stepRecord';
-import { centreIdSchema, centreToOpen, scopeFrom } from './centres';
+import { assertUnitOfCentre, centreIdSchema, centreToOpen, scopeFrom } from './centres';
 import {
   applyKeyReplacementSchema,
   type KeyReplacementInput,
@@ -181,6 +181,7 @@ export function keyRoutes(routes: Routes, deps: CustodyDeps): Routes {
       authorize(actor, 'keyRegister', 'add');
       const { centre: named, ...input } = parseOr400(addKeySchema, req.body, '钥匙登记内容有误');
       const { centre } = await centreToOpen(deps.db, scopeFrom(res), named, deps.calendar, '登记钥匙');
+      await assertUnitOfCentre(deps.db, centre, input.unit);
       const { key, created } = await keyRegister(deps.db).addKey({ ...input, centre, label: input.label ?? `${input.unit} ${input.part}`, addedBy: actor.id });
       if (!created) throw conflict(`钥匙 ${key.id} 已在登记册中`, 'DuplicateKey');
       res.status(201).json(key);

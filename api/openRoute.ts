@@ -11,7 +11,7 @@ import type { Actor } from '../workflows/lib/roles';
 import type { ProcedureContract } from '../workflows/lib/contract';
 import type { Procedure } from '../workflows/registry';
 import { newCaseId, type OpenCaseDeps } from './caseStart';
-import { centreToOpen, inScope, scopeFrom } from './centres';
+import { assertUnitOfCentre, centreToOpen, inScope, scopeFrom } from './centres';
 import { ApiError } from './errors';
 import { actorOf } from './identity';
 import { openIdempotently, parseIdempotencyKey } from './idempotency';
@@ -79,7 +79,10 @@ export function addOpenRoute<R extends object>(routes: Routes, deps: OpenCaseDep
       const scope = scopeFrom(res);
       // A centre the body names but the reader does not work for is not looked up: the procedure finds nothing there (404).
       const implied = named === undefined ? spec.centreOf?.(body) : undefined;
-      const { calendar, priceList } = await centreToOpen(deps.db, scope, implied !== undefined && inScope(scope, implied) ? implied : named, deps.calendar);
+      const { centre, calendar, priceList } = await centreToOpen(deps.db, scope, implied !== undefined && inScope(scope, implied) ? implied : named, deps.calendar);
+      // A household's case is for one of the centre's units (when the centre has them on record).
+      const unit = (body as { unit?: unknown } | null)?.unit;
+      if (typeof unit === 'string') await assertUnitOfCentre(deps.db, centre, unit);
       // The case opens on its centre's calendar, and a paid repair at its centre's prices (the company's when it has none).
       const openWith = (receipt?: string) => spec.open({ ...deps, calendar, priceList: priceList ?? deps.priceList, request: { receipt, requestId } }, actor, body);
       const receiptOf = spec.receiptOf ?? ((r: R) => (r as Partial<Opened>).caseId ?? '');

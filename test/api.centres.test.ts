@@ -166,6 +166,27 @@ describe('a case belongs to the centre that opened it', () => {
   });
 });
 
+describe("a centre's units", () => {
+  it('a centre with its units on record opens cases, registers keys and files papers for those units only; a centre without takes any', async () => {
+    const db = ctx.sys.db;
+    await db.centre.create({ data: { id: 'west', name: '西区服务中心' } });
+    await db.unit.createMany({ data: [{ centre: 'west', unit: '5-1-101', label: '5栋1单元101' }, { centre: 'west', unit: '5-1-102' }] });
+    const westCsr: Actor = { id: 'csr-west', role: 'csr' };
+    const westSupervisor: Actor = { id: 'sup-west', role: 'supervisor' };
+    for (const actor of [westCsr, westSupervisor]) await addStaffMember(db, { id: actor.id, name: actor.id, role: actor.role }, '', ['west']);
+    expect((await post<Opened>('/repairs', westCsr, registration({ unit: '5-1-101' }))).status).toBe(201);
+    const stranger = await post<ErrorReply>('/repairs', westCsr, registration({ unit: '5-1-999' }));
+    expect([stranger.status, stranger.body.issues?.[0]?.path]).toEqual([400, ['unit']]);
+    expect(await db.case.count({ where: { unit: '5-1-999' } })).toBe(0);
+    expect((await post<ErrorReply>('/keys', westSupervisor, { unit: '5-1-999', part: 'unitDoor' })).status).toBe(400);
+    expect((await post('/keys', westSupervisor, { unit: '5-1-102', part: 'unitDoor' })).status).toBe(201);
+    expect((await post<ErrorReply>('/archives/5-1-999/entries', westCsr, { kind: 'moveInNotice', ref: 'W-1', summary: '入住通知书' })).status).toBe(400);
+    expect(await db.key.count({ where: { unit: '5-1-999' } }) + (await db.ownerFileEntry.count({ where: { unit: '5-1-999' } }))).toBe(0);
+    // North has no units on record: any unit number opens there, as before.
+    expect((await post('/repairs', northCsr, registration({ unit: '5-1-999' }))).status).toBe(201);
+  });
+});
+
 describe("a centre's own price list", () => {
   it("a listed-price repair in a centre with its own price list is quoted at that centre's fee; elsewhere at the company's", async () => {
     await ctx.sys.db.centre.update({ where: { id: 'south' }, data: { priceList: JSON.stringify({ name: '南区有偿维修收费标准', items: [{ item: '更换水龙头', feeFen: 9500 }] }) } });

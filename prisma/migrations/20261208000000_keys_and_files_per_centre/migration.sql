@@ -1,4 +1,4 @@
--- Keys, owner files, archive accesses and archive reads belong to a service centre (unit numbers repeat from centre to centre). Every existing row is the default centre's. A centre may have its own price list.
+-- Keys, owner files, archive accesses and archive reads belong to a service centre (unit numbers repeat from centre to centre). Every existing row is the default centre's. A centre may have its own price list and its own units.
 -- DropIndex
 DROP INDEX "OwnerFileEntry_unit_kind_ref_idx";
 -- DropIndex
@@ -28,3 +28,13 @@ CREATE INDEX "ArchiveReadLog_centre_unit_at_idx" ON "ArchiveReadLog"("centre", "
 
 -- AlterTable
 ALTER TABLE "Centre" ADD COLUMN     "priceList" TEXT;
+
+-- A centre's units
+CREATE TABLE "Unit" (
+    "centre" TEXT NOT NULL,
+    "unit" TEXT NOT NULL,
+    "label" TEXT NOT NULL DEFAULT '',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("centre", "unit")
+);
