@@ -57,11 +57,20 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
       // A centre's staff see their centres' figures; the company level every centre's, or one named.
       const calendar = new BusinessCalendar(deps.calendar);
       const report = await monthlyReport(deps.db, calendar, query.month, centresOf(scopeFrom(res), query.centre));
+      // Side by side: each centre read, its own report (one centre after another, not all at once).
+      const centres = await deps.db.centre.findMany({ where: report.centres ? { id: { in: report.centres } } : {}, select: { id: true, name: true }, orderBy: { id: 'asc' } });
+      const eachCentre = async () => {
+        const reports = [];
+        for (const c of centres) reports.push({ centre: c.id, name: c.name, report: await monthlyReport(deps.db, calendar, query.month, [c.id]) });
+        return reports;
+      };
       if (query.format === 'csv') {
+        const names = Object.fromEntries(centres.map((c) => [c.id, c.name]));
+        const byCentre = query.by === 'centre' ? (await eachCentre()).map((c) => c.report) : [];
         res
           .type('text/csv; charset=utf-8')
-          .attachment(`monthly-report-${query.month}.csv`)
-          .send(monthlyReportCsv(report));
+          .attachment(`monthly-report-${query.month}${query.centre ? `-${query.centre}` : ''}.csv`)
+          .send(monthlyReportCsv(report, names, byCentre));
         return;
       }
       // A centre's report says whether it went to its manager; a report over several centres has no one handover.
@@ -71,12 +80,8 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
         res.json({ ...report, handover });
         return;
       }
-      // Side by side: each centre read, its own report and handover (one centre after another, not all at once).
-      const centres = await deps.db.centre.findMany({ where: report.centres ? { id: { in: report.centres } } : {}, select: { id: true, name: true }, orderBy: { id: 'asc' } });
       const byCentre = [];
-      for (const c of centres) {
-        byCentre.push({ centre: c.id, name: c.name, report: await monthlyReport(deps.db, calendar, query.month, [c.id]), handover: await handoverOf(deps.db, query.month, c.id) });
-      }
+      for (const c of await eachCentre()) byCentre.push({ ...c, handover: await handoverOf(deps.db, query.month, c.centre) });
       res.json({ ...report, handover, byCentre });
     },
   );

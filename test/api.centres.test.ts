@@ -129,6 +129,13 @@ describe('a case belongs to the centre that opened it', () => {
     // A centre's supervisor side by side sees their own centre only.
     const own = await get<{ byCentre: { centre: string }[] }>(`/reports/monthly?month=${month}&by=centre`, southSupervisor);
     expect(own.body.byCentre.map((c) => c.centre)).toEqual(['south']);
+    // The CSV says whose figures each block holds: the company's, then each centre's by name.
+    const csv = await get<string>(`/reports/monthly?month=${month}&by=centre&format=csv`, executive);
+    const whose = csv.body.split('\r\n').filter((line) => line.startsWith('服务中心,'));
+    expect(whose).toEqual(expect.arrayContaining(['服务中心,全公司（所有服务中心）', '服务中心,北区服务中心', '服务中心,南区服务中心']));
+    expect(whose[0]).toBe('服务中心,全公司（所有服务中心）');
+    const southCsv = await get<string>(`/reports/monthly?month=${month}&format=csv`, southSupervisor);
+    expect(southCsv.body.split('\r\n').filter((line) => line.startsWith('服务中心,'))).toEqual(['服务中心,南区服务中心']);
   });
 
   it("each centre's supervisor hands its own month's report to its own manager, once per centre", async () => {

@@ -297,8 +297,8 @@ describe('the monthly report as CSV', () => {
     csv = monthlyReportCsv(report);
   });
 
-  it('opens in Excel with Chinese intact: a byte-order mark, then the title', () => {
-    expect(csv.startsWith('\uFEFF月度报表,2030-11\r\n统计区间,2030-11-01 00:00 至 2030-12-01 00:00（Asia/Shanghai）\r\n')).toBe(true);
+  it('opens in Excel with Chinese intact: a byte-order mark, then the title and whose figures they are', () => {
+    expect(csv.startsWith('\uFEFF月度报表,2030-11\r\n服务中心,全公司（所有服务中心）\r\n统计区间,2030-11-01 00:00 至 2030-12-01 00:00（Asia/Shanghai）\r\n')).toBe(true);
   });
 
   it('ends every line with CRLF', () => {

@@ -13,9 +13,22 @@ function section(title: string, header: CsvRow, rows: CsvRow[]): CsvRow[] {
   return [[], [title], header, ...(rows.length ? rows : [none])];
 }
 
-export function monthlyReportCsv(report: MonthlyReport): string {
-  return csvDocument([
+/** Whose figures a report holds: the centres it counts, by name, or the whole company. */
+const centresOf = (report: MonthlyReport, names: Readonly<Record<string, string>>): string =>
+  report.centres === null ? '全公司（所有服务中心）' : report.centres.map((id) => names[id] ?? id).join('、') || '（无）';
+
+/**
+ * The report, and after it each centre's own (`by=centre`), one after another in one
+ * document; each block says whose figures it holds.
+ */
+export function monthlyReportCsv(report: MonthlyReport, names: Readonly<Record<string, string>> = {}, byCentre: readonly MonthlyReport[] = []): string {
+  return csvDocument([report, ...byCentre].flatMap((r, i) => [...(i > 0 ? [[], []] : []), ...reportRows(r, names)]));
+}
+
+function reportRows(report: MonthlyReport, names: Readonly<Record<string, string>>): CsvRow[] {
+  return [
     ['月度报表', report.month],
+    ['服务中心', centresOf(report, names)],
     ['统计区间', `${localMinute(report.from)} 至 ${localMinute(report.to)}（${report.timezone}）`],
     ...section(
       '一、案件数量',
@@ -67,5 +80,5 @@ export function monthlyReportCsv(report: MonthlyReport): string {
       ['抽样编号', '派工单月份', '派工单数', '抽样数', '已回访', '回访不合格'],
       report.repairSamples.map((r) => [r.caseId, r.month, r.orders, r.sampleSize, r.visited, r.unsatisfied]),
     ),
-  ]);
+  ];
 }
