@@ -46,15 +46,13 @@ else
 fi
 if ! wait "$migrate"; then cat .data/migrate.log >&2; echo "start: the database migrations failed" >&2; exit 1; fi
 
-# Then side by side: the API; the worker (it bundles the workflow code); the
-# search attributes the server does not have yet (the dev server's
-# --search-attribute flags only apply when its database file is new); and the
-# recurring procedures (weekly key audit, monthly filing) as Temporal
-# Schedules. The last two are idempotent, and a workflow task that ran before
-# its attribute existed is retried by Temporal.
-echo "start: [$((SECONDS - t0)) s] starting the API and the worker; registering search attributes and schedules"
-PORT="$port" node_modules/.bin/tsx api/main.ts &
-pids+=($!)
+# Then side by side: the worker (it bundles the workflow code, the slowest
+# part); the search attributes the server does not have yet (the dev server's
+# --search-attribute flags only apply when its database file is new), and the
+# API once they are registered (a case it opened before would name an attribute
+# the server refuses); and every centre's recurring procedures (weekly key
+# audit, monthly filing...) as Temporal Schedules. Both scripts are idempotent.
+echo "start: [$((SECONDS - t0)) s] starting the worker; registering search attributes, then starting the API; ensuring the schedules"
 rm -f .data/worker.ready
 # The worker's log lines pass through; its "worker started" line marks it ready.
 node_modules/.bin/tsx worker/main.ts > >(while IFS= read -r line; do
@@ -62,11 +60,11 @@ node_modules/.bin/tsx worker/main.ts > >(while IFS= read -r line; do
   case "$line" in *'"worker started"'*) : > .data/worker.ready ;; esac
 done) &
 pids+=($!)
-node_modules/.bin/tsx scripts/registerSearchAttributes.ts &
-sa=$!
 node_modules/.bin/tsx scripts/schedules.ts &
 sched=$!
-wait "$sa"
+node_modules/.bin/tsx scripts/registerSearchAttributes.ts
+PORT="$port" node_modules/.bin/tsx api/main.ts &
+pids+=($!)
 wait "$sched"
 
 for _ in $(seq 1 300); do
