@@ -4,6 +4,7 @@
  * and take staff actions (grading only by a supervisor, sign-off only by the
  * level above: the action table decides, 403 otherwise).
  */
+import { centreOfCalendar } from '../workflows/lib/stepRecord';
 import type { Db } from '../db/client';
 import { BusinessCalendar } from '../workflows/lib/calendar';
 import { parseAtTime } from '../workflows/lib/instants';
@@ -30,11 +31,11 @@ export interface LoggedComplaint extends OpenedCase {
   repeatOf: string | null;
 }
 
-/** An earlier complaint from the same unit about the same matter, within the repeat window. */
-async function findEarlierComplaint(db: Db, input: OpenComplaint, now: Date): Promise<string | undefined> {
+/** An earlier complaint from the same household (unit of the same centre) about the same matter, within the repeat window. */
+async function findEarlierComplaint(db: Db, centre: string, input: OpenComplaint, now: Date): Promise<string | undefined> {
   const since = new Date(now.getTime() - repeatWindowDays * 86_400_000);
   const earlier = await db.case.findFirst({
-    where: { procedure: complaintProcedure, unit: input.unit, summary: { startsWith: `${input.matter}：` }, openedAt: { gte: since } },
+    where: { procedure: complaintProcedure, centre, unit: input.unit, summary: { startsWith: `${input.matter}：` }, openedAt: { gte: since } },
     orderBy: { openedAt: 'desc' },
     select: { id: true },
   });
@@ -47,7 +48,7 @@ export async function logComplaint(deps: ComplaintDeps, actor: Actor, body: unkn
   // The promised answer time is judged by the request's own clock (the server's in tests).
   const input = parseAtTime(now, () => parseOr400(openComplaintSchema, body, '投诉登记内容有误'));
   const cal = new BusinessCalendar(deps.calendar);
-  const repeatOf = await findEarlierComplaint(deps.db, input, now);
+  const repeatOf = await findEarlierComplaint(deps.db, centreOfCalendar(deps.calendar), input, now);
   const opened = await startCase({
     client: deps.client,
     taskQueue: deps.taskQueue,

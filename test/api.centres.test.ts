@@ -131,11 +131,12 @@ describe('a case belongs to the centre that opened it', () => {
     expect(own.body.byCentre.map((c) => c.centre)).toEqual(['south']);
     // The CSV says whose figures each block holds: the company's, then each centre's by name.
     const csv = await get<string>(`/reports/monthly?month=${month}&by=centre&format=csv`, executive);
-    const whose = csv.body.split('\r\n').filter((line) => line.startsWith('服务中心,'));
+    const whoseLine = (line: string) => /^服务中心,[^,]*$/.test(line);
+    const whose = csv.body.split('\r\n').filter(whoseLine);
     expect(whose).toEqual(expect.arrayContaining(['服务中心,全公司（所有服务中心）', '服务中心,北区服务中心', '服务中心,南区服务中心']));
     expect(whose[0]).toBe('服务中心,全公司（所有服务中心）');
     const southCsv = await get<string>(`/reports/monthly?month=${month}&format=csv`, southSupervisor);
-    expect(southCsv.body.split('\r\n').filter((line) => line.startsWith('服务中心,'))).toEqual(['服务中心,南区服务中心']);
+    expect(southCsv.body.split('\r\n').filter(whoseLine)).toEqual(['服务中心,南区服务中心']);
   });
 
   it("each centre's supervisor hands its own month's report to its own manager, once per centre", async () => {
@@ -170,6 +171,28 @@ describe('a case belongs to the centre that opened it', () => {
     const opened = await openRepair(bothCsr, { unit, centre: 'south' });
     expect((await get<ErrorReply>(`/repairs/${opened}`, northCsr)).status).toBe(404);
     expect((await get(`/repairs/${opened}`, southSupervisor)).status).toBe(200);
+  });
+});
+
+describe('the same unit number in two centres is two households, for repeats too', () => {
+  it("a complaint is a repeat only of the same centre's household, and the report's repeated repairs count each centre's household apart", async () => {
+    const unit = `7-7-${randomUUID().slice(0, 4)}`;
+    const complaint = { unit, customerName: '王女士', customerPhone: '13912345678', channel: 'phone', matter: '电梯噪音', content: '夜间电梯运行噪音大' };
+    const first = await post<{ caseId: string; repeatOf: string | null }>('/complaints', northCsr, complaint);
+    const elsewhere = await post<{ caseId: string; repeatOf: string | null }>('/complaints', southCsr, complaint);
+    const again = await post<{ caseId: string; repeatOf: string | null }>('/complaints', northCsr, complaint);
+    expect([first.status, elsewhere.status, again.status]).toEqual([201, 201, 201]);
+    expect([elsewhere.body.repeatOf, again.body.repeatOf]).toEqual([null, first.body.caseId]);
+
+    const fault = { fault: '阳台地漏反水' };
+    for (const actor of [northCsr, northCsr, southCsr]) await openRepair(actor, { unit, ...fault });
+    const month = new Date((await ctx.sys.env.currentTimeMs()) + 8 * 3_600_000).toISOString().slice(0, 7);
+    type Repeated = { repeatedRepairs: { centre: string; unit: string; count: number }[] };
+    const company = await get<Repeated>(`/reports/monthly?month=${month}`, executive);
+    expect(company.body.repeatedRepairs.filter((r) => r.unit === unit)).toEqual([]);
+    await openRepair(northCsr, { unit, ...fault });
+    const again3 = await get<Repeated>(`/reports/monthly?month=${month}`, executive);
+    expect(again3.body.repeatedRepairs.filter((r) => r.unit === unit).map((r) => [r.centre, r.count])).toEqual([['north', 3]]);
   });
 });
 

@@ -286,7 +286,7 @@ describe('the monthly report of November 2030', () => {
 
   it('lists the unit with the same repair three times within the quarter (spacing and punctuation aside), not the one with two', () => {
     expect(report.repeatedRepairs).toEqual([
-      { unit: '1-1-101', fault: '厨房水龙头漏水', count: 3, caseIds: [ids.kitchenOct, ids.kitchenNov, ids.kitchenLate] },
+      { centre: 'default', unit: '1-1-101', fault: '厨房水龙头漏水', count: 3, caseIds: [ids.kitchenOct, ids.kitchenNov, ids.kitchenLate] },
     ]);
   });
 });
@@ -321,8 +321,8 @@ describe('the monthly report as CSV', () => {
       `${ids.noiseAgain},5-1-501,"装修噪音, ""夜间""施工",${ids.noise},2030-11-15 10:00`,
     ]);
     expect(after('五、同一房屋同一报修三次及以上')).toEqual([
-      '房号,报修内容,次数,受理编号',
-      `1-1-101,厨房水龙头漏水,3,${ids.kitchenOct}、${ids.kitchenNov}、${ids.kitchenLate}`,
+      '服务中心,房号,报修内容,次数,受理编号',
+      `default,1-1-101,厨房水龙头漏水,3,${ids.kitchenOct}、${ids.kitchenNov}、${ids.kitchenLate}`,
     ]);
     expect(lines).toContain('社区活动,参加人员,20,2,2,10.0%,10.0%,10.0%,是');
     expect(after('六、回访不合格')).toEqual(['业务,受理编号,房号,回访时间,回访人,回访记录', `报修,${ids.kitchenNov},1-1-101,2030-11-10 16:00,csr-li,仍滴水`]);

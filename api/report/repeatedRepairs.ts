@@ -35,16 +35,17 @@ export async function repeatedRepairs(db: Db, cal: BusinessCalendar, month: Mont
       OR: [{ outcome: null }, { outcome: { not: 'cancelled' } }],
       ...caseInCentres(month),
     },
-    select: { id: true, unit: true, summary: true, openedAt: true },
+    select: { id: true, centre: true, unit: true, summary: true, openedAt: true },
     orderBy: [{ openedAt: 'asc' }, { id: 'asc' }],
   });
   const groups = new Map<string, typeof repairs>();
   for (const r of repairs) {
-    const key = `${r.unit}\u0000${normalizeFault(r.summary)}`;
+    // The same household: its unit in its centre (unit numbers repeat from centre to centre).
+    const key = `${r.centre}\u0000${r.unit}\u0000${normalizeFault(r.summary)}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups.values()]
     .filter((g) => g.length >= sameRepairThreshold && g.some((r) => r.openedAt >= month.from))
-    .map((g) => ({ unit: g[0].unit, fault: g[g.length - 1].summary, count: g.length, caseIds: g.map((r) => r.id) }))
+    .map((g) => ({ centre: g[0].centre, unit: g[0].unit, fault: g[g.length - 1].summary, count: g.length, caseIds: g.map((r) => r.id) }))
     .sort((a, b) => b.count - a.count || a.unit.localeCompare(b.unit));
 }

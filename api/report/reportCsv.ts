@@ -62,8 +62,8 @@ function reportRows(report: MonthlyReport, names: Readonly<Record<string, string
     ),
     ...section(
       '五、同一房屋同一报修三次及以上',
-      ['房号', '报修内容', '次数', '受理编号'],
-      report.repeatedRepairs.map((r) => [r.unit, r.fault, r.count, r.caseIds.join('、')]),
+      ['服务中心', '房号', '报修内容', '次数', '受理编号'],
+      report.repeatedRepairs.map((r) => [names[r.centre] ?? r.centre, r.unit, r.fault, r.count, r.caseIds.join('、')]),
     ),
     ...section(
       '六、回访不合格',

@@ -75,6 +75,8 @@ export interface RepeatComplaintRow {
 
 /** 5. A unit whose same repair was requested three or more times. */
 export interface RepeatedRepairRow {
+  /** The household's centre (the same unit number in two centres is two households). */
+  centre: string;
   unit: string;
   /** The fault as last written. */
   fault: string;
