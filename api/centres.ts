@@ -107,12 +107,12 @@ export async function centreToOpen(db: Db, scope: CentreScope, named: unknown, c
  * case, a key or a paper for another unit number is refused (400 on `unit`); a centre with
  * none on record takes any unit number.
  */
-export async function assertUnitOfCentre(db: Db, centre: string, unit: string, path: (string | number)[] = ['unit']): Promise<void> {
+export async function assertUnitOfCentre(db: Db, centre: string, unit: string): Promise<void> {
   const [listed, known] = await Promise.all([
     db.unit.findFirst({ where: { centre }, select: { unit: true } }),
     db.unit.findUnique({ where: { centre_unit: { centre, unit: unit.trim() } }, select: { unit: true } }),
   ]);
-  if (listed && !known) throw badRequest([{ code: 'custom', path, message: `${unit} 不是服务中心 ${centre} 登记的房号` }], '房号无效');
+  if (listed && !known) throw badRequest([{ code: 'custom', path: ['unit'], message: `${unit} 不是服务中心 ${centre} 登记的房号` }], '房号无效');
 }
 
 /** A centre's own price list (stored checked; checked again as it is read). */
@@ -120,6 +120,17 @@ export function centrePriceListOf(centre: { id: string; priceList: string }): Pr
   const parsed = priceListSchema.safeParse(JSON.parse(centre.priceList) as unknown);
   if (!parsed.success) throw new Error(`服务中心 ${centre.id} 的价目表无效：${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
+}
+
+/**
+ * Every centre on record (or the one named) with its calendar; a database without any: the
+ * default centre on the company's calendar. What each centre's schedules and the worker's
+ * calendar check run on.
+ */
+export async function centresWithCalendars(db: Db, company: CalendarConfig, only?: string): Promise<{ id: string; name: string; calendar: CalendarConfig }[]> {
+  const centres = await db.centre.findMany({ where: only === undefined ? {} : { id: only }, orderBy: { id: 'asc' } });
+  const rows = centres.length > 0 || only !== undefined ? centres : [{ id: defaultCentre, name: '默认服务中心', calendar: '{}' }];
+  return rows.map((c) => ({ id: c.id, name: c.name, calendar: centreCalendarOf(company, c) }));
 }
 
 /** The company's calendar with the centre's hours, rest days and days of its own (which win over the company's). */

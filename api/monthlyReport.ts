@@ -34,7 +34,7 @@ export const monthlyReportQuerySchema = z.strictObject({
   month: monthSchema,
   /** One centre of the reader's (company level: any); absent, all of theirs. */
   centre: centreIdSchema.optional(),
-  /** `centre`: besides the report over all the centres read, each centre's own, side by side (JSON only). */
+  /** `centre`: besides the report over all the centres read, each centre's own, side by side (in the CSV, one after another). */
   by: z.enum(['centre'], { message: 'by 只能是 centre' }).optional(),
   format: z.enum(['json', 'csv'], { message: '格式只能是 json 或 csv' }).optional(),
 });

@@ -57,16 +57,18 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
       // A centre's staff see their centres' figures; the company level every centre's, or one named.
       const calendar = new BusinessCalendar(deps.calendar);
       const report = await monthlyReport(deps.db, calendar, query.month, centresOf(scopeFrom(res), query.centre));
+      // The centres read, by name: what the CSV's blocks and the side-by-side reports are headed with.
+      const centresRead = () => deps.db.centre.findMany({ where: report.centres ? { id: { in: report.centres } } : {}, select: { id: true, name: true }, orderBy: { id: 'asc' } });
       // Side by side: each centre read, its own report (one centre after another, not all at once).
-      const centres = await deps.db.centre.findMany({ where: report.centres ? { id: { in: report.centres } } : {}, select: { id: true, name: true }, orderBy: { id: 'asc' } });
-      const eachCentre = async () => {
+      const eachCentre = async (centres: { id: string; name: string }[]) => {
         const reports = [];
         for (const c of centres) reports.push({ centre: c.id, name: c.name, report: await monthlyReport(deps.db, calendar, query.month, [c.id]) });
         return reports;
       };
       if (query.format === 'csv') {
+        const centres = await centresRead();
         const names = Object.fromEntries(centres.map((c) => [c.id, c.name]));
-        const byCentre = query.by === 'centre' ? (await eachCentre()).map((c) => c.report) : [];
+        const byCentre = query.by === 'centre' ? (await eachCentre(centres)).map((c) => c.report) : [];
         res
           .type('text/csv; charset=utf-8')
           .attachment(`monthly-report-${query.month}${query.centre ? `-${query.centre}` : ''}.csv`)
@@ -81,7 +83,7 @@ export function reportRoutes(routes: Routes, deps: { db: Db; calendar: CalendarC
         return;
       }
       const byCentre = [];
-      for (const c of await eachCentre()) byCentre.push({ ...c, handover: await handoverOf(deps.db, query.month, c.centre) });
+      for (const c of await eachCentre(await centresRead())) byCentre.push({ ...c, handover: await handoverOf(deps.db, query.month, c.centre) });
       res.json({ ...report, handover, byCentre });
     },
   );

@@ -11,7 +11,7 @@
  * Run: `npm run schedules` (every centre), `npm run centre:add` runs it for the new centre.
  */
 import { Client, Connection, ScheduleAlreadyRunning, type ScheduleOptions } from '@temporalio/client';
-import { centreCalendarOf } from '../api/centres';
+import { centresWithCalendars } from '../api/centres';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { type Db, openSharedDb } from '../db/client';
 import { payloadDataConverter } from '../worker/payloadCodec';
@@ -62,11 +62,9 @@ export function centreSchedules(centre: { id: string; name: string; calendar: Ca
   ];
 }
 
-/** Every centre's schedules (the centres on record; a database without any: the default centre on the company's calendar). */
+/** Every centre's schedules (or one centre's), each on the centre's calendar. */
 export async function allCentreSchedules(db: Db, company: CalendarConfig, taskQueue: string, only?: string): Promise<ScheduleOptions[]> {
-  const centres = await db.centre.findMany({ where: only === undefined ? {} : { id: only }, orderBy: { id: 'asc' } });
-  const rows = centres.length > 0 || only !== undefined ? centres : [{ id: 'default', name: '默认服务中心', calendar: '{}' }];
-  return rows.flatMap((c) => centreSchedules({ id: c.id, name: c.name, calendar: centreCalendarOf(company, c) }, taskQueue));
+  return (await centresWithCalendars(db, company, only)).flatMap((c) => centreSchedules(c, taskQueue));
 }
 
 /** Create each schedule, or bring an existing one up to date (spec, action, policies); safe to run again. */

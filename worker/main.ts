@@ -6,7 +6,7 @@ import { LogChannel } from '../activities/notifications';
 import { loadCalendarConfig } from '../config/loadCalendar';
 import { checkCalendarCoverage } from '../workflows/calendarCoverage/calendarCoverage.messages';
 import { openSharedDb } from '../db/client';
-import { centreCalendarOf } from '../api/centres';
+import { centresWithCalendars } from '../api/centres';
 import { temporalConfig, workerConfig } from './config';
 import { createWorker } from './createWorker';
 import { rebuildInbox } from './inboxRebuild';
@@ -18,9 +18,9 @@ async function main(): Promise<void> {
   const sizing = workerConfig();
   const db = await openSharedDb();
   // Every centre's calendar the API opens cases with must know the next 90 days' holidays; the manager is told when one does not.
-  const company = loadCalendarConfig();
-  for (const centre of await db.centre.findMany({ orderBy: { id: 'asc' } })) {
-    const coverage = await checkCalendarCoverage(createActivities(db, new LogChannel()), centreCalendarOf(company, centre), new Date());
+  const activities = createActivities(db, new LogChannel());
+  for (const centre of await centresWithCalendars(db, loadCalendarConfig())) {
+    const coverage = await checkCalendarCoverage(activities, centre.calendar, new Date());
     if (!coverage.covered) console.log(JSON.stringify({ level: 'warn', msg: 'business calendar does not cover the next 90 days', centre: centre.id, ...coverage }));
   }
   // The inbox lines of the open cases, built again when the action tables or the inbox rules changed.
